@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+
+namespace FeedProxy.Formats.Json;
+
+// The documented JSON format of an event (config/events/*.json, admin API bodies).
+// Plain DTOs; EventJsonMapper turns them into the validated, sanitised model.
+// Times: ISO 8601 with offset or "Z" ("2027-03-26T09:00:00+01:00"), or without offset,
+// then read as local time in the event's time zone.
+
+public sealed class EventJson
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public string? Description { get; set; }
+    public string? Url { get; set; }
+    public string? TimeZone { get; set; }
+    public string? Image { get; set; }
+    public bool? Published { get; set; }
+    /// <summary>"public" (default) or "private".</summary>
+    public string? Visibility { get; set; }
+    public string? LastModified { get; set; }
+    public VenueJson? Venue { get; set; }
+    public List<TrackJson>? Tracks { get; set; }
+    public List<RoomJson>? Rooms { get; set; }
+    public List<SpeakerJson>? Speakers { get; set; }
+    public List<SessionJson>? Sessions { get; set; }
+}
+
+public sealed class VenueJson
+{
+    public string? Name { get; set; }
+    public string? Address { get; set; }
+    public double? Latitude { get; set; }
+    public double? Longitude { get; set; }
+}
+
+public sealed class TrackJson
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public string? Color { get; set; }
+}
+
+public sealed class RoomJson
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public int? Floor { get; set; }
+    public double? Latitude { get; set; }
+    public double? Longitude { get; set; }
+}
+
+public sealed class SpeakerJson
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public string? Organisation { get; set; }
+    public string? Position { get; set; }
+    /// <summary>Accepted for round-tripping organiser data; never rendered in any feed.</summary>
+    public string? Email { get; set; }
+}
+
+public sealed class SessionJson
+{
+    public string? Id { get; set; }
+    public string? Title { get; set; }
+    public string? Subtitle { get; set; }
+    public string? Abstract { get; set; }
+    public string? Start { get; set; }
+    public string? End { get; set; }
+    /// <summary>Alternative to <see cref="End"/>: ISO 8601 duration ("PT45M") or "hh:mm".</summary>
+    public string? Duration { get; set; }
+    public string? State { get; set; }
+    /// <summary>Track id.</summary>
+    public string? Track { get; set; }
+    /// <summary>Room id.</summary>
+    public string? Room { get; set; }
+    public string? Type { get; set; }
+    public string? Language { get; set; }
+    public string? Url { get; set; }
+    public string? Image { get; set; }
+    public string? StreamUrl { get; set; }
+    public string? VideoUrl { get; set; }
+    public string? SlidesUrl { get; set; }
+    /// <summary>Speaker ids.</summary>
+    public List<string>? Speakers { get; set; }
+    public string? LastModified { get; set; }
+    public int? Revision { get; set; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    WriteIndented = true)]
+[JsonSerializable(typeof(EventJson))]
+[JsonSerializable(typeof(SessionJson))]
+[JsonSerializable(typeof(SpeakerJson))]
+[JsonSerializable(typeof(TrackJson))]
+[JsonSerializable(typeof(RoomJson))]
+public sealed partial class EventJsonContext : JsonSerializerContext;

@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Text;
+using NodaTime;
+using NodaTime.Text;
+
+namespace FeedProxy.Formats.Json;
+
+/// <summary>Validation failures keyed by JSON path ("sessions[3].start"), as ValidationProblem wants them.</summary>
+public sealed class EventValidationException(IReadOnlyDictionary<string, string[]> errors)
+    : Exception("The event document is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Turns <see cref="EventJson"/> into the model: validates every field, resolves track,
+/// room and speaker references, and passes every string through <see cref="TextSanitizer"/>.
+/// </summary>
+public static partial class EventJsonMapper
+{
+    private static readonly OffsetDateTimePattern OffsetPattern = OffsetDateTimePattern.ExtendedIso;
+    private static readonly LocalDateTimePattern LocalPattern = LocalDateTimePattern.ExtendedIso;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
+    private static partial Regex ColorPattern();
+
+    /// <summary>True for ids usable in URLs and UIDs: 1-128 of [A-Za-z0-9._-], not starting with a dot or dash.</summary>
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
+    /// <param name="json">The document.</param>
+    /// <param name="fallbackLastModified">Used where the document gives no lastModified (e.g. the file's write time).</param>
+    /// <param name="expectedId">When set, the document's id must be absent or equal to it.</param>
+    /// <exception cref="EventValidationException">Any field is invalid; all problems are reported at once.</exception>
+    public static Event ToModel(EventJson json, Instant fallbackLastModified, string? expectedId = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Error(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        var id = json.Id ?? expectedId;
+        if (!IsValidId(id))
+        {
+            Error("id", "Required: 1-128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+        else if (expectedId is not null && !string.Equals(id, expectedId, StringComparison.Ordinal))
+        {
+            Error("id", $"Must match the event id '{expectedId}'.");
+        }
+
+        var name = TextSanitizer.Line(json.Name);
+        if (name is null)
+        {
+            Error("name", "Required.");
+        }
+
+        var zoneId = json.TimeZone?.Trim();
+        var zone = zoneId is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId);
+        if (zone is null)
+        {
+            Error("timeZone", "Required: an IANA time zone id such as 'Europe/Brussels'.");
+        }
+
+        zone ??= DateTimeZone.Utc;
+        var eventModified = ParseInstant(json.LastModified, zone, "lastModified", Error) ?? fallbackLastModified;
+
+        var visibility = EventVisibility.Public;
+        if (json.Visibility is not null)
+        {
+            if (string.Equals(json.Visibility, "private", StringComparison.OrdinalIgnoreCase))
+            {
+                visibility = EventVisibility.Private;
+            }
+            else if (!string.Equals(json.Visibility, "public", StringComparison.OrdinalIgnoreCase))
+            {
+                Error("visibility", "Must be 'public' or 'private'.");
+            }
+        }
+
+        Venue? venue = null;
+        if (json.Venue is { } v)
+        {
+            var venueName = TextSanitizer.Line(v.Name);
+            if (venueName is null)
+            {
+                Error("venue.name", "Required when a venue is given.");
+            }
+            else
+            {
+                venue = new Venue
+                {
+                    Name = venueName,
+                    Address = TextSanitizer.Line(v.Address),
+                    Geo = Geo(v.Latitude, v.Longitude, "venue", Error),
+                };
+            }
+        }
+
+        var tracks = new Dictionary<string, Track>(StringComparer.Ordinal);
+        for (var i = 0; i < (json.Tracks?.Count ?? 0); i++)
+        {
+            var t = json.Tracks![i];
+            var path = $"tracks[{i}]";
+            var trackName = TextSanitizer.Line(t.Name);
+            var trackId = t.Id ?? (trackName is null ? null : Slug.From(trackName));
+            if (!IsValidId(trackId)) { Error($"{path}.id", "Required: a valid id."); continue; }
+            if (trackName is null) { Error($"{path}.name", "Required."); continue; }
+            if (t.Color is not null && !ColorPattern().IsMatch(t.Color.Trim())) { Error($"{path}.color", "Must be '#rrggbb'."); }
+            if (!tracks.TryAdd(trackId!, new Track { Id = trackId!, Name = trackName, Color = t.Color?.Trim().ToUpperInvariant() }))
+            {
+                Error($"{path}.id", $"Duplicate track id '{trackId}'.");
+            }
+        }
+
+        var rooms = new Dictionary<string, Room>(StringComparer.Ordinal);
+        for (var i = 0; i < (json.Rooms?.Count ?? 0); i++)
+        {
+            var r = json.Rooms![i];
+            var path = $"rooms[{i}]";
+            var roomName = TextSanitizer.Line(r.Name);
+            var roomId = r.Id ?? (roomName is null ? null : Slug.From(roomName));
+            if (!IsValidId(roomId)) { Error($"{path}.id", "Required: a valid id."); continue; }
+            if (roomName is null) { Error($"{path}.name", "Required."); continue; }
+            var room = new Room { Id = roomId!, Name = roomName, Floor = r.Floor, Geo = Geo(r.Latitude, r.Longitude, path, Error) };
+            if (!rooms.TryAdd(roomId!, room)) { Error($"{path}.id", $"Duplicate room id '{roomId}'."); }
+        }
+
+        var speakers = new Dictionary<string, Speaker>(StringComparer.Ordinal);
+        for (var i = 0; i < (json.Speakers?.Count ?? 0); i++)
+        {
+            var s = json.Speakers![i];
+            var path = $"speakers[{i}]";
+            var speakerName = TextSanitizer.Line(s.Name);
+            if (!IsValidId(s.Id)) { Error($"{path}.id", "Required: a valid id."); continue; }
+            if (speakerName is null) { Error($"{path}.name", "Required."); continue; }
+            var speaker = new Speaker
+            {
+                Id = s.Id!,
+                Name = speakerName,
+                Organisation = TextSanitizer.Line(s.Organisation),
+                Position = TextSanitizer.Line(s.Position),
+            };
+            if (!speakers.TryAdd(s.Id!, speaker)) { Error($"{path}.id", $"Duplicate speaker id '{s.Id}'."); }
+        }
+
+        var sessions = new List<Session>(json.Sessions?.Count ?? 0);
+        var sessionIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (json.Sessions?.Count ?? 0); i++)
+        {
+            var s = json.Sessions![i];
+            var path = $"sessions[{i}]";
+            var ok = true;
+            if (!IsValidId(s.Id)) { Error($"{path}.id", "Required: a valid id."); ok = false; }
+            else if (!sessionIds.Add(s.Id!)) { Error($"{path}.id", $"Duplicate session id '{s.Id}'."); ok = false; }
+
+            var title = TextSanitizer.Line(s.Title);
+            if (title is null) { Error($"{path}.title", "Required."); ok = false; }
+
+            var start = ParseInstant(s.Start, zone, $"{path}.start", Error);
+            if (start is null && s.Start is null) { Error($"{path}.start", "Required."); }
+
+            Instant? end = ParseInstant(s.End, zone, $"{path}.end", Error);
+            if (end is null && s.End is null && start is { } st)
+            {
+                if (s.Duration is null) { Error($"{path}.end", "Required (or give 'duration')."); }
+                else if (ParseDuration(s.Duration) is { } d) { end = st + d; }
+                else { Error($"{path}.duration", "Must be an ISO 8601 duration ('PT45M') or 'hh:mm'."); }
+            }
+
+            if (start is { } a && end is { } b && b < a) { Error($"{path}.end", "Must not be before start."); ok = false; }
+
+            var state = SessionState.Confirmed;
+            if (s.State is not null && !SessionStateExtensions.TryParse(s.State, out state))
+            {
+                Error($"{path}.state", "Must be one of draft, pending, accepted, confirmed, rejected, withdrawn, cancelled.");
+                ok = false;
+            }
+
+            Track? track = null;
+            if (s.Track is not null && !tracks.TryGetValue(s.Track, out track)) { Error($"{path}.track", $"Unknown track '{s.Track}'."); ok = false; }
+            Room? room = null;
+            if (s.Room is not null && !rooms.TryGetValue(s.Room, out room)) { Error($"{path}.room", $"Unknown room '{s.Room}'."); ok = false; }
+            var sessionSpeakers = new List<Speaker>();
+            foreach (var speakerId in s.Speakers ?? [])
+            {
+                if (speakers.TryGetValue(speakerId, out var sp)) { sessionSpeakers.Add(sp); }
+                else { Error($"{path}.speakers", $"Unknown speaker '{speakerId}'."); ok = false; }
+            }
+
+            if (s.Revision is < 0) { Error($"{path}.revision", "Must not be negative."); ok = false; }
+            var modified = ParseInstant(s.LastModified, zone, $"{path}.lastModified", Error) ?? eventModified;
+
+            if (!ok || start is null || end is null || title is null)
+            {
+                continue;
+            }
+
+            sessions.Add(new Session
+            {
+                Id = s.Id!,
+                Title = title,
+                Subtitle = TextSanitizer.Line(s.Subtitle),
+                Abstract = TextSanitizer.Text(s.Abstract),
+                Start = start.Value,
+                End = end.Value,
+                State = state,
+                Track = track,
+                Room = room,
+                Type = TextSanitizer.Line(s.Type),
+                Language = TextSanitizer.Line(s.Language),
+                Url = Url(s.Url, $"{path}.url", Error),
+                ImageUrl = Url(s.Image, $"{path}.image", Error),
+                StreamUrl = Url(s.StreamUrl, $"{path}.streamUrl", Error),
+                VideoUrl = Url(s.VideoUrl, $"{path}.videoUrl", Error),
+                SlidesUrl = Url(s.SlidesUrl, $"{path}.slidesUrl", Error),
+                Speakers = sessionSpeakers,
+                LastModified = modified,
+                Revision = s.Revision ?? 0,
+            });
+        }
+
+        var eventUrl = Url(json.Url, "url", Error);
+        var image = Url(json.Image, "image", Error);
+        if (errors.Count > 0)
+        {
+            throw new EventValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+        }
+
+        return new Event
+        {
+            Id = id!,
+            Name = name!,
+            Description = TextSanitizer.Text(json.Description),
+            Url = eventUrl,
+            TimeZone = zoneId!,
+            Venue = venue,
+            ImageUrl = image,
+            Published = json.Published ?? true,
+            Visibility = visibility,
+            LastModified = eventModified,
+            Tracks = [.. tracks.Values],
+            Rooms = [.. rooms.Values],
+            Speakers = [.. speakers.Values],
+            Sessions = sessions,
+        };
+    }
+
+    /// <summary>Reads ISO 8601 with offset, or local time in <paramref name="zone"/> (gaps shift forward, overlaps take the earlier).</summary>
+    public static Instant? ParseInstant(string? text, DateTimeZone zone, string field, Action<string, string> error)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(error);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        var withOffset = OffsetPattern.Parse(text);
+        if (withOffset.Success)
+        {
+            return withOffset.Value.ToInstant();
+        }
+
+        if (text.EndsWith('Z') && InstantPattern.ExtendedIso.Parse(text) is { Success: true } utc)
+        {
+            return utc.Value;
+        }
+
+        var local = LocalPattern.Parse(text);
+        if (local.Success)
+        {
+            return local.Value.InZoneLeniently(zone).ToInstant();
+        }
+
+        error(field, $"'{Truncate(text)}' is not an ISO 8601 date-time.");
+        return null;
+    }
+
+    /// <summary>ISO 8601 duration ("PT1H30M") or "hh:mm" as frab writes it.</summary>
+    public static Duration? ParseDuration(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        var iso = PeriodPattern.NormalizingIso.Parse(text);
+        if (iso.Success && iso.Value.Years == 0 && iso.Value.Months == 0)
+        {
+            // Weeks and days are fixed lengths here: a session's duration is elapsed time.
+            var d = iso.Value.ToDuration();
+            return d >= Duration.Zero ? d : null;
+        }
+
+        var parts = text.Split(':');
+        if (parts.Length is 2 or 3
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var m)
+            && m < 60)
+        {
+            var s = 0;
+            if (parts.Length == 3 && (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out s) || s >= 60))
+            {
+                return null;
+            }
+
+            return Duration.FromHours(h) + Duration.FromMinutes(m) + Duration.FromSeconds(s);
+        }
+
+        return null;
+    }
+
+    private static GeoPoint? Geo(double? latitude, double? longitude, string path, Action<string, string> error)
+    {
+        if (latitude is null && longitude is null)
+        {
+            return null;
+        }
+
+        if (latitude is { } lat && longitude is { } lon && new GeoPoint(lat, lon) is { IsValid: true } point)
+        {
+            return point;
+        }
+
+        error($"{path}.latitude", "Latitude (-90..90) and longitude (-180..180) must be given together.");
+        return null;
+    }
+
+    private static string? Url(string? value, string field, Action<string, string> error)
+    {
+        var text = TextSanitizer.Line(value);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri.AbsoluteUri;
+        }
+
+        error(field, $"'{Truncate(text)}' is not an absolute http(s) URL.");
+        return null;
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}
