@@ -1,0 +1,74 @@
+namespace FeedProxy;
+
+/// <summary>
+/// Settings under "FeedProxy" (environment: FeedProxy__Name). Defaults are the embedded
+/// mode: events from config/events, in-process cache only.
+/// </summary>
+public sealed class FeedProxyOptions
+{
+    public const string Section = "FeedProxy";
+
+    /// <summary>
+    /// Public base URL ("https://feeds.example.org"). Used for self links; when unset the
+    /// request's scheme and host are used.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// Right-hand side of every UID. Must never change once subscribers exist: a changed UID
+    /// duplicates every event in every calendar. Defaults to the host of
+    /// <see cref="PublicBaseUrl"/>, else "feedproxy.localhost".
+    /// </summary>
+    public string? UidDomain { get; set; }
+
+    /// <summary>Folder of event JSON files for the embedded store; relative to the working directory.</summary>
+    public string EventsPath { get; set; } = "config/events";
+
+    /// <summary>
+    /// Where the embedded store remembers per-session change tracking (revisions and change
+    /// times) across restarts. Relative to the working directory; empty disables persistence.
+    /// </summary>
+    public string StatePath { get; set; } = ".state";
+
+    /// <summary>Bearer token for /admin. When unset the admin routes do not exist.</summary>
+    public string? AdminToken { get; set; }
+
+    public CachingOptions Caching { get; set; } = new();
+
+    public FeedContentOptions Feeds { get; set; } = new();
+}
+
+/// <summary>HTTP caching (RFC 9111) and the in-process render cache.</summary>
+public sealed class CachingOptions
+{
+    /// <summary>Cache-Control max-age, seconds.</summary>
+    public int MaxAgeSeconds { get; set; } = 300;
+
+    /// <summary>Cache-Control stale-while-revalidate (RFC 5861), seconds.</summary>
+    public int StaleWhileRevalidateSeconds { get; set; } = 600;
+
+    /// <summary>Cache-Control stale-if-error (RFC 5861), seconds.</summary>
+    public int StaleIfErrorSeconds { get; set; } = 86_400;
+
+    /// <summary>Upper bound of the in-process cache of rendered feeds, in megabytes.</summary>
+    public int MemoryLimitMegabytes { get; set; } = 256;
+
+    /// <summary>How long a rendered feed may live in a cache (keys carry the event version, so this only bounds memory).</summary>
+    public int EntryLifetimeMinutes { get; set; } = 60;
+}
+
+/// <summary>What feeds contain.</summary>
+public sealed class FeedContentOptions
+{
+    /// <summary>Suggested polling interval (REFRESH-INTERVAL, X-PUBLISHED-TTL, RSS ttl), minutes.</summary>
+    public int RefreshIntervalMinutes { get; set; } = 60;
+
+    /// <summary>Days a cancelled session stays in feeds (as STATUS:CANCELLED) after it was cancelled.</summary>
+    public int CancelledRetentionDays { get; set; } = 30;
+
+    /// <summary>Only sessions ending after now minus this many days; null = all.</summary>
+    public int? WindowDays { get; set; }
+
+    /// <summary>At most this many sessions per feed (the latest are kept); null = all.</summary>
+    public int? MaxSessions { get; set; }
+}

@@ -1,0 +1,87 @@
+using FeedProxy.Formats.Feeds;
+using FeedProxy.Http;
+using Microsoft.Extensions.Options;
+
+namespace FeedProxy.Feeds;
+
+/// <summary>
+/// Live feed URLs: /events/{id}.{ics|xcs|rss|atom|json} and single-session downloads at
+/// /events/{id}/sessions/{sessionId}.{ext}. GET and HEAD; never redirects (some calendar
+/// clients do not follow them).
+/// </summary>
+internal static class FeedEndpoints
+{
+    private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
+
+    public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/events").WithTags("Feeds");
+        group.MapMethods("/{file}", Methods, GetFeed)
+            .WithName("GetFeed")
+            .WithSummary("A live feed of an event's public schedule.");
+        group.MapMethods("/{eventId}/sessions/{file}", Methods, GetSessionFeed)
+            .WithName("GetSessionFeed")
+            .WithSummary("One session as a single-event download.");
+        return routes;
+    }
+
+    internal static Task<IResult> GetFeed(string file, HttpContext context, FeedService feeds, IOptions<FeedProxyOptions> options) =>
+        Serve(file, sessionId: null, context, feeds, options.Value);
+
+    internal static Task<IResult> GetSessionFeed(string eventId, string file, HttpContext context, FeedService feeds, IOptions<FeedProxyOptions> options)
+    {
+        var dot = file.LastIndexOf('.');
+        var sessionId = dot > 0 ? file[..dot] : file;
+        var extension = dot > 0 ? file[dot..] : string.Empty;
+        return Serve(eventId + extension, sessionId, context, feeds, options.Value);
+    }
+
+    private static async Task<IResult> Serve(string file, string? sessionId, HttpContext context, FeedService feeds, FeedProxyOptions options)
+    {
+        if (!FeedRequest.TryParse(file, context.Request.Query, sessionId, out var request, out var error))
+        {
+            return error is null
+                ? Problems.NotFound("No feed at this URL. Feeds are /events/{id}.ics, .xcs, .rss, .atom or .json.")
+                : Problems.BadRequest(error);
+        }
+
+        var baseUrl = BaseUrl(context.Request, options);
+        var selfUrl = SelfUrl(baseUrl, context.Request.Path, request!);
+        var result = await feeds.GetAsync(request!, baseUrl, selfUrl, allowPrivate: false, context.RequestAborted);
+        return result switch
+        {
+            FeedResult.Found found => new FeedHttpResult(found.Feed, request!.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate)),
+            FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
+            FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
+            FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
+            _ => Problems.NotFound("No feed at this URL."),
+        };
+    }
+
+    /// <summary>The configured public base URL, else the request's own scheme, host and path base.</summary>
+    internal static Uri BaseUrl(HttpRequest request, FeedProxyOptions options)
+    {
+        if (options.PublicBaseUrl is { } configured)
+        {
+            return configured.AbsoluteUri.EndsWith('/') ? configured : new Uri(configured.AbsoluteUri + "/");
+        }
+
+        return new Uri($"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}/");
+    }
+
+    /// <summary>Self link with the query in canonical order, so equal feeds have equal bytes.</summary>
+    private static Uri SelfUrl(Uri baseUrl, PathString path, FeedRequest request)
+    {
+        var query = new List<string>();
+        if (request.Options.TimeMode == TimeMode.Utc) { query.Add("tz=utc"); }
+        if (request.Options.XCalDialect == XCalDialect.Pentabarf) { query.Add("dialect=pentabarf"); }
+        if (request.Options.Profile == SyndicationProfile.Campus) { query.Add("profile=campus"); }
+        foreach (var (name, values) in request.Filters)
+        {
+            query.AddRange(values.Select(v => name + "=" + Uri.EscapeDataString(v)));
+        }
+
+        var relative = path.ToUriComponent().TrimStart('/') + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
+        return new Uri(baseUrl, relative);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using FeedProxy.Formats.Feeds;
+using FeedProxy.Http;
+using Microsoft.Net.Http.Headers;
+using NodaTime;
+
+namespace FeedProxy.Feeds;
+
+/// <summary>
+/// Writes a rendered feed: picks the precompressed variant, answers conditional requests
+/// with 304, and answers HEAD with the headers of GET and no body.
+/// </summary>
+internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, string cacheControl) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var request = httpContext.Request;
+        var response = httpContext.Response;
+        var coding = ContentCodingNegotiation.Select(request, feed);
+        var etag = feed.ETag(coding);
+        var headers = response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = cacheControl;
+        headers.Vary = "Accept-Encoding";
+
+        if (ConditionalRequest.IsNotModified(request, etag, feed.LastModified))
+        {
+            // RFC 9110 §15.4.5: only the validators and caching fields, no body.
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        var body = feed.Body(coding);
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = format.ContentType();
+        response.ContentLength = body.Length;
+        headers.LastModified = HeaderUtilities.FormatDate(feed.LastModified.ToDateTimeOffset());
+        headers.XContentTypeOptions = "nosniff";
+        if (ContentCodingNegotiation.HeaderValue(coding) is { } encoding)
+        {
+            headers.ContentEncoding = encoding;
+        }
+
+        if (!HttpMethods.IsHead(request.Method))
+        {
+            await response.Body.WriteAsync(body, httpContext.RequestAborted);
+        }
+    }
+
+    public static string CacheControl(CachingOptions options, bool isPrivate)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{(isPrivate ? "private" : "public")}, max-age={options.MaxAgeSeconds}, stale-while-revalidate={options.StaleWhileRevalidateSeconds}, stale-if-error={options.StaleIfErrorSeconds}");
+    }
+}

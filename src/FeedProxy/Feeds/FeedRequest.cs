@@ -1,0 +1,171 @@
+using System.Collections.Immutable;
+using FeedProxy.Formats.Feeds;
+using FeedProxy.Formats.Json;
+using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Text;
+using Microsoft.Extensions.Primitives;
+using NodaTime;
+using NodaTime.Text;
+
+namespace FeedProxy.Feeds;
+
+/// <summary>
+/// A parsed feed URL: which event, which format, which representation options and filters.
+/// Parsing never touches the store; <see cref="RepresentationKey"/> is canonical (order and
+/// case of query parameters do not matter) so equal requests share one cache entry.
+/// </summary>
+internal sealed record FeedRequest
+{
+    private static readonly string[] FilterNames = ["track", "room", "speaker", "day", "type", "lang"];
+
+    public required string EventId { get; init; }
+    public required FeedFormat Format { get; init; }
+    public FeedOptions Options { get; init; } = FeedOptions.Default;
+
+    /// <summary>Filter values as given, lower-cased, per dimension (resolved against the event later).</summary>
+    public ImmutableSortedDictionary<string, ImmutableSortedSet<string>> Filters { get; init; } =
+        ImmutableSortedDictionary<string, ImmutableSortedSet<string>>.Empty;
+
+    /// <summary>Set for a single-session download.</summary>
+    public string? SessionId { get; init; }
+
+    public string RepresentationKey =>
+        string.Join('\u001f',
+            EventId, SessionId ?? string.Empty, Format.Extension(), Options.TimeMode, Options.XCalDialect, Options.Profile,
+            string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))));
+
+    /// <summary>Parses "{id}.{ext}" and the query string; returns a problem detail message on failure.</summary>
+    public static bool TryParse(string fileName, IQueryCollection query, string? sessionId, out FeedRequest? request, out string? error)
+    {
+        request = null;
+        var dot = fileName.LastIndexOf('.');
+        var id = dot > 0 ? fileName[..dot] : fileName;
+        if (!EventJsonMapper.IsValidId(id) || (sessionId is not null && !EventJsonMapper.IsValidId(sessionId)))
+        {
+            error = "The id is not valid: ids are 1-128 letters, digits, '.', '_' or '-'.";
+            return false;
+        }
+
+        if (dot <= 0 || !FeedFormats.TryFromExtension(fileName[(dot + 1)..], out var format))
+        {
+            error = null; // unknown extension: not found, not a bad request
+            return false;
+        }
+
+        var options = FeedOptions.Default;
+        if (Single(query, "tz") is { } tz)
+        {
+            if (tz.Equals("utc", StringComparison.OrdinalIgnoreCase)) { options = options with { TimeMode = TimeMode.Utc }; }
+            else if (!tz.Equals("local", StringComparison.OrdinalIgnoreCase)) { error = "Query parameter 'tz' must be 'utc' or 'local'."; return false; }
+        }
+
+        if (Single(query, "dialect") is { } dialect)
+        {
+            if (format != FeedFormat.XCal) { error = "Query parameter 'dialect' applies to .xcs only."; return false; }
+            if (dialect.Equals("pentabarf", StringComparison.OrdinalIgnoreCase)) { options = options with { XCalDialect = XCalDialect.Pentabarf }; }
+            else if (!dialect.Equals("rfc6321", StringComparison.OrdinalIgnoreCase)) { error = "Query parameter 'dialect' must be 'rfc6321' or 'pentabarf'."; return false; }
+        }
+
+        if (Single(query, "profile") is { } profile)
+        {
+            if (format is not (FeedFormat.Rss or FeedFormat.Atom)) { error = "Query parameter 'profile' applies to .rss and .atom only."; return false; }
+            if (profile.Equals("campus", StringComparison.OrdinalIgnoreCase)) { options = options with { Profile = SyndicationProfile.Campus }; }
+            else if (!profile.Equals("standard", StringComparison.OrdinalIgnoreCase)) { error = "Query parameter 'profile' must be 'standard' or 'campus'."; return false; }
+        }
+
+        var filters = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedSet<string>>(StringComparer.Ordinal);
+        foreach (var name in FilterNames)
+        {
+            if (query.TryGetValue(name, out var values))
+            {
+                var set = Values(values);
+                if (set.Any(v => v.Length > 200))
+                {
+                    error = $"Query parameter '{name}' has a value longer than 200 characters.";
+                    return false;
+                }
+
+                if (!set.IsEmpty)
+                {
+                    filters[name] = set;
+                }
+            }
+        }
+
+        request = new FeedRequest { EventId = id, Format = format, Options = options, Filters = filters.ToImmutable(), SessionId = sessionId };
+        error = null;
+        return true;
+    }
+
+    /// <summary>Resolves filter values against the event: tracks and rooms by id or name, speakers by id or name (case-insensitive).</summary>
+    public SessionFilter? ResolveFilter(Event schedule, out string? error)
+    {
+        error = null;
+        if (Filters.Count == 0 && SessionId is null)
+        {
+            return null;
+        }
+
+        var filter = new SessionFilter();
+        if (SessionId is not null)
+        {
+            filter = filter with { SessionIds = [SessionId] };
+        }
+
+        foreach (var (name, values) in Filters)
+        {
+            var resolved = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+            var days = ImmutableSortedSet.CreateBuilder<LocalDate>();
+            foreach (var value in values)
+            {
+                string? match = name switch
+                {
+                    "track" => schedule.Tracks.FirstOrDefault(t => Is(t.Id, value) || Is(t.Name, value) || Is(Slug.From(t.Name), value))?.Id,
+                    "room" => schedule.Rooms.FirstOrDefault(r => Is(r.Id, value) || Is(r.Name, value) || Is(Slug.From(r.Name), value))?.Id,
+                    "speaker" => schedule.Speakers.FirstOrDefault(s => Is(s.Id, value) || Is(s.Name, value))?.Id,
+                    "type" => schedule.Sessions.Select(s => s.Type).FirstOrDefault(t => t is not null && (Is(t, value) || Is(Slug.From(t), value)))?.ToUpperInvariant(),
+                    "lang" => value.ToUpperInvariant(),
+                    "day" => LocalDatePattern.Iso.Parse(value) is { Success: true } d && days.Add(d.Value) ? value : null,
+                    _ => null,
+                };
+                if (match is null)
+                {
+                    error = name == "day"
+                        ? $"Unknown day '{value}': use yyyy-MM-dd."
+                        : $"Unknown {name} '{value}' in event '{schedule.Id}'.";
+                    return null;
+                }
+
+                resolved.Add(match);
+            }
+
+            filter = name switch
+            {
+                "track" => filter with { Tracks = resolved.ToImmutable() },
+                "room" => filter with { Rooms = resolved.ToImmutable() },
+                "speaker" => filter with { Speakers = resolved.ToImmutable() },
+                "type" => filter with { Types = resolved.ToImmutable() },
+                "lang" => filter with { Languages = resolved.ToImmutable() },
+                "day" => filter with { Days = days.ToImmutable() },
+                _ => filter,
+            };
+        }
+
+        return filter;
+    }
+
+    /// <summary>Human description of the active filters for feed titles ("track: Security").</summary>
+    public string? DescribeFilters() =>
+        Filters.Count == 0 ? null : string.Join("; ", Filters.Select(f => f.Key + ": " + string.Join(", ", f.Value)));
+
+    private static bool Is(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static string? Single(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrWhiteSpace(values[^1]) ? values[^1]!.Trim() : null;
+
+    // Repeatable parameters, also as comma lists: ?track=a&track=b or ?track=a,b.
+    private static ImmutableSortedSet<string> Values(StringValues values) =>
+        values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(v => v.ToLowerInvariant())
+            .ToImmutableSortedSet(StringComparer.Ordinal);
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using FeedProxy.Caching;
+using FeedProxy.Formats.Feeds;
+using FeedProxy.Formats.Model;
+using FeedProxy.Storage;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace FeedProxy.Feeds;
+
+/// <summary>Outcome of asking for a feed.</summary>
+internal abstract record FeedResult
+{
+    public sealed record Found(RenderedFeed Feed, bool IsPrivate) : FeedResult;
+
+    public sealed record NotFound(string Detail) : FeedResult;
+
+    public sealed record Invalid(string Detail) : FeedResult;
+
+    /// <summary>The store failed and nothing was cached to fall back on.</summary>
+    public sealed record Unavailable(string Detail) : FeedResult;
+}
+
+/// <summary>
+/// The read path: version lookup, cache, single-flight render, stale fallback. Cache keys
+/// carry the event's version, so an edit makes every old entry unreachable at once and a
+/// conditional request for an unchanged feed costs a version lookup and a cache hit.
+/// </summary>
+internal sealed partial class FeedService(
+    IEventStore store,
+    IFeedCacheStore cache,
+    IOptions<FeedProxyOptions> options,
+    TimeProvider time,
+    ILogger<FeedService> logger)
+{
+    private readonly FeedProxyOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
+    // Representation -> the versioned key last rendered for it: stale-if-error fallback.
+    private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
+
+    /// <param name="request">The parsed request.</param>
+    /// <param name="baseUrl">Scheme, host and path base the self links are built from.</param>
+    /// <param name="selfUrl">Absolute URL of the feed as requested.</param>
+    /// <param name="allowPrivate">True when the request came through a valid private token.</param>
+    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var representation = request.RepresentationKey + "\u001f" + selfUrl.AbsoluteUri + "\u001f" + (allowPrivate ? "p" : "-");
+        string? version;
+        try
+        {
+            version = await store.GetVersionAsync(request.EventId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return await FallbackAsync(representation, ex, cancellationToken);
+        }
+
+        if (version is null)
+        {
+            return new FeedResult.NotFound($"No event '{request.EventId}'.");
+        }
+
+        // Selection depends on the clock (cancelled-session retention, window): re-render
+        // at most hourly even when the data does not change.
+        var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        var key = $"feed\u001f{version}\u001f{hour}\u001f{representation}";
+        var hit = await GetCachedAsync(key, cancellationToken);
+        if (hit is not null)
+        {
+            return new FeedResult.Found(hit, allowPrivate);
+        }
+
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(k, representation, request, baseUrl, selfUrl, allowPrivate)));
+        try
+        {
+            return await flight.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (flight.Value.IsCompleted)
+            {
+                _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<FeedResult>>>(key, flight));
+            }
+        }
+    }
+
+    private async Task<FeedResult> RenderAsync(string key, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
+    {
+        await Task.Yield();
+        EventSnapshot? snapshot;
+        try
+        {
+            snapshot = await store.GetAsync(request.EventId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            return await FallbackAsync(representation, ex, CancellationToken.None);
+        }
+
+        if (snapshot is null || !snapshot.Event.Published)
+        {
+            return new FeedResult.NotFound($"No event '{request.EventId}'.");
+        }
+
+        var schedule = snapshot.Event;
+        if (schedule.Visibility == EventVisibility.Private && !allowPrivate)
+        {
+            return new FeedResult.NotFound($"No event '{request.EventId}'.");
+        }
+
+        var filter = request.ResolveFilter(schedule, out var filterError);
+        if (filterError is not null)
+        {
+            return new FeedResult.Invalid(filterError);
+        }
+
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var sessions = FeedSelection.Select(schedule, Policy(), now, filter);
+        if (request.SessionId is not null && sessions.Count == 0)
+        {
+            return new FeedResult.NotFound($"No session '{request.SessionId}' in event '{request.EventId}'.");
+        }
+
+        var document = new FeedDocument
+        {
+            Event = schedule,
+            Sessions = sessions,
+            SelfUrl = selfUrl,
+            PageUrl = schedule.Visibility == EventVisibility.Public ? new Uri(baseUrl, $"events/{Uri.EscapeDataString(schedule.Id)}") : null,
+            UidDomain = UidDomain,
+            IsSubscription = request.SessionId is null,
+            RefreshInterval = Duration.FromMinutes(Math.Max(1, _options.Feeds.RefreshIntervalMinutes)),
+            Options = request.Options,
+            Subtitle = request.DescribeFilters(),
+        };
+
+        var started = time.GetTimestamp();
+        var feed = FeedRenderer.Render(document, request.Format);
+        var elapsed = time.GetElapsedTime(started);
+        LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
+        var versionedKey = key; // the key already names the version the render was asked for
+        try
+        {
+            await cache.SetAsync(versionedKey, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+            _lastGood[representation] = versionedKey;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCacheWriteFailed(ex.Message);
+        }
+
+        return new FeedResult.Found(feed, allowPrivate);
+    }
+
+    private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)
+    {
+        LogStoreFailed(error.GetType().Name, error.Message);
+        if (_lastGood.TryGetValue(representation, out var key) && await GetCachedAsync(key, cancellationToken) is { } stale)
+        {
+            return new FeedResult.Found(stale, IsPrivate: false);
+        }
+
+        return new FeedResult.Unavailable("The schedule store is unavailable and this feed is not cached. Try again shortly.");
+    }
+
+    private async ValueTask<RenderedFeed?> GetCachedAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await cache.GetAsync(key, cancellationToken);
+            return bytes is null ? null : RenderedFeed.Unpack(bytes);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCacheReadFailed(ex.Message);
+            return null;
+        }
+    }
+
+    public static string CacheTag(string eventId) => "event:" + eventId;
+
+    private SelectionPolicy Policy() => new()
+    {
+        CancelledRetention = Duration.FromDays(Math.Max(0, _options.Feeds.CancelledRetentionDays)),
+        Window = _options.Feeds.WindowDays is { } days ? Duration.FromDays(days) : null,
+        MaxSessions = _options.Feeds.MaxSessions,
+    };
+
+    private string UidDomain => _options.UidDomain ?? _options.PublicBaseUrl?.Host ?? "feedproxy.localhost";
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Rendered {EventId} as {Format}: {Sessions} sessions, {Bytes} bytes in {Milliseconds:F1} ms")]
+    private partial void LogRendered(string eventId, FeedFormat format, int sessions, int bytes, double milliseconds);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Schedule store failed ({ErrorType}: {Message}); serving the last rendered feed if there is one")]
+    private partial void LogStoreFailed(string errorType, string message);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cache read failed: {Message}")]
+    private partial void LogCacheReadFailed(string message);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Cache write failed: {Message}")]
+    private partial void LogCacheWriteFailed(string message);
+}

@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using NodaTime;
+
+namespace FeedProxy.Feeds;
+
+/// <summary>Content codings a feed is stored in (compressed once at render time, never per request).</summary>
+internal enum ContentCoding
+{
+    Identity = 0,
+    Gzip = 1,
+    Brotli = 2,
+}
+
+/// <summary>
+/// One rendered representation with its precompressed variants. Packs into a single byte
+/// array for the byte-oriented cache stores and unpacks without copying.
+/// </summary>
+internal sealed class RenderedFeed
+{
+    private const int Magic = 0x46505231; // "FPR1"
+    private const int HeaderSize = 4 + 8 + 4 * 3 + 1 + 32;
+
+    public RenderedFeed(ReadOnlyMemory<byte> identity, ReadOnlyMemory<byte> gzip, ReadOnlyMemory<byte> brotli, string hash, Instant lastModified)
+    {
+        Identity = identity;
+        Gzip = gzip;
+        Brotli = brotli;
+        Hash = hash;
+        LastModified = lastModified;
+    }
+
+    public ReadOnlyMemory<byte> Identity { get; }
+
+    /// <summary>Empty when compression would not pay (tiny bodies).</summary>
+    public ReadOnlyMemory<byte> Gzip { get; }
+
+    public ReadOnlyMemory<byte> Brotli { get; }
+
+    /// <summary>Hash of the identity bytes; the opaque part of every ETag of this representation.</summary>
+    public string Hash { get; }
+
+    /// <summary>Latest change of anything in the feed, whole seconds.</summary>
+    public Instant LastModified { get; }
+
+    public ReadOnlyMemory<byte> Body(ContentCoding coding) => coding switch
+    {
+        ContentCoding.Gzip => Gzip,
+        ContentCoding.Brotli => Brotli,
+        _ => Identity,
+    };
+
+    public bool Has(ContentCoding coding) => coding == ContentCoding.Identity || !Body(coding).IsEmpty;
+
+    /// <summary>
+    /// Strong entity tag per coding (RFC 9110 §8.8.3): the bytes differ, so the tags must too.
+    /// </summary>
+    public string ETag(ContentCoding coding) => coding switch
+    {
+        ContentCoding.Gzip => $"\"{Hash}-gz\"",
+        ContentCoding.Brotli => $"\"{Hash}-br\"",
+        _ => $"\"{Hash}\"",
+    };
+
+    public byte[] Pack()
+    {
+        var hash = System.Text.Encoding.ASCII.GetBytes(Hash);
+        var packed = new byte[HeaderSize + Identity.Length + Gzip.Length + Brotli.Length];
+        var span = packed.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, Magic);
+        BinaryPrimitives.WriteInt64LittleEndian(span[4..], LastModified.ToUnixTimeSeconds());
+        BinaryPrimitives.WriteInt32LittleEndian(span[12..], Identity.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[16..], Gzip.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[20..], Brotli.Length);
+        span[24] = (byte)hash.Length;
+        hash.CopyTo(span[25..]);
+        var offset = HeaderSize;
+        Identity.Span.CopyTo(span[offset..]);
+        offset += Identity.Length;
+        Gzip.Span.CopyTo(span[offset..]);
+        offset += Gzip.Length;
+        Brotli.Span.CopyTo(span[offset..]);
+        return packed;
+    }
+
+    /// <summary>Null when the bytes are not a packed feed (e.g. written by another version).</summary>
+    public static RenderedFeed? Unpack(byte[] packed)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        var span = packed.AsSpan();
+        if (packed.Length < HeaderSize || BinaryPrimitives.ReadInt32LittleEndian(span) != Magic)
+        {
+            return null;
+        }
+
+        var lastModified = Instant.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64LittleEndian(span[4..]));
+        var identity = BinaryPrimitives.ReadInt32LittleEndian(span[12..]);
+        var gzip = BinaryPrimitives.ReadInt32LittleEndian(span[16..]);
+        var brotli = BinaryPrimitives.ReadInt32LittleEndian(span[20..]);
+        int hashLength = span[24];
+        if (hashLength > 32 || identity < 0 || gzip < 0 || brotli < 0
+            || (long)HeaderSize + identity + gzip + brotli != packed.Length)
+        {
+            return null;
+        }
+
+        var hash = System.Text.Encoding.ASCII.GetString(span.Slice(25, hashLength));
+        var memory = packed.AsMemory();
+        return new RenderedFeed(
+            memory.Slice(HeaderSize, identity),
+            memory.Slice(HeaderSize + identity, gzip),
+            memory.Slice(HeaderSize + identity + gzip, brotli),
+            hash,
+            lastModified);
+    }
+}

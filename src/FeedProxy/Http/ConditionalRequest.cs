@@ -1,0 +1,89 @@
+using Microsoft.Net.Http.Headers;
+using NodaTime;
+
+namespace FeedProxy.Http;
+
+/// <summary>
+/// RFC 9110 §13.1/§13.2 evaluation for GET and HEAD: If-None-Match first (lists, "*",
+/// weak comparison) and, only when it is absent, If-Modified-Since. An If-Modified-Since
+/// that is not a valid HTTP-date is ignored — answering 304 to anything stalls clients.
+/// </summary>
+internal static class ConditionalRequest
+{
+    public static bool IsNotModified(HttpRequest request, string etag, Instant lastModified)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0)
+        {
+            return MatchesAny(ifNoneMatch, etag);
+        }
+
+        var ifModifiedSince = request.Headers.IfModifiedSince;
+        if (ifModifiedSince.Count == 1
+            && HeaderUtilities.TryParseDate(ifModifiedSince.ToString(), out var since))
+        {
+            return lastModified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
+        }
+
+        return false;
+    }
+
+    /// <summary>Weak comparison (RFC 9110 §8.8.3.2): opaque tags equal, W/ prefixes ignored.</summary>
+    internal static bool MatchesAny(Microsoft.Extensions.Primitives.StringValues headerValues, string etag)
+    {
+        var target = Opaque(etag);
+        foreach (var header in headerValues)
+        {
+            if (header is null)
+            {
+                continue;
+            }
+
+            foreach (var part in SplitList(header))
+            {
+                if (part == "*" || Opaque(part).SequenceEqual(target))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static ReadOnlySpan<char> Opaque(string tag)
+    {
+        var span = tag.AsSpan().Trim();
+        if (span.StartsWith("W/", StringComparison.Ordinal))
+        {
+            span = span[2..];
+        }
+
+        return span;
+    }
+
+    // Entity tags may contain commas inside quotes; split on commas outside quotes only.
+    private static IEnumerable<string> SplitList(string header)
+    {
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i <= header.Length; i++)
+        {
+            if (i == header.Length || (header[i] == ',' && !quoted))
+            {
+                var part = header[start..i].Trim();
+                if (part.Length > 0)
+                {
+                    yield return part;
+                }
+
+                start = i + 1;
+            }
+            else if (header[i] == '"')
+            {
+                quoted = !quoted;
+            }
+        }
+    }
+}

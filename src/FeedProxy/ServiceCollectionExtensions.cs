@@ -1,0 +1,33 @@
+using FeedProxy.Caching;
+using FeedProxy.Feeds;
+using FeedProxy.Storage;
+
+namespace FeedProxy;
+
+/// <summary>All of FeedProxy's registrations, chosen by configuration.</summary>
+internal static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddFeedProxy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FeedProxyOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section));
+        services.AddProblemDetails();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<FileEventStore>();
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FileEventStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
+
+        services.AddSingleton<IFeedCacheStore, MemoryFeedCacheStore>();
+        services.AddSingleton<FeedService>();
+        return services;
+    }
+
+    public static WebApplication MapFeedProxy(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").ExcludeFromDescription();
+        app.MapFeeds();
+        return app;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FeedProxy.Formats.Json;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace FeedProxy.Storage;
+
+/// <summary>
+/// The embedded store: one JSON file per event (docs/event-format.md) in a folder, watched
+/// for changes. A file that fails to parse or validate is logged and the last good version
+/// keeps being served, so a half-saved edit never takes a feed down.
+/// </summary>
+internal sealed partial class FileEventStore : IEventStore, IHostedService, IDisposable
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    private readonly string _folder;
+    private readonly ChangeTracker _tracker;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FileEventStore> _logger;
+    private readonly ConcurrentDictionary<string, Entry> _events = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private FileSystemWatcher? _watcher;
+    private Timer? _debounceTimer;
+    private Timer? _pollTimer;
+
+    public FileEventStore(IOptions<FeedProxyOptions> options, TimeProvider time, ILogger<FileEventStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _folder = Path.GetFullPath(options.Value.EventsPath);
+        _time = time;
+        _logger = logger;
+        var state = options.Value.StatePath;
+        _tracker = new ChangeTracker(string.IsNullOrWhiteSpace(state) ? null : Path.GetFullPath(Path.Combine(state, "file-store.json")), logger);
+        ReloadAll();
+    }
+
+    public event Action<string>? Changed;
+
+    public ValueTask<EventSnapshot?> GetAsync(string eventId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_events.TryGetValue(eventId, out var entry) ? entry.Snapshot : null);
+
+    public ValueTask<string?> GetVersionAsync(string eventId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_events.TryGetValue(eventId, out var entry) ? entry.Snapshot.Version : null);
+
+    public ValueTask<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>([.. _events.Keys.Order(StringComparer.Ordinal)]);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(_folder))
+        {
+            _watcher = new FileSystemWatcher(_folder, "*.json")
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                EnableRaisingEvents = true,
+            };
+            _watcher.Changed += OnFileEvent;
+            _watcher.Created += OnFileEvent;
+            _watcher.Deleted += OnFileEvent;
+            _watcher.Renamed += OnFileEvent;
+        }
+        else
+        {
+            LogMissingFolder(_folder);
+        }
+
+        // Watchers miss events on some file systems (network and container mounts); a cheap
+        // poll of write times backs them up.
+        _debounceTimer = new Timer(_ => ReloadAll(), null, Timeout.Infinite, Timeout.Infinite);
+        _pollTimer = new Timer(_ => ReloadAll(), null, PollInterval, PollInterval);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _watcher?.Dispose();
+        _pollTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+        _debounceTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _pollTimer?.Dispose();
+        _debounceTimer?.Dispose();
+        _reloadLock.Dispose();
+    }
+
+    private void OnFileEvent(object sender, FileSystemEventArgs e) =>
+        _debounceTimer?.Change(Debounce, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Re-reads every file whose write time or size changed; removes events whose file is gone.</summary>
+    internal void ReloadAll()
+    {
+        if (!_reloadLock.Wait(0))
+        {
+            // A reload is running; make sure another one follows it.
+            _debounceTimer?.Change(Debounce, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        try
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var files = Directory.Exists(_folder) ? Directory.GetFiles(_folder, "*.json") : [];
+            foreach (var path in files.Order(StringComparer.Ordinal))
+            {
+                var stem = Path.GetFileNameWithoutExtension(path);
+                if (!EventJsonMapper.IsValidId(stem))
+                {
+                    continue;
+                }
+
+                seen.Add(stem);
+                var info = new FileInfo(path);
+                var stamp = (info.LastWriteTimeUtc.Ticks, info.Length);
+                if (_events.TryGetValue(stem, out var current) && current.Stamp == stamp)
+                {
+                    continue;
+                }
+
+                if (Load(stem, path, stamp) is { } loaded
+                    && (current is null || loaded.Snapshot.Version != current.Snapshot.Version))
+                {
+                    _events[stem] = loaded;
+                    LogLoaded(stem, loaded.Snapshot.Event.Sessions.Count, loaded.Snapshot.Version);
+                    Changed?.Invoke(stem);
+                }
+                else if (current is not null)
+                {
+                    _events[stem] = current with { Stamp = stamp };
+                }
+            }
+
+            foreach (var gone in _events.Keys.Where(k => !seen.Contains(k)).ToList())
+            {
+                _events.TryRemove(gone, out _);
+                LogRemoved(gone);
+                Changed?.Invoke(gone);
+            }
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
+    private Entry? Load(string id, string path, (long, long) stamp)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException ex)
+        {
+            LogUnreadable(path, ex.Message);
+            return null;
+        }
+
+        try
+        {
+            var json = JsonSerializer.Deserialize(bytes, EventJsonContext.Default.EventJson)
+                ?? throw new JsonException("The file holds no JSON object.");
+            var now = _time.GetUtcNow();
+            var fileTime = Instant.FromDateTimeUtc(File.GetLastWriteTimeUtc(path));
+            var parsed = EventJsonMapper.ToModel(json, fileTime, expectedId: id);
+            var tracked = _tracker.Apply(parsed, Instant.FromDateTimeOffset(now));
+            var version = Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8)) + "." + tracked.TrackingVersion;
+            return new Entry(new EventSnapshot(tracked.Event, version), stamp);
+        }
+        catch (JsonException ex)
+        {
+            LogInvalid(path, $"line {ex.LineNumber + 1}: {ex.Message}");
+        }
+        catch (EventValidationException ex)
+        {
+            LogInvalid(path, ex.Message);
+        }
+
+        return null;
+    }
+
+    private sealed record Entry(EventSnapshot Snapshot, (long Ticks, long Length) Stamp);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded event {EventId}: {Sessions} sessions, version {Version}")]
+    private partial void LogLoaded(string eventId, int sessions, string version);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Ignoring invalid event file {Path} (the last good version stays live): {Reason}")]
+    private partial void LogInvalid(string path, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Could not read {Path}: {Reason}")]
+    private partial void LogUnreadable(string path, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Event {EventId} removed (its file is gone)")]
+    private partial void LogRemoved(string eventId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Events folder {Path} does not exist; no events are served")]
+    private partial void LogMissingFolder(string path);
+}
