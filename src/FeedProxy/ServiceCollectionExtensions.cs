@@ -1,3 +1,4 @@
+using FeedProxy.Admin;
 using FeedProxy.Caching;
 using FeedProxy.Feeds;
 using FeedProxy.Storage;
@@ -17,6 +18,9 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FileEventStore>());
         services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
 
+        services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
+        services.AddSingleton<AdminServices>();
+
         services.AddSingleton<IFeedCacheStore, MemoryFeedCacheStore>();
         services.AddSingleton<FeedService>();
         return services;
@@ -28,6 +32,14 @@ internal static class ServiceCollectionExtensions
         app.UseStatusCodePages();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").ExcludeFromDescription();
         app.MapFeeds();
+
+        // Without a token the admin API does not exist (404), rather than being open.
+        var adminToken = app.Configuration[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
+        if (!string.IsNullOrWhiteSpace(adminToken))
+        {
+            app.MapAdmin(adminToken);
+        }
+
         return app;
     }
 }

@@ -22,6 +22,8 @@ public static partial class EventJsonMapper
 {
     private static readonly OffsetDateTimePattern OffsetPattern = OffsetDateTimePattern.ExtendedIso;
     private static readonly LocalDateTimePattern LocalPattern = LocalDateTimePattern.ExtendedIso;
+    private static readonly OffsetDateTimePattern OffsetMinutesPattern = OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>");
+    private static readonly LocalDateTimePattern LocalMinutesPattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm");
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex IdPattern();
@@ -268,7 +270,13 @@ public static partial class EventJsonMapper
         }
 
         text = text.Trim();
+        // Seconds are optional ("2027-03-26T09:00+01:00"), as many organisers write them.
         var withOffset = OffsetPattern.Parse(text);
+        if (!withOffset.Success)
+        {
+            withOffset = OffsetMinutesPattern.Parse(text);
+        }
+
         if (withOffset.Success)
         {
             return withOffset.Value.ToInstant();
@@ -280,6 +288,11 @@ public static partial class EventJsonMapper
         }
 
         var local = LocalPattern.Parse(text);
+        if (!local.Success)
+        {
+            local = LocalMinutesPattern.Parse(text);
+        }
+
         if (local.Success)
         {
             return local.Value.InZoneLeniently(zone).ToInstant();

@@ -1,27 +1,36 @@
-using System.Globalization;
 using System.Text;
 
 namespace FeedProxy.Formats.Text;
 
-/// <summary>URL-safe ids from names ("Open Source Hardware" -> "open-source-hardware").</summary>
+/// <summary>URL-safe ids from names ("Open Source Hardware" -> "open-source-hardware", "Überblick" -> "uberblick").</summary>
 public static class Slug
 {
+    // Latin letters with diacritics folded to ASCII. Explicit, because Unicode decomposition
+    // is unavailable in invariant-globalization mode and would miss ø, ł, ß, æ anyway.
+    private const string Accented = "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżž";
+    private const string Folded = "aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzz";
+
     public static string From(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var normalized = name.Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(normalized.Length);
+        var builder = new StringBuilder(name.Length);
         var dash = false;
-        foreach (var c in normalized)
+        foreach (var raw in name)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            var c = char.ToLowerInvariant(raw);
+            var fold = Accented.IndexOf(c, StringComparison.Ordinal);
+            string? ascii = fold >= 0 ? Folded[fold].ToString() : c switch
             {
-                continue;
-            }
-
-            if (char.IsAsciiLetterOrDigit(c))
+                'ß' => "ss",
+                'æ' => "ae",
+                'œ' => "oe",
+                'þ' => "th",
+                'ð' => "d",
+                _ => char.IsAsciiLetterOrDigit(c) ? c.ToString() : null,
+            };
+            if (ascii is not null)
             {
-                builder.Append(char.ToLowerInvariant(c));
+                builder.Append(ascii);
                 dash = false;
             }
             else if (!dash && builder.Length > 0)
@@ -37,6 +46,7 @@ public static class Slug
             slug = slug[..100].TrimEnd('-');
         }
 
-        return slug.Length == 0 ? "x" + Convert.ToHexString(Encoding.UTF8.GetBytes(name))[..Math.Min(16, name.Length * 2)].ToLowerInvariant() : slug;
+        // Names with no Latin letters at all (e.g. only CJK) get a stable hex id.
+        return slug.Length > 0 ? slug : "x" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)).AsSpan(0, 6));
     }
 }

@@ -93,14 +93,6 @@ public static class TextSanitizer
         }
 
         var result = builder.ToString().Trim();
-        if (singleLine)
-        {
-            while (result.Contains("  ", StringComparison.Ordinal))
-            {
-                result = result.Replace("  ", " ", StringComparison.Ordinal);
-            }
-        }
-
         return result.Length == 0 ? null : result;
     }
 

@@ -95,9 +95,15 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         _debounceTimer?.Change(Debounce, Timeout.InfiniteTimeSpan);
 
     /// <summary>Re-reads every file whose write time or size changed; removes events whose file is gone.</summary>
-    internal void ReloadAll()
+    /// <param name="wait">Block until this reload ran (admin writes) instead of deferring to a running one.</param>
+    /// <param name="force">An event id to re-read even if its file's stamp looks unchanged.</param>
+    internal void ReloadAll(bool wait = false, string? force = null)
     {
-        if (!_reloadLock.Wait(0))
+        if (wait)
+        {
+            _reloadLock.Wait();
+        }
+        else if (!_reloadLock.Wait(0))
         {
             // A reload is running; make sure another one follows it.
             _debounceTimer?.Change(Debounce, Timeout.InfiniteTimeSpan);
@@ -119,7 +125,7 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
                 seen.Add(stem);
                 var info = new FileInfo(path);
                 var stamp = (info.LastWriteTimeUtc.Ticks, info.Length);
-                if (_events.TryGetValue(stem, out var current) && current.Stamp == stamp)
+                if (_events.TryGetValue(stem, out var current) && current.Stamp == stamp && stem != force)
                 {
                     continue;
                 }

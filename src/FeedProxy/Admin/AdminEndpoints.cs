@@ -1,0 +1,277 @@
+using System.Text.Json;
+using FeedProxy.Formats.Json;
+using FeedProxy.Formats.Model;
+using FeedProxy.Http;
+using FeedProxy.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace FeedProxy.Admin;
+
+/// <summary>
+/// The organisers' API under /admin: events and everything in them as JSON (the format of
+/// docs/event-format.md). Mapped only when FeedProxy:AdminToken is set.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder routes, string token)
+    {
+        var group = routes.MapGroup("/admin/events")
+            .AddEndpointFilter(new AdminAuthorization(token))
+            .WithTags("Admin");
+
+        group.MapGet("/", ListEvents).WithName("ListEvents");
+        group.MapGet("/{eventId}", GetEvent).WithName("GetEvent");
+        group.MapPut("/{eventId}", PutEvent).WithName("PutEvent").Accepts<EventJson>("application/json");
+        group.MapDelete("/{eventId}", DeleteEvent).WithName("DeleteEvent");
+        group.MapPost("/{eventId}/publish", (string eventId, AdminServices s, CancellationToken ct) => SetPublished(eventId, true, s, ct)).WithName("PublishEvent");
+        group.MapPost("/{eventId}/unpublish", (string eventId, AdminServices s, CancellationToken ct) => SetPublished(eventId, false, s, ct)).WithName("UnpublishEvent");
+
+        group.MapPut("/{eventId}/sessions/{itemId}", (string eventId, string itemId, HttpRequest r, AdminServices s, CancellationToken ct) =>
+            PutItem(eventId, itemId, r, s, "sessions", EventJsonContext.Default.SessionJson, (d, x) => x.Id = itemId, d => d.Sessions ??= [], x => x.Id, ct)).WithName("PutSession").Accepts<SessionJson>("application/json");
+        group.MapPut("/{eventId}/speakers/{itemId}", (string eventId, string itemId, HttpRequest r, AdminServices s, CancellationToken ct) =>
+            PutItem(eventId, itemId, r, s, "speakers", EventJsonContext.Default.SpeakerJson, (d, x) => x.Id = itemId, d => d.Speakers ??= [], x => x.Id, ct)).WithName("PutSpeaker").Accepts<SpeakerJson>("application/json");
+        group.MapPut("/{eventId}/tracks/{itemId}", (string eventId, string itemId, HttpRequest r, AdminServices s, CancellationToken ct) =>
+            PutItem(eventId, itemId, r, s, "tracks", EventJsonContext.Default.TrackJson, (d, x) => x.Id = itemId, d => d.Tracks ??= [], x => x.Id, ct)).WithName("PutTrack").Accepts<TrackJson>("application/json");
+        group.MapPut("/{eventId}/rooms/{itemId}", (string eventId, string itemId, HttpRequest r, AdminServices s, CancellationToken ct) =>
+            PutItem(eventId, itemId, r, s, "rooms", EventJsonContext.Default.RoomJson, (d, x) => x.Id = itemId, d => d.Rooms ??= [], x => x.Id, ct)).WithName("PutRoom").Accepts<RoomJson>("application/json");
+
+        group.MapDelete("/{eventId}/sessions/{itemId}", (string eventId, string itemId, AdminServices s, CancellationToken ct) =>
+            DeleteItem(eventId, itemId, s, d => d.Sessions?.RemoveAll(x => x.Id == itemId) ?? 0, ct)).WithName("DeleteSession");
+        group.MapDelete("/{eventId}/speakers/{itemId}", (string eventId, string itemId, AdminServices s, CancellationToken ct) =>
+            DeleteItem(eventId, itemId, s, d =>
+            {
+                foreach (var session in d.Sessions ?? [])
+                {
+                    session.Speakers?.Remove(itemId);
+                }
+
+                return d.Speakers?.RemoveAll(x => x.Id == itemId) ?? 0;
+            }, ct)).WithName("DeleteSpeaker");
+        group.MapDelete("/{eventId}/tracks/{itemId}", (string eventId, string itemId, AdminServices s, CancellationToken ct) =>
+            DeleteItem(eventId, itemId, s, d =>
+            {
+                foreach (var session in (d.Sessions ?? []).Where(x => x.Track == itemId))
+                {
+                    session.Track = null;
+                }
+
+                return d.Tracks?.RemoveAll(x => x.Id == itemId) ?? 0;
+            }, ct)).WithName("DeleteTrack");
+        group.MapDelete("/{eventId}/rooms/{itemId}", (string eventId, string itemId, AdminServices s, CancellationToken ct) =>
+            DeleteItem(eventId, itemId, s, d =>
+            {
+                foreach (var session in (d.Sessions ?? []).Where(x => x.Room == itemId))
+                {
+                    session.Room = null;
+                }
+
+                return d.Rooms?.RemoveAll(x => x.Id == itemId) ?? 0;
+            }, ct)).WithName("DeleteRoom");
+
+        return routes;
+    }
+
+    internal sealed record EventSummary(string Id, string Name, bool Published, string Visibility, string Version, int Sessions, string LastModified);
+
+    internal static async Task<Ok<EventSummary[]>> ListEvents(AdminServices services, CancellationToken cancellationToken)
+    {
+        var list = new List<EventSummary>();
+        foreach (var id in await services.Store.ListAsync(cancellationToken))
+        {
+            if (await services.Store.GetAsync(id, cancellationToken) is { } s)
+            {
+                list.Add(new EventSummary(s.Event.Id, s.Event.Name, s.Event.Published,
+                    s.Event.Visibility == EventVisibility.Private ? "private" : "public", s.Version, s.Event.Sessions.Count,
+                    NodaTime.Text.InstantPattern.ExtendedIso.Format(s.Event.LastModified)));
+            }
+        }
+
+        return TypedResults.Ok(list.ToArray());
+    }
+
+    internal static async Task<IResult> GetEvent(string eventId, AdminServices services, CancellationToken cancellationToken)
+    {
+        var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
+        return snapshot is null
+            ? Problems.NotFound($"No event '{eventId}'.")
+            : TypedResults.Json(EventJsonWriter.FromModel(snapshot.Event), EventJsonContext.Default.EventJson);
+    }
+
+    internal static async Task<IResult> PutEvent(string eventId, HttpRequest request, AdminServices services, CancellationToken cancellationToken)
+    {
+        if (!EventJsonMapper.IsValidId(eventId))
+        {
+            return Problems.BadRequest("The event id is not valid.");
+        }
+
+        var (body, error) = await ReadAsync(request, EventJsonContext.Default.EventJson, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var existing = await services.Store.GetAsync(eventId, cancellationToken);
+        if (existing is not null)
+        {
+            CarryBookkeeping(EventJsonWriter.FromModel(existing.Event), body);
+        }
+
+        body.Id ??= eventId;
+        return await SaveAsync(body, eventId, services, created: existing is null, errorPrefix: null, cancellationToken);
+    }
+
+    internal static async Task<IResult> DeleteEvent(string eventId, AdminServices services, CancellationToken cancellationToken) =>
+        EventJsonMapper.IsValidId(eventId) && await services.Admin.DeleteAsync(eventId, cancellationToken)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"No event '{eventId}'.");
+
+    internal static async Task<IResult> SetPublished(string eventId, bool published, AdminServices services, CancellationToken cancellationToken)
+    {
+        var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
+        if (snapshot is null)
+        {
+            return Problems.NotFound($"No event '{eventId}'.");
+        }
+
+        if (snapshot.Event.Published != published)
+        {
+            await services.Admin.SaveAsync(snapshot.Event with { Published = published, LastModified = services.Now() }, cancellationToken);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> PutItem<T>(
+        string eventId, string itemId, HttpRequest request, AdminServices services, string collection,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, Action<EventJson, T> setId,
+        Func<EventJson, List<T>> list, Func<T, string?> idOf, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!EventJsonMapper.IsValidId(itemId))
+        {
+            return Problems.BadRequest($"The id '{Truncate(itemId)}' is not valid.");
+        }
+
+        var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
+        if (snapshot is null)
+        {
+            return Problems.NotFound($"No event '{eventId}'.");
+        }
+
+        var (item, error) = await ReadAsync(request, typeInfo, cancellationToken);
+        if (item is null)
+        {
+            return error!;
+        }
+
+        var document = EventJsonWriter.FromModel(snapshot.Event);
+        setId(document, item);
+        var items = list(document);
+        var index = items.FindIndex(x => idOf(x) == itemId);
+        if (index >= 0)
+        {
+            if (item is SessionJson session && items[index] is SessionJson previous)
+            {
+                session.Revision ??= previous.Revision;
+                session.LastModified ??= previous.LastModified;
+            }
+
+            items[index] = item;
+        }
+        else
+        {
+            index = items.Count;
+            items.Add(item);
+        }
+
+        return await SaveAsync(document, eventId, services, created: false, errorPrefix: $"{collection}[{index}].", cancellationToken);
+    }
+
+    private static async Task<IResult> DeleteItem(string eventId, string itemId, AdminServices services, Func<EventJson, int> remove, CancellationToken cancellationToken)
+    {
+        var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
+        if (snapshot is null)
+        {
+            return Problems.NotFound($"No event '{eventId}'.");
+        }
+
+        var document = EventJsonWriter.FromModel(snapshot.Event);
+        if (remove(document) == 0)
+        {
+            return Problems.NotFound($"No '{Truncate(itemId)}' in event '{eventId}'.");
+        }
+
+        var result = await SaveAsync(document, eventId, services, created: false, errorPrefix: null, cancellationToken);
+        return result is Ok<EventJson> ? TypedResults.NoContent() : result;
+    }
+
+    private static async Task<IResult> SaveAsync(EventJson document, string eventId, AdminServices services, bool created, string? errorPrefix, CancellationToken cancellationToken)
+    {
+        Event model;
+        try
+        {
+            model = EventJsonMapper.ToModel(document, services.Now(), expectedId: eventId);
+        }
+        catch (EventValidationException ex)
+        {
+            var errors = ex.Errors.ToDictionary(
+                e => errorPrefix is not null && e.Key.StartsWith(errorPrefix, StringComparison.Ordinal) ? e.Key[errorPrefix.Length..] : e.Key,
+                e => e.Value,
+                StringComparer.Ordinal);
+            return TypedResults.ValidationProblem(errors, title: "The event is not valid.");
+        }
+
+        await services.Admin.SaveAsync(model, cancellationToken);
+        var saved = await services.Store.GetAsync(eventId, cancellationToken);
+        var json = EventJsonWriter.FromModel(saved?.Event ?? model);
+        return created
+            ? TypedResults.Created($"/admin/events/{eventId}", json)
+            : TypedResults.Ok(json);
+    }
+
+    // A client that sends a session without revision or lastModified means "unchanged
+    // bookkeeping"; dropping them would move SEQUENCE backwards.
+    private static void CarryBookkeeping(EventJson previous, EventJson next)
+    {
+        var old = (previous.Sessions ?? []).ToDictionary(s => s.Id!, StringComparer.Ordinal);
+        foreach (var session in next.Sessions ?? [])
+        {
+            if (session.Id is not null && old.TryGetValue(session.Id, out var before))
+            {
+                session.Revision ??= before.Revision;
+                session.LastModified ??= before.LastModified;
+            }
+        }
+    }
+
+    internal static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, TypedResults.Problem("Send the body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type"));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken);
+            return value is null ? (null, Problems.BadRequest("The body must be a JSON object.")) : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.BadRequest($"Malformed JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {ex.Message}"));
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}
+
+/// <summary>Dependencies of the admin handlers.</summary>
+internal sealed class AdminServices(IEventStore store, IEventAdminStore admin, TimeProvider time)
+{
+    public IEventStore Store { get; } = store;
+    public IEventAdminStore Admin { get; } = admin;
+
+    public Instant Now() => Instant.FromDateTimeOffset(time.GetUtcNow());
+}

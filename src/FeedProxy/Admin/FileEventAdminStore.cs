@@ -1,0 +1,63 @@
+using System.Text.Json;
+using FeedProxy.Formats.Json;
+using FeedProxy.Formats.Model;
+using FeedProxy.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FeedProxy.Admin;
+
+/// <summary>
+/// Admin writes for the embedded store: the event's JSON file is replaced atomically
+/// (write to a temporary file, then rename) and reloaded before the call returns.
+/// </summary>
+internal sealed class FileEventAdminStore(IOptions<FeedProxyOptions> options, FileEventStore store) : IEventAdminStore, IDisposable
+{
+    private readonly string _folder = Path.GetFullPath(options.Value.EventsPath);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public async Task SaveAsync(Event model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var json = JsonSerializer.SerializeToUtf8Bytes(EventJsonWriter.FromModel(model), EventJsonContext.Default.EventJson);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(_folder);
+            var path = PathOf(model.Id);
+            var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+            await File.WriteAllBytesAsync(temp, json, cancellationToken);
+            File.Move(temp, path, overwrite: true);
+            store.ReloadAll(wait: true, force: model.Id);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var path = PathOf(eventId);
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+
+            File.Delete(path);
+            store.ReloadAll(wait: true);
+            return true;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public void Dispose() => _writeLock.Dispose();
+
+    private string PathOf(string eventId) =>
+        EventJsonMapper.IsValidId(eventId) ? Path.Combine(_folder, eventId + ".json") : throw new ArgumentException("Invalid event id.", nameof(eventId));
+}
