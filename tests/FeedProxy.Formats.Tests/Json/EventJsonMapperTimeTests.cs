@@ -81,12 +81,21 @@ public class EventJsonMapperTimeTests
 
     [Theory]
     [InlineData("2027-03-26")]
-    [InlineData("2027-03-26T09:00")]
     [InlineData("2027-03-26T25:00:00")]
+    [InlineData("2027-03-26T09")]
     [InlineData("09:00")]
     public void ParseInstant_IncompleteOrImpossible_IsAnError(string text)
     {
         Assert.Null(Parse(text));
+    }
+
+    [Theory]
+    [InlineData("2027-03-26T09:00", "2027-03-26T08:00:00Z")]
+    [InlineData("2027-03-26T09:00+01:00", "2027-03-26T08:00:00Z")]
+    [InlineData("2027-03-26T09:00Z", "2027-03-26T09:00:00Z")]
+    public void ParseInstant_WithoutSeconds_IsAccepted(string text, string expected)
+    {
+        Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse(expected).Value, Parse(text));
     }
 
     [Fact]
