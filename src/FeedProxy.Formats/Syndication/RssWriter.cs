@@ -77,9 +77,11 @@ public sealed class RssWriter : IFeedWriter
         var minutes = Math.Max(1, (long)document.RefreshInterval.TotalMinutes);
         xml.WriteElementString("ttl", minutes.ToString(CultureInfo.InvariantCulture));
         xml.WriteElementString("generator", SyndicationXml.Generator);
-        if (FeedPresentation.AbsoluteUrl(document.Event.ImageUrl) is { } image)
+        // RSS 2.0 "image" allows GIF, JPEG or PNG only (validators flag other extensions);
+        // its title and link must equal the channel's.
+        if (FeedPresentation.AbsoluteUrl(document.Event.ImageUrl) is { } image
+            && FeedPresentation.MediaTypeOf(image) is "image/png" or "image/jpeg" or "image/gif")
         {
-            // RSS 2.0 "image": title and link should equal the channel's.
             xml.WriteStartElement("image");
             xml.WriteElementString("url", image);
             xml.WriteElementString("title", title);

@@ -28,7 +28,7 @@ internal static class SyndicationSamples
     public static Session Opening { get; } = new()
     {
         Id = "opening",
-        Title = "Opening: <Keys> & Locks",
+        Title = "Opening: Keys & Locks < 2027",
         Subtitle = "Why the doors are open",
         Abstract = "We compare a < b && c > d.\nA CDATA end ]]> in the middle.\n\nSecond \"paragraph\" & more.",
         Start = Instant.FromUtc(2027, 3, 26, 8, 0),
@@ -81,7 +81,7 @@ internal static class SyndicationSamples
         Url = "https://conf.example.org/2027/",
         TimeZone = "Europe/Berlin",
         Venue = new Venue { Name = "Kongresshaus Süd", Address = "Beispielweg 1" },
-        ImageUrl = "https://conf.example.org/logo.svg",
+        ImageUrl = "https://conf.example.org/logo.png",
         LastModified = Instant.FromUtc(2027, 3, 1, 12, 0),
         Tracks = [Security, Making],
         Rooms = [HallA, Room2],

@@ -61,7 +61,7 @@ public sealed partial class AtomWriterTests
         Assert.Equal("application/atom+xml", self.Attribute("type")!.Value);
         var alternate = feed.Elements(A + "link").Single(l => l.Attribute("rel")!.Value == "alternate");
         Assert.Equal("https://conf.example.org/2027/", alternate.Attribute("href")!.Value);
-        Assert.Equal("https://conf.example.org/logo.svg", feed.Element(A + "logo")!.Value);
+        Assert.Equal("https://conf.example.org/logo.png", feed.Element(A + "logo")!.Value);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed partial class AtomWriterTests
         Assert.Equal(
             ["title", "content", "id", "published", "endDate", "image"],
             entries[0].Elements().Select(e => e.Name.LocalName));
-        Assert.Equal("https://conf.example.org/logo.svg", entries[1].Element(A + "image")!.Element(A + "url")!.Value);
+        Assert.Equal("https://conf.example.org/logo.png", entries[1].Element(A + "image")!.Element(A + "url")!.Value);
         Assert.Equal(
             ["id", "title", "updated", "link", "link", "subtitle"],
             feed.Elements().TakeWhile(e => e.Name != A + "entry").Select(e => e.Name.LocalName));

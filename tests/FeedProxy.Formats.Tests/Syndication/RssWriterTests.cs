@@ -200,7 +200,7 @@ public sealed partial class RssWriterTests
             items[0].Elements().Select(e => e.Name.ToString()));
         Assert.Equal("https://conf.example.org/img/opening.png", items[0].Element("image")!.Element("url")!.Value);
         // No session image: the event image stands in, so the app does not guess an icon.
-        Assert.Equal("https://conf.example.org/logo.svg", items[1].Element("image")!.Element("url")!.Value);
+        Assert.Equal("https://conf.example.org/logo.png", items[1].Element("image")!.Element("url")!.Value);
         var channel = items[0].Parent!;
         Assert.Equal(
             ["title", "link", "description", "{http://www.w3.org/2005/Atom}link", "lastBuildDate"],
@@ -225,6 +225,21 @@ public sealed partial class RssWriterTests
         var xml = Parse(bytes);
         Assert.Equal(hostile, xml.Descendants("item").Single().Element("title")!.Value);
         Assert.Equal("Sample Conf 2027 – </title><script>x</script>", xml.Root!.Element("channel")!.Element("title")!.Value);
+    }
+
+    [Fact]
+    public void Standard_ChannelImageIsOnlyWrittenForFormatsRssAllows()
+    {
+        var channel = RssXml(SyndicationProfile.Standard).Root!.Element("channel")!;
+        var image = channel.Element("image")!;
+        Assert.Equal(["url", "title", "link"], image.Elements().Select(e => e.Name.LocalName));
+        Assert.Equal(channel.Element("title")!.Value, image.Element("title")!.Value);
+
+        var svg = SyndicationSamples.Document(FeedFormat.Rss) with
+        {
+            Event = SyndicationSamples.Event with { ImageUrl = "https://conf.example.org/logo.svg" },
+        };
+        Assert.Null(Parse(Render(svg, FeedFormat.Rss)).Root!.Element("channel")!.Element("image"));
     }
 
     [Fact]
