@@ -1,4 +1,10 @@
 using FeedProxy;
+using FeedProxy.Cli;
+
+if (CommandLine.TryGetVerb(args, out var verb))
+{
+    return await verb!(args[1..]);
+}
 
 // appsettings.json ships next to the binary; relative paths in it (config/events) are
 // resolved against the working directory, so `dotnet run --project src/FeedProxy` from the
@@ -12,7 +18,8 @@ builder.Services.AddFeedProxy(builder.Configuration);
 
 var app = builder.Build();
 app.MapFeedProxy();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;
