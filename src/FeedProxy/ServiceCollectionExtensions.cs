@@ -1,6 +1,7 @@
 using FeedProxy.Admin;
 using FeedProxy.Caching;
 using FeedProxy.Feeds;
+using FeedProxy.Observability;
 using FeedProxy.Storage;
 
 namespace FeedProxy;
@@ -12,6 +13,7 @@ internal static class ServiceCollectionExtensions
     {
         services.AddOptions<FeedProxyOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section));
         services.AddProblemDetails();
+        services.AddObservability(configuration);
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<FileEventStore>();
@@ -30,7 +32,7 @@ internal static class ServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").ExcludeFromDescription();
+        app.UseObservability();
         app.MapFeeds();
 
         // Without a token the admin API does not exist (404), rather than being open.

@@ -1,5 +1,6 @@
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Http;
+using FeedProxy.Observability;
 using Microsoft.Extensions.Options;
 
 namespace FeedProxy.Feeds;
@@ -15,7 +16,8 @@ internal static class FeedEndpoints
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/events").WithTags("Feeds");
+        var group = routes.MapGroup("/events").WithTags("Feeds")
+            .RequireRateLimiting(Observability.ObservabilityExtensions.FeedRateLimitPolicy);
         group.MapMethods("/{file}", Methods, GetFeed)
             .WithName("GetFeed")
             .WithSummary("A live feed of an event's public schedule.");
@@ -25,18 +27,18 @@ internal static class FeedEndpoints
         return routes;
     }
 
-    internal static Task<IResult> GetFeed(string file, HttpContext context, FeedService feeds, IOptions<FeedProxyOptions> options) =>
-        Serve(file, sessionId: null, context, feeds, options.Value);
+    internal static Task<IResult> GetFeed(string file, HttpContext context, FeedService feeds, FeedMetrics metrics, IOptions<FeedProxyOptions> options) =>
+        Serve(file, sessionId: null, context, feeds, metrics, options.Value);
 
-    internal static Task<IResult> GetSessionFeed(string eventId, string file, HttpContext context, FeedService feeds, IOptions<FeedProxyOptions> options)
+    internal static Task<IResult> GetSessionFeed(string eventId, string file, HttpContext context, FeedService feeds, FeedMetrics metrics, IOptions<FeedProxyOptions> options)
     {
         var dot = file.LastIndexOf('.');
         var sessionId = dot > 0 ? file[..dot] : file;
         var extension = dot > 0 ? file[dot..] : string.Empty;
-        return Serve(eventId + extension, sessionId, context, feeds, options.Value);
+        return Serve(eventId + extension, sessionId, context, feeds, metrics, options.Value);
     }
 
-    private static async Task<IResult> Serve(string file, string? sessionId, HttpContext context, FeedService feeds, FeedProxyOptions options)
+    private static async Task<IResult> Serve(string file, string? sessionId, HttpContext context, FeedService feeds, FeedMetrics metrics, FeedProxyOptions options)
     {
         if (!FeedRequest.TryParse(file, context.Request.Query, sessionId, out var request, out var error))
         {
@@ -50,7 +52,7 @@ internal static class FeedEndpoints
         var result = await feeds.GetAsync(request!, baseUrl, selfUrl, allowPrivate: false, context.RequestAborted);
         return result switch
         {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, request!.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate)),
+            FeedResult.Found found => new FeedHttpResult(found.Feed, request!.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), metrics),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),

@@ -10,7 +10,7 @@ namespace FeedProxy.Feeds;
 /// Writes a rendered feed: picks the precompressed variant, answers conditional requests
 /// with 304, and answers HEAD with the headers of GET and no body.
 /// </summary>
-internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, string cacheControl) : IResult
+internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, string cacheControl, Observability.FeedMetrics metrics) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -28,11 +28,13 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, strin
         {
             // RFC 9110 §15.4.5: only the validators and caching fields, no body.
             response.StatusCode = StatusCodes.Status304NotModified;
+            Count(StatusCodes.Status304NotModified);
             return;
         }
 
         var body = feed.Body(coding);
         response.StatusCode = StatusCodes.Status200OK;
+        Count(StatusCodes.Status200OK);
         response.ContentType = format.ContentType();
         response.ContentLength = body.Length;
         headers.LastModified = HeaderUtilities.FormatDate(feed.LastModified.ToDateTimeOffset());
@@ -47,6 +49,9 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, strin
             await response.Body.WriteAsync(body, httpContext.RequestAborted);
         }
     }
+
+    private void Count(int status) =>
+        metrics.Requests.Add(1, new KeyValuePair<string, object?>("format", format.Extension()), new KeyValuePair<string, object?>("status", status));
 
     public static string CacheControl(CachingOptions options, bool isPrivate)
     {

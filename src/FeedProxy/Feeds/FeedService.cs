@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FeedProxy.Caching;
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Formats.Model;
+using FeedProxy.Observability;
 using FeedProxy.Storage;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -31,6 +32,7 @@ internal sealed partial class FeedService(
     IFeedCacheStore cache,
     IOptions<FeedProxyOptions> options,
     TimeProvider time,
+    FeedMetrics metrics,
     ILogger<FeedService> logger)
 {
     private readonly FeedProxyOptions _options = options.Value;
@@ -49,7 +51,9 @@ internal sealed partial class FeedService(
         string? version;
         try
         {
+            var started = time.GetTimestamp();
             version = await store.GetVersionAsync(request.EventId, cancellationToken);
+            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "version"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -66,6 +70,7 @@ internal sealed partial class FeedService(
         var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
         var key = $"feed\u001f{version}\u001f{hour}\u001f{representation}";
         var hit = await GetCachedAsync(key, cancellationToken);
+        metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
         if (hit is not null)
         {
             return new FeedResult.Found(hit, allowPrivate);
@@ -91,7 +96,9 @@ internal sealed partial class FeedService(
         EventSnapshot? snapshot;
         try
         {
+            var loadStarted = time.GetTimestamp();
             snapshot = await store.GetAsync(request.EventId, CancellationToken.None);
+            metrics.StoreDuration.Record(time.GetElapsedTime(loadStarted).TotalSeconds, new KeyValuePair<string, object?>("operation", "load"));
         }
         catch (Exception ex)
         {
@@ -138,6 +145,7 @@ internal sealed partial class FeedService(
         var started = time.GetTimestamp();
         var feed = FeedRenderer.Render(document, request.Format);
         var elapsed = time.GetElapsedTime(started);
+        metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
         var versionedKey = key; // the key already names the version the render was asked for
         try
@@ -155,6 +163,7 @@ internal sealed partial class FeedService(
 
     private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)
     {
+        metrics.StoreErrors.Add(1);
         LogStoreFailed(error.GetType().Name, error.Message);
         if (_lastGood.TryGetValue(representation, out var key) && await GetCachedAsync(key, cancellationToken) is { } stale)
         {

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using FeedProxy.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace FeedProxy.Observability;
+
+/// <summary>Per-client rate limit of feed routes.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests per client address per minute (token bucket refilled every second). 0 disables.</summary>
+    public int PermitsPerMinute { get; set; } = 600;
+
+    /// <summary>Requests a client may make at once before the per-second refill applies.</summary>
+    public int Burst { get; set; } = 120;
+}
+
+/// <summary>Health endpoints, metrics, OpenAPI, rate limiting and structured logs.</summary>
+internal static class ObservabilityExtensions
+{
+    public const string FeedRateLimitPolicy = "feeds";
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<FeedMetrics>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
+        services.AddOpenApi();
+
+        var limits = configuration.GetSection("FeedProxy:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await TypedResults.Problem("Too many requests from this address; retry later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests")
+                    .ExecuteAsync(context.HttpContext);
+            };
+            options.AddPolicy(FeedRateLimitPolicy, context =>
+            {
+                if (limits.PermitsPerMinute <= 0)
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+
+                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Math.Max(1, limits.Burst),
+                    TokensPerPeriod = Math.Max(1, limits.PermitsPerMinute / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+        });
+        return services;
+    }
+
+    public static WebApplication UseObservability(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithSummary("Liveness: the process serves requests.");
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                // Degraded (e.g. Redis down, serving from memory and the database) is still ready.
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).WithTags("Health");
+        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithTags("Health").WithSummary("Prometheus metrics.");
+        app.MapOpenApi();
+        return app;
+    }
+}
+
+/// <summary>Ready when the schedule store answers (the file store always does; PostgreSQL must be reachable).</summary>
+internal sealed class StoreHealthCheck(IEventStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            var events = await store.ListAsync(timeout.Token);
+            return HealthCheckResult.Healthy($"{events.Count} events");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("The schedule store does not answer.", ex);
+        }
+    }
+}
