@@ -103,6 +103,17 @@ public sealed partial class PostgresEventStore : IEventStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
+    /// <summary>
+    /// Drops what is held in memory for an event without raising <see cref="Changed"/>. For a
+    /// writer that must read its own write before the notification arrives (a few ms later).
+    /// </summary>
+    public void Invalidate(string eventId)
+    {
+        ArgumentNullException.ThrowIfNull(eventId);
+        Interlocked.Increment(ref _generation);
+        _cache.TryRemove(eventId, out _);
+    }
+
     /// <summary>Called by the listener for each notification: forget the event and tell subscribers.</summary>
     internal void OnNotification(string eventId)
     {
