@@ -45,6 +45,7 @@ public sealed class PostgresEventStoreTests(ServersFixture servers)
         var store = await db.StartStoreAsync();
         await db.Writer.UpsertEventAsync(SampleEvents.Create("conf"));
         Assert.True(await db.Writer.SetSpeakerEmailAsync("conf", "s1", "speaker.one@example.org"));
+        Assert.False(await db.Writer.SetSpeakerEmailAsync("conf", "nobody", "nobody@example.org"));
 
         var snapshot = await store.GetAsync("conf", default);
 

@@ -10,7 +10,7 @@ namespace FeedProxy.Storage.Postgres;
 /// to <see cref="PostgresEventStore"/>. Reconnects with exponential backoff; each state change
 /// (connected, lost) is logged once, not per retry.
 /// </summary>
-public sealed partial class PostgresChangeListener : BackgroundService
+internal sealed partial class PostgresChangeListener : BackgroundService
 {
     internal const string Channel = "feedproxy_events";
 

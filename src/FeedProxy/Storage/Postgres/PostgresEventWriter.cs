@@ -131,16 +131,25 @@ public sealed class PostgresEventWriter
     {
         ArgumentNullException.ThrowIfNull(eventId);
         ArgumentNullException.ThrowIfNull(speakerId);
-        await using var command = _dataSource.CreateCommand(
-            "UPDATE speakers SET email = $3 WHERE event_id = $1 AND id = $2 AND email IS DISTINCT FROM $3");
-        command.Parameters.Add(Text(eventId));
-        command.Parameters.Add(Text(speakerId));
-        command.Parameters.Add(Text(email));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await using var exists = _dataSource.CreateCommand("SELECT 1 FROM speakers WHERE event_id = $1 AND id = $2");
-        exists.Parameters.Add(Text(eventId));
-        exists.Parameters.Add(Text(speakerId));
-        return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(LockEvent, Text(eventId)));
+        batch.BatchCommands.Add(Command(
+            "UPDATE speakers SET email = $3 WHERE event_id = $1 AND id = $2 AND email IS DISTINCT FROM $3",
+            Text(eventId),
+            Text(speakerId),
+            Text(email)));
+        batch.BatchCommands.Add(Command("SELECT 1::bigint FROM speakers WHERE event_id = $1 AND id = $2", Text(eventId), Text(speakerId)));
+        var found = false;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's rows
+            found = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return found;
     }
 
     /// <summary>Deletes a speaker and removes them from their sessions. False when there was no such speaker.</summary>
