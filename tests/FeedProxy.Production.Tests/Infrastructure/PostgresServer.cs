@@ -42,16 +42,24 @@ public sealed class PostgresServer : IAsyncDisposable
             Path.Combine(bin, "initdb"),
             ["-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"],
             OsUser);
-        await ExternalProcess.RunAsync(
-            Path.Combine(bin, "pg_ctl"),
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Starts the (stopped) cluster on its port.</summary>
+    public Task StartAgainAsync() =>
+        ExternalProcess.RunAsync(
+            Path.Combine(_bin, "pg_ctl"),
             [
-                "-D", server.DataDirectory, "-l", Path.Combine(root.FullName, "postgres.log"), "-w", "-t", "60",
-                "-o", $"-p {server.Port} -k {root.FullName} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                "-D", DataDirectory, "-l", Path.Combine(_root.FullName, "postgres.log"), "-w", "-t", "60",
+                "-o", $"-p {Port} -k {_root.FullName} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 "start",
             ],
             OsUser);
-        return server;
-    }
+
+    /// <summary>Stops the cluster at once (clients see their connections dropped).</summary>
+    public Task StopAsync() =>
+        ExternalProcess.RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], OsUser);
 
     public string ConnectionString(string database = "postgres") =>
         new NpgsqlConnectionStringBuilder

@@ -19,7 +19,9 @@ internal static class PostgresEventReader
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         """
         SELECT id, name, description, url, time_zone, venue_name, venue_address, venue_latitude,
-               venue_longitude, image_url, published, visibility, last_modified, version
+               venue_longitude, image_url, published, visibility,
+               -- Last-Modified must move on any content change, deletions included.
+               GREATEST(last_modified, content_modified), version
         FROM events WHERE id = $1
         """,
         "SELECT id, name, color FROM tracks WHERE event_id = $1 ORDER BY ordinal, id",
