@@ -25,7 +25,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     private int _lineOctets;
 
     /// <summary>Writes ASCII text that needs no escaping (names, dates, numbers).</summary>
-    public void WriteAscii(string text)
+    public void WriteAscii(ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {
