@@ -108,8 +108,8 @@ internal sealed class StoreHealthCheck(IEventStore store) : IHealthCheck
 /// </summary>
 internal sealed class RedisHealthCheck(Caching.RedisFeedCacheStore redis) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(redis.IsAvailable
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await redis.PingAsync(cancellationToken)
             ? HealthCheckResult.Healthy("Redis connected")
-            : HealthCheckResult.Degraded("Redis unavailable; serving from the in-process cache and the store"));
+            : HealthCheckResult.Degraded("Redis unavailable; serving from the in-process cache and the store");
 }
