@@ -139,9 +139,10 @@ def local_to_utc(naive, tzid):
     return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
-def compare_events(found, entry, label):
+def compare_events(found, entry, label, title_as_read=None):
     """found: {uid: {"title", "start", "end", "status"}} with aware datetimes.
-    Compares with the expected sidecar; returns errors."""
+    Compares with the expected sidecar; returns errors. title_as_read maps an expected
+    title to what a parser with a known decoding bug reads for it."""
     expected = load_expected(entry)
     if expected is None:
         return []
@@ -153,7 +154,8 @@ def compare_events(found, entry, label):
         errors.append(f"{label}: unexpected UID {uid!r}")
     for uid in sorted(set(want) & set(found)):
         w, f = want[uid], found[uid]
-        if "title" in f and f["title"] != w["title"]:
+        want_title = title_as_read(w["title"]) if title_as_read else w["title"]
+        if "title" in f and f["title"] != want_title:
             errors.append(f"{label}: {uid}: SUMMARY {f['title']!r} != title {w['title']!r}")
         for key in ("start", "end"):
             if key in f and iso_utc(f[key]) != w[key]:

@@ -95,9 +95,14 @@ static bool read_hex4(json_reader *r, unsigned long *value)
 
 static char *read_string(json_reader *r)
 {
-    /* Output is never longer than the input (escapes shrink or keep length). */
+    /* Output is never longer than the input (escapes shrink or keep length), so the
+       closing quote bounds the allocation. */
     const char *start = ++r->p;
-    char *out = xmalloc((size_t)(r->end - start) + 1);
+    const char *quote = start;
+    while (quote < r->end && *quote != '"') {
+        quote += *quote == '\\' ? 2 : 1;
+    }
+    char *out = xmalloc((size_t)(quote - start) + 1);
     size_t n = 0;
     while (r->p < r->end && *r->p != '"') {
         char c = *r->p++;
@@ -193,6 +198,18 @@ static json *read_value(json_reader *r, int depth)
     return v;
 }
 
+static void json_free(json *value)
+{
+    while (value != NULL) {
+        json *next = value->next;
+        json_free(value->child);
+        free(value->string);
+        free(value->key);
+        free(value);
+        value = next;
+    }
+}
+
 static const json *member(const json *object, const char *name)
 {
     if (object == NULL || object->kind != J_OBJECT) { return NULL; }
@@ -239,8 +256,7 @@ static json *read_json_file(const char *path)
     json_reader r = { text, text + length, NULL };
     json *root = read_value(&r, 0);
     if (root == NULL) { fprintf(stderr, "libical_check: %s: %s\n", path, r.error); }
-    /* The tree points into fresh allocations only, so the text can go. Trees are small
-       and live until exit; they are not freed. */
+    /* The tree owns copies of its strings, so the text can go. */
     free(text);
     return root;
 }
@@ -502,6 +518,7 @@ static int check_file(const json *entry, const char *base)
     printf(",\"warnings\":");
     put_messages(stdout, &warnings);
     printf("}\n");
+    json_free(expected);
     return failed ? 1 : 0;
 }
 
@@ -531,5 +548,6 @@ int main(int argc, char **argv)
         failed |= check_file(entry, base);
     }
     fflush(stdout);
+    json_free(manifest);
     return failed;
 }
