@@ -30,7 +30,8 @@ public sealed class ValidatorSelfTests : IDisposable
         // Titles with every TEXT escape of RFC 5545 §3.3.11 and characters beyond the BMP.
         File.WriteAllText(Path.Combine(directory, "expected.json"), """
             {"timeZone":"Europe/Brussels","sessions":[
-             {"uid":"s1-ev@feeds.example.org","title":"Hello, world; a \\ backslash \ud83d\ude00","start":"2027-06-01T08:00:00Z","end":"2027-06-01T09:30:00Z","status":"CONFIRMED","image":"https://example.org/a.png"},
+             {"uid":"s1-ev@feeds.example.org","title":"Hello, world; a \\ backslash \ud83d\ude00","start":"2027-06-01T08:00:00Z","end":"2027-06-01T09:30:00Z","status":"CONFIRMED","image":"https://example.org/a.png",
+              "startLocal":"2027-06-01T10:00:00","startLocalExact":true,"endLocal":"2027-06-01T11:30:00","endLocalExact":true},
              {"uid":"s2-ev@feeds.example.org","title":"Cancelled <one> & \"two\"","start":"2027-06-02T10:00:00Z","end":"2027-06-02T10:00:00Z","status":"CANCELLED","image":null}]}
             """);
     }
@@ -57,8 +58,8 @@ public sealed class ValidatorSelfTests : IDisposable
         AssertClean(run, "good", "vobject", 2);
         AssertClean(run, "good", "rfc5545-lines", 2);
         AssertFlagged(run, "folded-badly", "rfc5545-lines", "bare LF", "more than 75");
-        AssertFlagged(run, "wrong-time", "icalendar", "start 2027-06-01T07:00:00Z");
-        AssertFlagged(run, "wrong-time", "vobject", "start 2027-06-01T07:00:00Z");
+        AssertFlagged(run, "wrong-time", "icalendar", "start 2027-06-01T09:00:00 Europe/Brussels != 2027-06-01T10:00:00");
+        AssertFlagged(run, "wrong-time", "vobject", "start 2027-06-01T07:00:00Z != 2027-06-01T08:00:00Z");
     }
 
     [Fact]

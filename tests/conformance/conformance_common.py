@@ -97,7 +97,8 @@ _expected_cache = {}
 
 
 def load_expected(entry):
-    """The sidecar: {"timeZone": ..., "sessions": [{"uid","title","start","end","status","image"}]}."""
+    """The sidecar: {"timeZone": ..., "sessions": [{"uid", "title", "start", "end", "status",
+    "image", "startLocal", "startLocalExact", "endLocal", "endLocalExact"}]}; see README.md."""
     path = entry.get("expected")
     if not path:
         return None
@@ -139,8 +140,39 @@ def local_to_utc(naive, tzid):
     return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
+class Local:
+    """A DATE-TIME written as local time with a TZID, before any zone data is applied."""
+
+    def __init__(self, naive, tzid):
+        self.naive = naive
+        self.tzid = tzid
+
+    def text(self):
+        return self.naive.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def check_local(value, session, key, event_zone):
+    """Checks a local time against the sidecar's wall time in the event zone (computed with
+    the writers' TZDB, so this system's tzdata version does not matter); other zones fall
+    back to zoneinfo. Returns an error or None."""
+    want_local = session.get(key + "Local")
+    if value.tzid == event_zone and want_local is not None:
+        if value.text() != want_local:
+            return f"{key} {value.text()} {value.tzid} != {want_local} {value.tzid} ({session[key]})"
+        if not session.get(key + "LocalExact", True):
+            return (f"{key} {value.text()} {value.tzid} is a repeated local time, which RFC 5545 §3.3.5 reads as "
+                    f"its first occurrence, not {session[key]}; this instant has to be written in UTC")
+        return None
+    utc = local_to_utc(value.naive, value.tzid)
+    if utc is None:
+        return f"{key}: unknown TZID {value.tzid!r}"
+    if iso_utc(utc) != session[key]:
+        return f"{key} {value.text()} {value.tzid} = {iso_utc(utc)} != {session[key]}"
+    return None
+
+
 def compare_events(found, entry, label, title_as_read=None):
-    """found: {uid: {"title", "start", "end", "status"}} with aware datetimes.
+    """found: {uid: {"title", "start", "end", "status"}}, times as aware datetimes or Local.
     Compares with the expected sidecar; returns errors. title_as_read maps an expected
     title to what a parser with a known decoding bug reads for it."""
     expected = load_expected(entry)
@@ -158,7 +190,13 @@ def compare_events(found, entry, label, title_as_read=None):
         if "title" in f and f["title"] != want_title:
             errors.append(f"{label}: {uid}: SUMMARY {f['title']!r} != title {w['title']!r}")
         for key in ("start", "end"):
-            if key in f and iso_utc(f[key]) != w[key]:
+            if key not in f:
+                continue
+            if isinstance(f[key], Local):
+                problem = check_local(f[key], w, key, expected.get("timeZone", "").strip())
+                if problem:
+                    errors.append(f"{label}: {uid}: {problem}")
+            elif iso_utc(f[key]) != w[key]:
                 errors.append(f"{label}: {uid}: {key} {iso_utc(f[key])} != {w[key]}")
         if "status" in f:
             cancelled = w.get("status") == "CANCELLED"

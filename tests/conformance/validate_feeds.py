@@ -524,10 +524,18 @@ def check_pentabarf(entry):
         if values.get("summary") is not None and values["summary"] != session["title"]:
             errors.append(f"{where}: summary {values['summary']!r} != title {session['title']!r}")
         for name, key in (("dtstart", "start"), ("dtend", "end")):
-            if name in values:
-                candidates = _pentabarf_instant(values[name], expected.get("timeZone") or entry.get("timeZone"))
-                if common.parse_utc(session[key]) not in candidates:
-                    errors.append(f"{where}: {name} {values[name]} is not {session[key]}")
+            if name not in values:
+                continue
+            text = values[name]
+            if not text.endswith("Z") and session.get(key + "Local"):
+                # Floating: the event's wall time, as the writers' TZDB gives it.
+                wall = dt.datetime.strptime(text, "%Y%m%dT%H%M%S").strftime("%Y-%m-%dT%H:%M:%S")
+                if wall != session[key + "Local"]:
+                    errors.append(f"{where}: {name} {text} is not {session[key + 'Local']} local ({session[key]})")
+                continue
+            candidates = _pentabarf_instant(text, expected.get("timeZone") or entry.get("timeZone"))
+            if common.parse_utc(session[key]) not in candidates:
+                errors.append(f"{where}: {name} {text} is not {session[key]}")
     if "sessions" in entry and len(events) != entry["sessions"]:
         errors.append(f"{len(events)} vevents, expected {entry['sessions']}")
     return len(events), errors

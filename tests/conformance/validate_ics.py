@@ -30,13 +30,13 @@ USAGE = __doc__
 
 
 def _aware_utc(value, tzid):
-    """An icalendar date-time value to UTC: Z times directly, TZID times through zoneinfo
-    (python-icalendar itself localises with pytz, which reads an ambiguous local time as
-    the later occurrence, against RFC 5545 §3.3.5)."""
+    """An icalendar date-time value: Z times as UTC, TZID times as common.Local, compared
+    with the sidecar's wall time (python-icalendar itself localises with pytz, which
+    reads a repeated local time as the later occurrence, against RFC 5545 §3.3.5)."""
     if isinstance(value, dt.datetime):
         naive = value.replace(tzinfo=None)
         if tzid:
-            return common.local_to_utc(naive, tzid)
+            return common.Local(naive, tzid)
         if value.tzinfo is not None:
             return value.astimezone(common.UTC)
         return None  # floating
@@ -72,7 +72,10 @@ def check_icalendar(entry):
         if end_prop is not None:
             item["end"] = _aware_utc(end_prop.dt, end_prop.params.get("TZID"))
         elif event.get("DURATION") is not None and item["start"] is not None:
-            item["end"] = item["start"] + event.get("DURATION").dt
+            start = item["start"]
+            if isinstance(start, common.Local):
+                start = common.local_to_utc(start.naive, start.tzid)
+            item["end"] = start + event.get("DURATION").dt if start is not None else None
         else:
             item["end"] = item["start"]
         for key in ("start", "end"):

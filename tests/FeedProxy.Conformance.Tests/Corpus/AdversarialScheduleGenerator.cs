@@ -80,7 +80,11 @@ internal static class AdversarialScheduleGenerator
         "http://example.org/img/" + new string('b', 200) + ".png", "https://example.org/img/q.png?a=1&amp;b=2",
     ];
 
-    private static readonly string[] States = ["confirmed", "Confirmed", "accepted", "scheduled", "CANCELLED", "canceled", "draft", "pending", "rejected", "withdrawn", "submitted"];
+    // Mostly public states (feeds show those), in the spellings importers meet; cancelled
+    // ones inside and outside their retention; a share of states feeds must never show.
+    private static readonly string[] PublicStates = ["confirmed", "Confirmed", "accepted", "scheduled", " CONFIRMED "];
+    private static readonly string[] CancelledStates = ["CANCELLED", "canceled"];
+    private static readonly string[] HiddenStates = ["draft", "pending", "rejected", "withdrawn", "submitted"];
 
     public static IReadOnlyList<CorpusDocument> Generate(int count = DefaultCount, int seed = DefaultSeed, GeneratorStatistics? statistics = null)
     {
@@ -197,7 +201,12 @@ internal static class AdversarialScheduleGenerator
             Id = $"s{index:D3}" + IdSuffix(random, random.Next(8) == 0 ? 124 : 12),
             Title = Visible(text.Line(random.Next(1, 4)), $"Session {index}"),
             Subtitle = Optional(random, text, () => text.Line(1)),
-            State = States[random.Next(States.Length)],
+            State = random.Next(100) switch
+            {
+                < 70 => PublicStates[random.Next(PublicStates.Length)],
+                < 85 => CancelledStates[random.Next(CancelledStates.Length)],
+                _ => HiddenStates[random.Next(HiddenStates.Length)],
+            },
             Track = json.Tracks!.Count > 0 && random.Next(4) != 0 ? json.Tracks[random.Next(json.Tracks.Count)].Id : null,
             Room = json.Rooms!.Count > 0 && random.Next(4) != 0 ? json.Rooms[random.Next(json.Rooms.Count)].Id : null,
             Type = Optional(random, text, () => random.Next(2) == 0 ? "Talk" : text.Line(1)),

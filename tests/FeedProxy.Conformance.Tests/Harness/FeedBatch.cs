@@ -22,6 +22,7 @@ internal sealed class FeedBatch
 {
     public const string ManifestName = "manifest.json";
 
+    private static readonly LocalDateTimePattern LocalSeconds = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss");
     private static readonly InstantPattern UtcSeconds = InstantPattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss'Z'");
 
     private FeedBatch(string directory, IReadOnlyList<RenderedFeed> feeds, IReadOnlyList<RenderFailure> failures, IReadOnlyDictionary<string, int> documentCounts)
@@ -124,6 +125,7 @@ internal sealed class FeedBatch
     /// <summary>What every consumer must read back, per session: the facts of the model.</summary>
     private static void WriteExpected(string path, FeedDocument document)
     {
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(document.Event.TimeZone) ?? DateTimeZone.Utc;
         using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream);
         json.WriteStartObject();
@@ -136,6 +138,8 @@ internal sealed class FeedBatch
             json.WriteString("title", session.Title);
             json.WriteString("start", Utc(session.Start));
             json.WriteString("end", Utc(session.End));
+            WriteLocal(json, "start", session.Start, zone);
+            WriteLocal(json, "end", session.End, zone);
             json.WriteString("status", session.State == SessionState.Cancelled ? "CANCELLED" : "CONFIRMED");
             json.WriteString("image", session.ImageUrl);
             json.WriteEndObject();
@@ -143,6 +147,21 @@ internal sealed class FeedBatch
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The wall time of the instant in the event's zone by the same TZDB the writers use, and
+    /// whether "that local time with TZID" means exactly this instant by RFC 5545 §3.3.5
+    /// (the first occurrence of a repeated local time). Validators compare local times with
+    /// these instead of their own tzdata, which may be another version.
+    /// </summary>
+    private static void WriteLocal(Utf8JsonWriter json, string name, Instant instant, DateTimeZone zone)
+    {
+        var seconds = Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());
+        var local = seconds.InZone(zone).LocalDateTime;
+        var mapping = zone.MapLocal(local);
+        json.WriteString(name + "Local", LocalSeconds.Format(local));
+        json.WriteBoolean(name + "LocalExact", mapping.Count > 0 && mapping.First().ToInstant() == seconds);
     }
 
     // Feeds carry whole seconds (RFC 5545 DATE-TIME has no fraction).
