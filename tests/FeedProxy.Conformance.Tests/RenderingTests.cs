@@ -19,7 +19,7 @@ public sealed class RenderingTests(ConformanceFixture fixture, ITestOutputHelper
         var all = FeedVariant.All.Select(v => v.ManifestFormat).ToArray();
         var problems = Verdict.RenderProblems(fixture, corpus, all);
         var documents = fixture.Batch.DocumentCounts[corpus];
-        Verdict.Report(fixture, "rendering", problems, problems.Count, documents * FeedVariant.All.Count);
+        Verdict.Report(fixture, "rendering", problems, Verdict.RenderFailureCount(fixture, corpus, all), documents * FeedVariant.All.Count);
         output.WriteLine($"{documents} {corpus} documents x {FeedVariant.All.Count} variants rendered; corpus built in {fixture.CorpusTime.TotalSeconds:F1} s, rendered in {fixture.RenderTime.TotalSeconds:F1} s.");
     }
 }

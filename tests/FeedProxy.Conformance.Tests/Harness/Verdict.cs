@@ -46,7 +46,7 @@ internal static class Verdict
         }
 
         var results = run.Of(check.Checker).ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var failedFiles = 0;
+        var failedFiles = RenderFailureCount(fixture, corpus, check.Formats);
         foreach (var feed in feeds)
         {
             if (!results.TryGetValue(feed.Id, out var result))
@@ -66,7 +66,7 @@ internal static class Verdict
             failedFiles += problems.Count > before ? 1 : 0;
         }
 
-        Report(fixture, $"{check.Checker} ({check.Validator})", problems, failedFiles, feeds.Count);
+        Report(fixture, $"{check.Checker} ({check.Validator})", problems, failedFiles, feeds.Count + RenderFailureCount(fixture, corpus, check.Formats));
         output.WriteLine($"{check.Checker}: {feeds.Count} {corpus} files clean; {check.Validator} ran {run.Elapsed.TotalSeconds:F1} s for the whole batch.");
     }
 
@@ -79,6 +79,7 @@ internal static class Verdict
         }
 
         var problems = RenderProblems(fixture, corpus, ["ics"]);
+        var failedFiles = RenderFailureCount(fixture, corpus, ["ics"]);
         var counts = new Dictionary<string, Dictionary<string, int?>>(StringComparer.Ordinal);
         foreach (var check in Check.CalendarParsers)
         {
@@ -92,7 +93,6 @@ internal static class Verdict
         }
 
         var feeds = fixture.Batch.Feeds.Where(f => f.Kind == corpus && f.Variant.ManifestFormat == "ics").ToList();
-        var failedFiles = 0;
         foreach (var feed in feeds)
         {
             var seen = Check.CalendarParsers.Select(c => (c.Checker, Count: counts[c.Checker].GetValueOrDefault(feed.Id))).ToList();
@@ -103,7 +103,7 @@ internal static class Verdict
             }
         }
 
-        Report(fixture, "VEVENT count agreement", problems, failedFiles, feeds.Count);
+        Report(fixture, "VEVENT count agreement", problems, failedFiles, feeds.Count + RenderFailureCount(fixture, corpus, ["ics"]));
         output.WriteLine($"{feeds.Count} {corpus} .ics files: icalendar, vobject, libical and ical.js all count every session.");
     }
 
@@ -122,6 +122,13 @@ internal static class Verdict
                 : $"{corpus}/{{{string.Join(",", g.Take(3).Select(f => f.Document))}{(g.Count() > 3 ? ",…" : "")}}}/{g.Key.Variant}: rendering failed in {g.Count()} documents: {g.Key.Message}")];
     }
 
+    public static int RenderFailureCount(ConformanceFixture fixture, string corpus, IReadOnlyCollection<string> formats)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var variants = FeedVariant.All.Where(v => formats.Contains(v.ManifestFormat)).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        return fixture.Batch.Failures.Count(f => f.Kind == corpus && variants.Contains(f.Variant));
+    }
+
     public static void Report(ConformanceFixture fixture, string what, IReadOnlyList<string> problems, int failedFiles, int files)
     {
         ArgumentNullException.ThrowIfNull(fixture);
@@ -132,7 +139,7 @@ internal static class Verdict
         }
 
         var message = new StringBuilder()
-            .AppendLine($"{what}: {problems.Count} problems in {failedFiles} of {files} files (plus render failures, if listed). First {Math.Min(Shown, problems.Count)}:");
+            .AppendLine($"{what}: {failedFiles} of {files} files failed ({problems.Count} problems; failures to render count as one per variant). First {Math.Min(Shown, problems.Count)}:");
         foreach (var problem in problems.Take(Shown))
         {
             message.Append("  ").AppendLine(problem.Length <= 600 ? problem : problem[..600] + "…");
