@@ -14,6 +14,11 @@ internal static class Verdict
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(output);
+        if (fixture.LoadFailures.TryGetValue(corpus, out var failure))
+        {
+            Assert.Fail($"The {corpus} corpus could not be built: {failure}");
+        }
+
         if (fixture.Batch.DocumentCounts.GetValueOrDefault(corpus) > 0)
         {
             return true;
