@@ -165,8 +165,9 @@ def check_campus(entry):
             else:
                 continue
             where = f"item #{index + 1} ({session['uid']})"
-            if item.title is not None and item.title != session["title"]:
-                errors.append(f"{where}: title {item.title!r} != {session['title']!r}")
+            want = session.get("statusTitle", session["title"])
+            if item.title is not None and item.title != want:
+                errors.append(f"{where}: title {item.title!r} != {want!r}")
             for key, value in (("start", item.start), ("end", item.end)):
                 if value is not None and common.iso_utc(value) != session[key]:
                     source = item.start_text if key == "start" else (item.end_text or "start + 3 h")

@@ -130,12 +130,16 @@ internal sealed class FeedBatch
         using var json = new Utf8JsonWriter(stream);
         json.WriteStartObject();
         json.WriteString("timeZone", document.Event.TimeZone);
+        json.WriteBoolean("subscription", document.IsSubscription);
         json.WriteStartArray("sessions");
         foreach (var session in document.Sessions)
         {
             json.WriteStartObject();
             json.WriteString("uid", document.UidOf(session));
             json.WriteString("title", session.Title);
+            // Formats with no status field (campus feeds, the pentabarf dialect) say it in the
+            // title, so a subscriber of those still sees the cancellation.
+            json.WriteString("statusTitle", session.State == SessionState.Cancelled ? "Cancelled: " + session.Title : session.Title);
             json.WriteString("start", Utc(session.Start));
             json.WriteString("end", Utc(session.End));
             WriteLocal(json, "start", session.Start, zone);
