@@ -103,9 +103,26 @@ def _as_python_icalendar_reads(title):
     return str(icalendar.prop.vText.from_ical(value))
 
 
+def _as_read(value, prop):
+    """vobject resolves a TZID that names an Olson zone through pytz and the host's tzdata,
+    ignoring the calendar's VTIMEZONE (which we build from NodaTime's newer TZDB). Where the
+    two tz database versions disagree (Morocco, Palestine, Cuba after 2025) its UTC instant
+    says nothing about the feed, so for such values compare what vobject did read from the
+    feed: the wall-clock time and the TZID."""
+    params = getattr(prop, "params", {})
+    tzid = (params.get("TZID") or params.get("X-VOBJ-ORIGINAL-TZID") or [None])[0]
+    if tzid and isinstance(value, dt.datetime) and type(value.tzinfo).__module__.startswith("pytz"):
+        return common.Local(value.replace(tzinfo=None), tzid)
+    return value
+
+
 def check_vobject(entry):
     text = common.read_bytes(entry["path"]).decode("utf-8", errors="replace")
     errors = []
+    # vobject keeps one process-wide TZID -> tzinfo registry and keeps the first definition
+    # it saw. Calendar clients parse one feed at a time; this validator reads hundreds of
+    # feeds whose VTIMEZONEs for the same TZID cover different years, so start each file clean.
+    getattr(vobject.icalendar, "__tzidMap").clear()
     calendars = list(vobject.readComponents(text, validate=True))
     if len(calendars) != 1:
         errors.append(f"expected one VCALENDAR, read {len(calendars)}")
@@ -128,16 +145,16 @@ def check_vobject(entry):
                 continue
             if not isinstance(start, dt.datetime):
                 start = dt.datetime(start.year, start.month, start.day, tzinfo=common.UTC)
-            item["start"] = start
+            item["start"] = _as_read(start, event.dtstart)
             if hasattr(event, "dtend"):
                 end = event.dtend.value
                 if not isinstance(end, dt.datetime):
                     end = dt.datetime(end.year, end.month, end.day, tzinfo=common.UTC)
-                item["end"] = end
+                item["end"] = _as_read(end, event.dtend)
             elif hasattr(event, "duration"):
-                item["end"] = start + event.duration.value
+                item["end"] = _as_read(start + event.duration.value, event.dtstart)
             else:
-                item["end"] = start
+                item["end"] = item["start"]
             found[uid] = item
     errors += common.compare_events(found, entry, "vobject")
     return count, errors
