@@ -172,7 +172,7 @@ public sealed class FrabXmlImporter : IScheduleImporter
             Type = ImportText.Line(Value(element, "type")),
             Language = ImportText.Line(Value(element, "language")),
             Url = ImportText.Url(Value(element, "url"), day.BaseUri),
-            ImageUrl = ImportText.Url(Value(element, "logo"), day.BaseUri),
+            ImageUrl = ImportText.ImageUrl(Value(element, "logo"), day.BaseUri),
             VideoUrl = video,
             StreamUrl = stream,
             SlidesUrl = slides,

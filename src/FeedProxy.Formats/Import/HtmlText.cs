@@ -36,6 +36,7 @@ internal static partial class HtmlText
         var pending = 0; // newlines owed before the next text: 1 = line break, 2 = paragraph
         var space = false;
         var pre = 0;
+        var bullet = false; // just wrote "- ": a paragraph inside the list item must not break the line
         string? skipUntil = null;
         var links = new Stack<(string? Href, int TextStart)>();
 
@@ -61,12 +62,18 @@ internal static partial class HtmlText
 
                 pending = 0;
                 space = false;
+                bullet = false;
                 output.Append(c == '\u00A0' ? ' ' : c);
             }
         }
 
         void Break(int lines)
         {
+            if (bullet)
+            {
+                return;
+            }
+
             pending = Math.Max(pending, lines);
             space = false;
         }
@@ -142,6 +149,7 @@ internal static partial class HtmlText
                 case "li" when !closing:
                     Break(1);
                     Emit("- ");
+                    bullet = true;
                     break;
                 case "pre":
                     pre = closing ? Math.Max(0, pre - 1) : pre + 1;

@@ -46,7 +46,78 @@ internal static partial class ImportText
             clean = HtmlText.ToPlainText(clean);
         }
 
-        return TextSanitizer.Text(ScrubEmails(clean));
+        return TextSanitizer.Text(ScrubEmails(Tidy(clean)));
+    }
+
+    /// <summary>
+    /// Removes the indentation that XML pretty-printing adds to continuation lines (38C3's
+    /// descriptions carry 20 spaces on every line after the first), trailing blanks, and runs of
+    /// more than one empty line.
+    /// </summary>
+    public static string Tidy(string text)
+    {
+        if (!text.Contains('\n', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var lines = text.Split('\n');
+        var indent = int.MaxValue;
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var lead = line.Length - line.TrimStart(' ', '\t').Length;
+            if (lead < line.Length)
+            {
+                indent = Math.Min(indent, lead);
+            }
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var blank = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd(' ', '\t');
+            if (i > 0 && indent != int.MaxValue && line.Length >= indent)
+            {
+                line = line[indent..];
+            }
+
+            if (line.Length == 0)
+            {
+                blank++;
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append('\n', blank > 0 ? 2 : 1);
+            }
+
+            blank = 0;
+            builder.Append(line);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Like <see cref="Url"/>, and repairs a base URL glued in front of an absolute one
+    /// ("https://host/hub/https://cdn/x.jpeg", seen in 38C3's logos): the inner URL is used.
+    /// </summary>
+    public static string? ImageUrl(string? value, Uri? baseUri = null)
+    {
+        var text = TextSanitizer.Line(value);
+        if (text is not null)
+        {
+            var inner = Math.Max(text.LastIndexOf("/https://", StringComparison.OrdinalIgnoreCase), text.LastIndexOf("/http://", StringComparison.OrdinalIgnoreCase));
+            if (inner > 0)
+            {
+                text = text[(inner + 1)..];
+            }
+        }
+
+        return Url(text, baseUri);
     }
 
     /// <summary>

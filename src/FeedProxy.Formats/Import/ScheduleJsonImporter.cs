@@ -247,7 +247,7 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
                 Type = ImportText.Line(JsonRead.Str(item, "type")),
                 Language = ImportText.Line(JsonRead.Str(item, "language")),
                 Url = ImportText.Url(JsonRead.Str(item, "url"), baseUri),
-                ImageUrl = ImportText.Url(JsonRead.Str(item, "logo", "image"), baseUri),
+                ImageUrl = ImportText.ImageUrl(JsonRead.Str(item, "logo", "image"), baseUri),
                 VideoUrl = video,
                 StreamUrl = stream,
                 SlidesUrl = slides,
