@@ -219,7 +219,8 @@ public sealed class FrabXmlImporter : IScheduleImporter
         }
         catch (XmlException e)
         {
-            throw new ImportException("Not well-formed XML: " + e.Message, null, e.LineNumber, e.LinePosition, e);
+            // Some reader errors (a prohibited DTD) carry no position: line 0.
+            throw new ImportException("Not well-formed XML: " + e.Message, null, e.LineNumber > 0 ? e.LineNumber : null, e.LineNumber > 0 ? e.LinePosition : null, e);
         }
         catch (System.Text.DecoderFallbackException e)
         {

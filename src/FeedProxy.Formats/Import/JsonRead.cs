@@ -101,7 +101,8 @@ internal static class JsonRead
         }
     }
 
-    public static string? Str(JsonElement obj, params string[] names) => Str(Get(obj, names));
+    // The first name is separate so that Str(element) binds to Str(JsonElement?) above, not to this with no names.
+    public static string? Str(JsonElement obj, string name, params string[] more) => Str(Get(obj, [name, .. more]));
 
     public static int? Int(JsonElement? value) => value switch
     {

@@ -371,7 +371,7 @@ public sealed class OpenEventImporter : IScheduleImporter
             : null;
 
     /// <summary>A string field, with double-decoded UTF-8 (seen in the 2016 export) repaired.</summary>
-    private static string? Str(JsonElement obj, params string[] names) => ImportText.FixMojibake(JsonRead.Str(obj, names));
+    private static string? Str(JsonElement obj, string name, params string[] more) => ImportText.FixMojibake(JsonRead.Str(JsonRead.Get(obj, [name, .. more])));
 
     private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }
