@@ -47,6 +47,11 @@ public sealed class FrabXmlImporter : IScheduleImporter
         var baseUri = ImportText.BaseUri(Value(conference, "base_url")) ?? ImportText.BaseUri(Value(conference, "url"));
         var dayChange = ScheduleTime.Clock(Value(conference, "day_change"));
 
+        // frab writes the export time as <version> ("2025-03-04 21:21") in some exports: a better
+        // LastModified than the import time, and stable across re-imports of the same file.
+        var lastModified = ScheduleTime.Local(Value(root, "version")) is { } version && zone is not null
+            ? version.InZoneLeniently(zone).ToInstant()
+            : options.ImportedAt;
         var builder = new ScheduleBuilder();
         var trackLists = new[] { conference, Child(root, "tracks"), Child(conference, "tracks") };
         foreach (var track in trackLists.Where(t => t is not null).SelectMany(t => t!.Elements().Where(e => e.Name.LocalName == "track")))
@@ -71,8 +76,8 @@ public sealed class FrabXmlImporter : IScheduleImporter
             {
                 eventNumber++;
                 var path = $"schedule/day[{dayNumber}]/{(roomName is null ? "" : $"room[@name='{roomName}']/")}event[{eventNumber}]";
-                var context = new DayContext(dayDate, dayStart, zone, baseUri, LineOf(day));
-                builder.Add(ReadEvent(element, roomName, path, context, builder, options));
+                var context = new DayContext(dayDate, dayStart, zone, baseUri, LineOf(day), lastModified);
+                builder.Add(ReadEvent(element, roomName, path, context, builder));
             }
         }
 
@@ -81,9 +86,6 @@ public sealed class FrabXmlImporter : IScheduleImporter
 
         var venueName = ImportText.Line(Value(conference, "venue"));
         var city = ImportText.Line(Value(conference, "city"));
-        var lastModified = ScheduleTime.Local(Value(root, "version")) is { } version && zone is not null
-            ? version.InZoneLeniently(zone).ToInstant()
-            : options.ImportedAt;
         var header = new Event
         {
             Id = ScheduleBuilder.EventId(options, name, Value(conference, "acronym"), name),
@@ -98,9 +100,9 @@ public sealed class FrabXmlImporter : IScheduleImporter
         return builder.Build(header);
     }
 
-    private sealed record DayContext(LocalDate? Date, Duration? DayStart, DateTimeZone? Zone, Uri? BaseUri, int? Line);
+    private sealed record DayContext(LocalDate? Date, Duration? DayStart, DateTimeZone? Zone, Uri? BaseUri, int? Line, Instant LastModified);
 
-    private static Session ReadEvent(XElement element, string? roomName, string path, DayContext day, ScheduleBuilder builder, ImportOptions options)
+    private static Session ReadEvent(XElement element, string? roomName, string path, DayContext day, ScheduleBuilder builder)
     {
         var line = LineOf(element);
         var title = ImportText.Line(Value(element, "title"))
@@ -177,7 +179,7 @@ public sealed class FrabXmlImporter : IScheduleImporter
             StreamUrl = stream,
             SlidesUrl = slides,
             Speakers = speakers,
-            LastModified = options.ImportedAt,
+            LastModified = day.LastModified,
         };
     }
 

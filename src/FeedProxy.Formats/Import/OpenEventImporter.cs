@@ -201,6 +201,7 @@ public sealed class OpenEventImporter : IScheduleImporter
             }
         }
 
+        var lastModified = ScheduleTime.Instant(Str(eventJson, "schedule-published-on", "schedule_published_on"), zone) ?? options.ImportedAt;
         var sessionsPart = part("sessions") ?? throw new ImportException("Missing: an Open Event export has a 'sessions' list.", "sessions");
         var index = 0;
         foreach (var session in JsonRead.Array(sessionsPart, "sessions"))
@@ -211,7 +212,7 @@ public sealed class OpenEventImporter : IScheduleImporter
                 throw new ImportException($"Expected a session object, found {JsonRead.Kind(session)}.", path);
             }
 
-            ReadSession(session, path, builder, zone, tracks, rooms, types, people, options);
+            ReadSession(session, path, builder, zone, tracks, rooms, types, people, lastModified);
         }
 
         zoneId ??= builder.ZoneFromOffsets() ?? throw new ImportException(ZoneChoice.Missing, "event.timezone");
@@ -236,7 +237,7 @@ public sealed class OpenEventImporter : IScheduleImporter
                 ?? ImportText.Url(Str(eventJson, "original-image-url", "original_image_url", "large-image-url", "large")),
             Published = !string.Equals(Str(eventJson, "state"), "draft", StringComparison.OrdinalIgnoreCase),
             Visibility = string.Equals(Str(eventJson, "privacy"), "private", StringComparison.OrdinalIgnoreCase) ? EventVisibility.Private : EventVisibility.Public,
-            LastModified = ScheduleTime.Instant(Str(eventJson, "schedule-published-on", "schedule_published_on"), zone) ?? options.ImportedAt,
+            LastModified = lastModified,
         };
         return builder.Build(header);
     }
@@ -250,7 +251,7 @@ public sealed class OpenEventImporter : IScheduleImporter
         Dictionary<string, Room> rooms,
         Dictionary<string, string> types,
         Dictionary<string, JsonElement> people,
-        ImportOptions options)
+        Instant lastModified)
     {
         var startText = Str(session, "starts-at", "starts_at", "start_time", "start-time");
         if (string.IsNullOrWhiteSpace(startText))
@@ -324,7 +325,7 @@ public sealed class OpenEventImporter : IScheduleImporter
                 ? list.EnumerateArray().Select(s => JsonRead.Str(s) ?? Str(s, "link", "url")).FirstOrDefault(s => s is not null)
                 : JsonRead.Str(slides)),
             Speakers = speakers,
-            LastModified = options.ImportedAt,
+            LastModified = lastModified,
         });
     }
 

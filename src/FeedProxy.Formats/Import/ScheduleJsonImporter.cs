@@ -49,7 +49,11 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
         var baseUri = ImportText.BaseUri(JsonRead.Str(schedule, "base_url"))
             ?? ImportText.BaseUri(JsonRead.Str(conference, "base_url"))
             ?? ImportText.BaseUri(JsonRead.Str(conference, "url"));
-        var reader = new Reader(new ScheduleBuilder(), zone, baseUri, options);
+        // A timestamp-shaped "version" is the export time: better than the import time, and stable.
+        var lastModified = ScheduleTime.Local(JsonRead.Str(schedule, "version")) is { } version && zone is not null
+            ? version.InZoneLeniently(zone).ToInstant()
+            : options.ImportedAt;
+        var reader = new Reader(new ScheduleBuilder(), zone, baseUri, lastModified);
 
         var trackSlugs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var tracksPath = conferencePath + ".tracks";
@@ -113,9 +117,6 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
         zoneId ??= reader.Builder.ZoneFromOffsets()
             ?? throw new ImportException(ZoneChoice.Missing, conferencePath + ".time_zone_name");
 
-        var lastModified = ScheduleTime.Local(JsonRead.Str(schedule, "version")) is { } version && zone is not null
-            ? version.InZoneLeniently(zone).ToInstant()
-            : options.ImportedAt;
         var header = new Event
         {
             Id = ScheduleBuilder.EventId(options, name, JsonRead.Str(conference, "acronym"), name),
@@ -129,7 +130,7 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
         return reader.Builder.Build(header);
     }
 
-    private sealed class Reader(ScheduleBuilder builder, DateTimeZone? zone, Uri? baseUri, ImportOptions options)
+    private sealed class Reader(ScheduleBuilder builder, DateTimeZone? zone, Uri? baseUri, Instant lastModified)
     {
         public ScheduleBuilder Builder { get; } = builder;
 
@@ -252,7 +253,7 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
                 StreamUrl = stream,
                 SlidesUrl = slides,
                 Speakers = speakers,
-                LastModified = options.ImportedAt,
+                LastModified = lastModified,
             });
         }
 

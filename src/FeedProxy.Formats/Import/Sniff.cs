@@ -84,7 +84,7 @@ internal static class Sniff
         return null;
     }
 
-    /// <summary>True when the head starts (after white space and a BOM) with '{' or '[' and names <paramref name="key"/> as a key.</summary>
+    /// <summary>True when the head starts (after white space and a BOM) with '{' or '[' and has one of <paramref name="keys"/> as an object key.</summary>
     public static bool JsonHas(ReadOnlySpan<byte> head, params string[] keys)
     {
         var text = Text(head).TrimStart();
@@ -93,7 +93,21 @@ internal static class Sniff
             return false;
         }
 
-        return keys.Any(k => text.Contains("\"" + k + "\"", StringComparison.Ordinal));
+        foreach (var key in keys)
+        {
+            // A key, not a value: the quoted name followed by a colon.
+            var quoted = "\"" + key + "\"";
+            for (var at = text.IndexOf(quoted, StringComparison.Ordinal); at >= 0; at = text.IndexOf(quoted, at + 1, StringComparison.Ordinal))
+            {
+                var after = text.AsSpan(at + quoted.Length).TrimStart();
+                if (after.Length > 0 && after[0] == ':')
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     public static bool IsZip(ReadOnlySpan<byte> head) => head.StartsWith("PK\u0003\u0004"u8);
