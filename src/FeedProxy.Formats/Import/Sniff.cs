@@ -32,12 +32,23 @@ internal static class Sniff
     /// <summary>The head as text: UTF-8 without BOM, invalid bytes replaced (a truncated last character is harmless here).</summary>
     public static string Text(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("\uFEFF"u8))
+        if (head.Length > 16384)
         {
-            head = head[3..];
+            head = head[..16384];
         }
 
-        return Encoding.UTF8.GetString(head.Length > 16384 ? head[..16384] : head);
+        // XML may come as UTF-16 with a byte order mark (XML 1.0 §4.3.3); JSON is UTF-8 (RFC 8259 §8.1).
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            return Encoding.Unicode.GetString(head[2..(2 + ((head.Length - 2) & ~1))]);
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return Encoding.BigEndianUnicode.GetString(head[2..(2 + ((head.Length - 2) & ~1))]);
+        }
+
+        return Encoding.UTF8.GetString(head.StartsWith("\uFEFF"u8) ? head[3..] : head);
     }
 
     /// <summary>The local name of the root element, skipping the declaration, comments and a DOCTYPE; null if not XML-like.</summary>

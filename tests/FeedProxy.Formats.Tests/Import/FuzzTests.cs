@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using FeedProxy.Formats.Import;
+using Xunit.Abstractions;
 
 namespace FeedProxy.Formats.Tests.Import;
 
@@ -9,7 +10,7 @@ namespace FeedProxy.Formats.Tests.Import;
 /// No input makes an importer fail with anything but <see cref="ImportException"/>: truncated
 /// documents, random bytes, values of the wrong type, huge and hostile strings.
 /// </summary>
-public sealed class FuzzTests
+public sealed class FuzzTests(ITestOutputHelper output)
 {
     private static readonly IScheduleImporter[] Importers = [.. ScheduleImporters.All];
 
@@ -126,7 +127,7 @@ public sealed class FuzzTests
 
         var deepJson = new string('[', 10_000) + new string(']', 10_000);
         Assert.Throws<ImportException>(() => Samples.Import(new ScheduleJsonImporter(), "{\"schedule\":" + deepJson + "}"));
-        var deepXml = "<schedule>" + string.Concat(Enumerable.Repeat("<day>", 20_000)) + string.Concat(Enumerable.Repeat("</day>", 20_000)) + "</schedule>";
+        var deepXml = "<schedule>" + string.Concat(Enumerable.Repeat("<day>", 5_000)) + string.Concat(Enumerable.Repeat("</day>", 5_000)) + "</schedule>";
         Samples.ImportsOrRefuses(() => Samples.Import(new FrabXmlImporter(), deepXml), "deep xml");
         var invalidUtf8 = Samples.Bytes(Samples.Json).Select(b => b == (byte)'J' ? (byte)0xFF : b).ToArray();
         Samples.ImportsOrRefuses(() => new ScheduleJsonImporter().Import(new MemoryStream(invalidUtf8), Samples.Options), "invalid utf-8 json");
@@ -139,10 +140,9 @@ public sealed class FuzzTests
     [InlineData("voc-schedule/json/examples/frab-camp2019.json")]
     public void TruncatedRealFile_ThrowsImportException(string file)
     {
-        var path = ScheduleData.Root is null ? null : Path.Combine(ScheduleData.Root, file);
-        if (path is null || !File.Exists(path))
+        if (!ScheduleData.TryGet(file, output, out var path))
         {
-            return; // real data absent: the synthetic prefixes above still cover truncation
+            return; // the synthetic prefixes above still cover truncation
         }
 
         var bytes = File.ReadAllBytes(path);
@@ -152,6 +152,27 @@ public sealed class FuzzTests
             var error = Assert.Throws<ImportException>(() => ScheduleImporters.Import(new MemoryStream(cut), null, Samples.Options with { TimeZone = "Europe/Brussels" }));
             Assert.NotNull(error.Line);
         }
+    }
+
+    [Theory]
+    [InlineData("<?xml version=\"1.0\" encoding=\"bogus-8\"?><schedule/>")]
+    [InlineData("<?xml version=\"1.0\" encoding=\"UTF-16\"?><schedule/>")]
+    [InlineData("<?xml version=\"2.0\"?><schedule/>")]
+    [InlineData("<schedule><conference><title>x</title></conference><day date=\"2027-01-01\"><event id=\"1\"><title>t</title><date>2027-01-01T10:00:00+01:00</date></event></day></schedule>")]
+    [InlineData("<schedule xmlns=\"urn:example\"><conference><title>x</title><time_zone_name>UTC</time_zone_name></conference></schedule>")]
+    public void OddXmlDeclarationsAndMinimalDocuments_ImportOrThrowImportException(string text)
+    {
+        Samples.ImportsOrRefuses(() => Samples.Import(new FrabXmlImporter(), text), text);
+    }
+
+    [Fact]
+    public void Utf16Xml_IsDetectedAndRead()
+    {
+        var bytes = System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes(Samples.Xml.Replace("UTF-8", "UTF-16", StringComparison.Ordinal))).ToArray();
+
+        var model = ScheduleImporters.Import(new MemoryStream(bytes), "application/xml", Samples.Options);
+
+        Assert.Equal(2, model.Sessions.Count);
     }
 
     private static void Collect(JsonNode? node, string path, List<string> paths)
