@@ -71,12 +71,12 @@ public sealed class FrabXmlImporter : IScheduleImporter
                 dayStart = Duration.FromNanoseconds(local.TimeOfDay.NanosecondOfDay);
             }
 
+            var context = new DayContext(dayDate, dayStart, zone, baseUri, LineOf(day), lastModified);
             var eventNumber = 0;
             foreach (var (element, roomName) in EventsOf(day))
             {
                 eventNumber++;
                 var path = $"schedule/day[{dayNumber}]/{(roomName is null ? "" : $"room[@name='{roomName}']/")}event[{eventNumber}]";
-                var context = new DayContext(dayDate, dayStart, zone, baseUri, LineOf(day), lastModified);
                 builder.Add(ReadEvent(element, roomName, path, context, builder));
             }
         }
