@@ -13,12 +13,12 @@ public sealed class RealScheduleJsonTests(RealScheduleFixture fixture, ITestOutp
     // is no number, a "rooms" list beside "conference"): the schema rejects it, a lenient reader
     // does not need to.
     [Theory]
-    [InlineData("frab-camp2019.json", 79, 2, "Europe/Berlin")]
-    [InlineData("pretalx-rc3.json", 48, 5, "Etc/GMT-1")]
-    [InlineData("pretalx-democon.json", 36, 2, "UTC")]
-    [InlineData("hub-schedule2.json", 2, 2, "Europe/Berlin")]
-    [InlineData("invalid-example.json", 1, 1, "Europe/Zurich")]
-    public void Import_RealFile_MatchesSourceCounts(string file, int sessions, int roomsUsed, string zone)
+    [InlineData("frab-camp2019.json", 79, 2, "Europe/Berlin", 90)]
+    [InlineData("pretalx-rc3.json", 48, 5, "Etc/GMT-1", 56)]
+    [InlineData("pretalx-democon.json", 36, 2, "UTC", 27)]
+    [InlineData("hub-schedule2.json", 2, 2, "Europe/Berlin", 4)]
+    [InlineData("invalid-example.json", 1, 1, "Europe/Zurich", 1)]
+    public void Import_RealFile_MatchesSourceCounts(string file, int sessions, int roomsUsed, string zone, int persons)
     {
         if (!ScheduleData.TryGet(Examples + file, output, out var path))
         {
@@ -30,6 +30,7 @@ public sealed class RealScheduleJsonTests(RealScheduleFixture fixture, ITestOutp
         Assert.Equal(sessions, model.Sessions.Count);
         Assert.Equal(roomsUsed, model.Sessions.Select(s => s.Room?.Id).Distinct().Count());
         Assert.Equal(zone, model.TimeZone);
+        Assert.Equal(persons, model.Speakers.Count);
         ModelChecks.AssertWellFormed(model);
         ModelChecks.AssertNoEmailAddresses(ScheduleData.Serialize(model));
     }
