@@ -77,6 +77,23 @@ internal static partial class ModelChecks
         }
     }
 
+    /// <summary>
+    /// The e-mail addresses in a raw source file: address-shaped strings that are not a
+    /// fediverse handle's host part (after '@') or a message id in a URL path (after '/').
+    /// </summary>
+    public static IReadOnlySet<string> SourceEmails(string raw) =>
+        EmailLike().Matches(raw)
+            .Where(m => m.Index == 0 || raw[m.Index - 1] is not '@' and not '/')
+            .Select(m => m.Value.ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>None of <paramref name="emails"/> occurs in the serialised model (case-insensitively).</summary>
+    public static void AssertAbsent(IEnumerable<string> emails, string serialized)
+    {
+        var lower = serialized.ToLowerInvariant();
+        Assert.All(emails, e => Assert.False(lower.Contains(e.ToLowerInvariant(), StringComparison.Ordinal), $"e-mail address in the model: {e}"));
+    }
+
     private static void AssertIds(IEnumerable<string> ids)
     {
         var list = ids.ToList();
