@@ -34,6 +34,11 @@ public sealed class FrabXmlImporter : IScheduleImporter
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
+        return ScheduleTime.InRange(() => ImportCore(input, options));
+    }
+
+    private static Event ImportCore(Stream input, ImportOptions options)
+    {
         var root = Load(input).Root!;
         if (root.Name.LocalName != "schedule")
         {
@@ -77,7 +82,14 @@ public sealed class FrabXmlImporter : IScheduleImporter
             {
                 eventNumber++;
                 var path = $"schedule/day[{dayNumber}]/{(roomName is null ? "" : $"room[@name='{roomName}']/")}event[{eventNumber}]";
-                builder.Add(ReadEvent(element, roomName, path, context, builder));
+                try
+                {
+                    builder.Add(ReadEvent(element, roomName, path, context, builder));
+                }
+                catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+                {
+                    throw new ImportException(ScheduleTime.OutOfRange, path, LineOf(element), null, e);
+                }
             }
         }
 

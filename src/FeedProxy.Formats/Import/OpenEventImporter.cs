@@ -41,6 +41,11 @@ public sealed class OpenEventImporter : IScheduleImporter
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
+        return ScheduleTime.InRange(() => ImportCore(input, options));
+    }
+
+    private static Event ImportCore(Stream input, ImportOptions options)
+    {
         var seekable = input.CanSeek ? input : Buffer(input);
         var head = new byte[4];
         var read = seekable.ReadAtLeast(head, 4, throwOnEndOfStream: false);
@@ -90,7 +95,7 @@ public sealed class OpenEventImporter : IScheduleImporter
                 parts[part] = document.RootElement;
             }
 
-            return Read(name => parts.TryGetValue(name, out var value) ? value : null, options);
+            return ScheduleTime.InRange(() => Read(name => parts.TryGetValue(name, out var value) ? value : null, options));
         }
         finally
         {
@@ -212,7 +217,7 @@ public sealed class OpenEventImporter : IScheduleImporter
                 throw new ImportException($"Expected a session object, found {JsonRead.Kind(session)}.", path);
             }
 
-            ReadSession(session, path, builder, zone, tracks, rooms, types, people, lastModified);
+            ScheduleTime.InRange(() => ReadSession(session, path, builder, zone, tracks, rooms, types, people, lastModified), path);
         }
 
         zoneId ??= builder.ZoneFromOffsets() ?? throw new ImportException(ZoneChoice.Missing, "event.timezone");

@@ -29,6 +29,11 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
+        return ScheduleTime.InRange(() => ImportCore(input, options));
+    }
+
+    private static Event ImportCore(Stream input, ImportOptions options)
+    {
         using var document = JsonRead.Parse(input);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -103,7 +108,8 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
                 var index = 0;
                 foreach (var item in JsonRead.Array(room.Value, roomPath))
                 {
-                    reader.Version1(item, $"{roomPath}[{index++}]", room.Name, date, dayStart);
+                    var path = $"{roomPath}[{index++}]";
+                    ScheduleTime.InRange(() => reader.Version1(item, path, room.Name, date, dayStart), path);
                 }
             }
         }
@@ -111,7 +117,8 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
         var eventIndex = 0;
         foreach (var item in JsonRead.Array(JsonRead.Get(schedule, "events"), prefix + ".events"))
         {
-            reader.Version2(item, $"{prefix}.events[{eventIndex++}]");
+            var path = $"{prefix}.events[{eventIndex++}]";
+            ScheduleTime.InRange(() => reader.Version2(item, path), path);
         }
 
         zoneId ??= reader.Builder.ZoneFromOffsets()

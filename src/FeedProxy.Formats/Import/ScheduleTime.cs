@@ -23,6 +23,34 @@ internal static class ScheduleTime
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd' 'HH':'mm"),
     ];
 
+    public const string OutOfRange = "A date, time or duration is outside the supported range (years 1 to 9999).";
+
+    /// <summary>Runs one session's read, turning NodaTime's range errors (dates near year 9999) into <see cref="ImportException"/>.</summary>
+    public static void InRange(Action read, string path)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new ImportException(OutOfRange, path, null, null, e);
+        }
+    }
+
+    /// <summary>Runs a whole import with the same translation, for values outside a session (conference dates).</summary>
+    public static T InRange<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new ImportException(OutOfRange, e);
+        }
+    }
+
     /// <summary>An IANA zone (TZDB, including its backward-compatible aliases), else null.</summary>
     public static DateTimeZone? Zone(string? id)
     {
@@ -64,7 +92,9 @@ internal static class ScheduleTime
             var result = pattern.Parse(value);
             if (result.Success)
             {
-                return result.Value;
+                // Only values that are instants: 9999-12-31T23:59-14:00 is past Instant's range.
+                var odt = result.Value;
+                return odt.LocalDateTime.Year is > 1 and < 9999 ? odt : null;
             }
         }
 

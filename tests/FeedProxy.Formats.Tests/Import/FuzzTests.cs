@@ -64,7 +64,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var original = JsonNode.Parse(Document(name))!;
         var paths = new List<string>();
         Collect(original, "$", paths);
-        JsonNode?[] replacements = [null, 0, -1, 1e308, "", "x", "25:99", "2027-13-45T99:00:00+25:00", true, new JsonArray(), new JsonObject(), new string('é', 5000)];
+        JsonNode?[] replacements = [null, 0, -1, 1e308, "", "x", "25:99", "2027-13-45T99:00:00+25:00", "9999-12-31T23:59:00-14:00", "9999-12-31", "0001-01-01T00:00:00+14:00", "P99999999W", "9:23:59", true, new JsonArray(), new JsonObject(), new string('é', 5000)];
         var importer = name == "json" ? (IScheduleImporter)new ScheduleJsonImporter() : new OpenEventImporter();
         foreach (var path in paths)
         {
@@ -83,7 +83,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         var original = XDocument.Parse(Samples.Xml);
         var count = original.Descendants().Count();
-        string[] values = ["", " ", "x", "-1", "99:99", "0:00", "2027-02-30T10:00:00+01:00", "9999999999:00", "\u0001", new string('a', 20000)];
+        string[] values = ["", " ", "x", "-1", "99:99", "0:00", "2027-02-30T10:00:00+01:00", "9999-12-31", "9999-12-31T23:59:00-14:00", "47:59", "31:23:59", "9999999999:00", "\u0001", new string('a', 20000)];
         var importer = new FrabXmlImporter();
         for (var i = 0; i < count; i++)
         {
