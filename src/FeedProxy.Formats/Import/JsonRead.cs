@@ -107,14 +107,14 @@ internal static class JsonRead
     public static int? Int(JsonElement? value) => value switch
     {
         { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var i) => i,
-        { ValueKind: JsonValueKind.String } e when int.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => i,
+        { ValueKind: JsonValueKind.String } e when int.TryParse(Str(e), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => i,
         _ => null,
     };
 
     public static double? Double(JsonElement? value) => value switch
     {
         { ValueKind: JsonValueKind.Number } e when e.TryGetDouble(out var d) => d,
-        { ValueKind: JsonValueKind.String } e when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        { ValueKind: JsonValueKind.String } e when double.TryParse(Str(e), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
     };
 

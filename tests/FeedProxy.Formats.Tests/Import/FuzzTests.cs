@@ -166,6 +166,25 @@ public sealed class FuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void InvalidUtf8InsideJsonStrings_ThrowsImportException()
+    {
+        foreach (var (text, importer) in new (string, IScheduleImporter)[] { (Samples.Json, new ScheduleJsonImporter()), (Samples.OpenEvent, new OpenEventImporter()) })
+        {
+            foreach (var target in new[] { "Example", "Hall", "Room 1", "2027-03-01T09:00:00+08:00", "Testing", "1.3" })
+            {
+                var at = text.IndexOf(target, StringComparison.Ordinal);
+                if (at < 0)
+                {
+                    continue;
+                }
+
+                var bytes = Samples.Bytes(text[..at]).Concat(new byte[] { 0xC3, 0x28 }).Concat(Samples.Bytes(text[at..])).ToArray();
+                Samples.ImportsOrRefuses(() => importer.Import(new MemoryStream(bytes), Samples.Options), $"{importer.Name} invalid UTF-8 before '{target}'");
+            }
+        }
+    }
+
+    [Fact]
     public void Utf16Xml_IsDetectedAndRead()
     {
         var bytes = System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes(Samples.Xml.Replace("UTF-8", "UTF-16", StringComparison.Ordinal))).ToArray();
