@@ -30,6 +30,21 @@ internal static class ScheduleData
         return false;
     }
 
+    /// <summary>
+    /// The first element named <paramref name="name"/> whose attribute <paramref name="attribute"/>
+    /// is <paramref name="value"/>: lets tests compare with the source's own text instead of
+    /// committing third-party titles and names.
+    /// </summary>
+    public static System.Xml.Linq.XElement XmlElement(string path, string name, string attribute, string value) =>
+        System.Xml.Linq.XDocument.Load(path).Descendants(name).First(e => (string?)e.Attribute(attribute) == value);
+
+    /// <summary>The source's text of a child element, cleaned the way names are.</summary>
+    public static string? XmlText(System.Xml.Linq.XElement parent, string child) =>
+        FeedProxy.Formats.Text.TextSanitizer.Line(parent.Element(child)?.Value);
+
+    /// <summary>A JSON file's root, parsed (for reading expected values at test time).</summary>
+    public static JsonElement JsonRoot(string path) => JsonDocument.Parse(File.ReadAllBytes(path)).RootElement.Clone();
+
     /// <summary>The model as JSON with nothing escaped, so '@' and non-ASCII appear literally for greps.</summary>
     public static string Serialize(Event model) => JsonSerializer.Serialize(model, Relaxed);
 
