@@ -286,7 +286,7 @@ internal static partial class ImportText
     }
 
     /// <summary>
-    /// Repairs UTF-8 that was decoded as Latin-1 once too often ("FranÃ§ois" -> "François"),
+    /// Repairs UTF-8 that was decoded as Latin-1 once too often ("RenÃ©" -> "René"),
     /// as found in Open Event exports. Only applied when the whole string round-trips: every
     /// char fits in a byte and those bytes are strictly valid UTF-8 containing a multi-byte
     /// sequence. Real Latin-1 text almost never forms such sequences.
