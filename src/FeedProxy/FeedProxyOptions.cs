@@ -30,6 +30,13 @@ public sealed class FeedProxyOptions
     /// </summary>
     public string StatePath { get; set; } = ".state";
 
+    /// <summary>
+    /// Key that signs personal agenda URLs (/events/{id}/agenda/{code}.ics). Same value on
+    /// every instance. When unset a random key is generated once into the state path
+    /// ("agenda-secret"); changing it invalidates every agenda URL handed out.
+    /// </summary>
+    public string? AgendaSecret { get; set; }
+
     /// <summary>Bearer token for /admin. When unset the admin routes do not exist.</summary>
     public string? AdminToken { get; set; }
 

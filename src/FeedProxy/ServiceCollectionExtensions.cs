@@ -1,5 +1,7 @@
+using FeedProxy.Agenda;
 using FeedProxy.Caching;
 using FeedProxy.Feeds;
+using FeedProxy.Private;
 using FeedProxy.Storage;
 
 namespace FeedProxy;
@@ -19,15 +21,24 @@ internal static class ServiceCollectionExtensions
 
         services.AddSingleton<IFeedCacheStore, MemoryFeedCacheStore>();
         services.AddSingleton<FeedService>();
+
+        // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
+        services.AddSingleton<AgendaKeyProvider>();
+        services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
+        services.AddSingleton<PrivateAccess>();
+        services.AddRequestLogRedaction();
         return services;
     }
 
     public static WebApplication MapFeedProxy(this WebApplication app)
     {
+        app.UseRedactedRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").ExcludeFromDescription();
         app.MapFeeds();
+        app.MapAgenda();
+        app.MapPrivateFeeds();
         return app;
     }
 }

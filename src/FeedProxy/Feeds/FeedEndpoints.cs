@@ -1,5 +1,6 @@
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Http;
+using FeedProxy.Pages;
 using Microsoft.Extensions.Options;
 
 namespace FeedProxy.Feeds;
@@ -40,17 +41,30 @@ internal static class FeedEndpoints
     {
         if (!FeedRequest.TryParse(file, context.Request.Query, sessionId, out var request, out var error))
         {
+            // The extensionless event URL is the subscribe page, for browsers only: calendar
+            // clients (Google sends no Accept at all) must never be handed HTML there.
+            if (error is null && sessionId is null && SubscribePageEndpoint.AcceptsHtml(context.Request))
+            {
+                return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
+            }
+
             return error is null
                 ? Problems.NotFound("No feed at this URL. Feeds are /events/{id}.ics, .xcs, .rss, .atom or .json.")
                 : Problems.BadRequest(error);
         }
 
+        return await ServeAsync(request!, context, feeds, options, allowPrivate: false);
+    }
+
+    /// <summary>Serves a parsed request; also the tail of agenda and private-token URLs.</summary>
+    internal static async Task<IResult> ServeAsync(FeedRequest request, HttpContext context, FeedService feeds, FeedProxyOptions options, bool allowPrivate)
+    {
         var baseUrl = BaseUrl(context.Request, options);
-        var selfUrl = SelfUrl(baseUrl, context.Request.Path, request!);
-        var result = await feeds.GetAsync(request!, baseUrl, selfUrl, allowPrivate: false, context.RequestAborted);
+        var selfUrl = SelfUrl(baseUrl, context.Request.Path, request);
+        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted);
         return result switch
         {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, request!.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate)),
+            FeedResult.Found found => new FeedHttpResult(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate)),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
