@@ -6,8 +6,11 @@ namespace FeedProxy.Private;
 /// <summary>
 /// Keeps private-URL tokens out of logs. ASP.NET Core's hosting diagnostics log the full
 /// request path ("Request starting ... /private/{token}/...") at Information before any
-/// middleware can run, so that category is held at Warning, and this middleware logs each
-/// request instead (Debug, category FeedProxy.Requests) with the token replaced by "***".
+/// middleware can run, and open a log scope carrying RequestPath that every scope-printing
+/// logger (JSON console with IncludeScopes, OpenTelemetry) attaches to every line of the
+/// request. That category is therefore switched off (it only ever writes those request
+/// lines and that scope; trace ids still flow through Activity), and this middleware logs
+/// each request instead (Debug, category FeedProxy.Requests) with the token replaced by "***".
 /// </summary>
 internal static partial class RequestLogRedaction
 {
@@ -16,7 +19,7 @@ internal static partial class RequestLogRedaction
     public static IServiceCollection AddRequestLogRedaction(this IServiceCollection services) =>
         // Registered after configuration's rules, so it wins over a config entry for the
         // same category (LoggerRuleSelector: later rule of equal specificity wins).
-        services.Configure<LoggerFilterOptions>(o => o.AddFilter(HostingCategory, LogLevel.Warning));
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter(HostingCategory, LogLevel.None));
 
     public static IApplicationBuilder UseRedactedRequestLog(this IApplicationBuilder app)
     {
