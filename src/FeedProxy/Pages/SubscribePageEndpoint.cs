@@ -112,7 +112,12 @@ internal static class SubscribePageEndpoint
             {
                 var code = services.GetRequiredService<AgendaKeyProvider>().Codes.Create(schedule.Id, ids);
                 var path = AgendaEndpoints.PathFor(schedule.Id, code, "ics");
-                model = model with { AgendaStem = new Uri(baseUrl, path[..^4]).AbsoluteUri, AgendaCount = ids.Count };
+                model = model with
+                {
+                    AgendaStem = new Uri(baseUrl, path[..^4]).AbsoluteUri,
+                    AgendaCount = ids.Count,
+                    AgendaSessionIds = ids.ToHashSet(StringComparer.Ordinal),
+                };
             }
         }
 

@@ -34,6 +34,9 @@ internal sealed record SubscribePageModel
 
     public int AgendaCount { get; init; }
 
+    /// <summary>Sessions in the agenda being shown (their boxes stay ticked).</summary>
+    public IReadOnlySet<string> AgendaSessionIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Personal agendas are offered on public pages only.</summary>
     public bool OffersAgenda { get; init; }
 }

@@ -262,11 +262,15 @@ internal static partial class SubscribePageRenderer
                 var start = session.Start.InZone(model.Zone).TimeOfDay;
                 var end = session.End.InZone(model.Zone).TimeOfDay;
                 var cancelled = session.State == SessionState.Cancelled;
-                h.Raw("<li class=\"session\"><label").Attr("for", id).Raw(">");
+                // Private pages offer no agenda, so there is no checkbox to label.
+                h.Raw(model.OffersAgenda ? "<li class=\"session\"><label" : "<li class=\"session\"><span");
                 if (model.OffersAgenda)
                 {
-                    h.Raw("<input type=\"checkbox\" name=\"session\"").Attr("id", id).Attr("value", session.Id).Raw(">");
+                    h.Attr("for", id).Raw("><input type=\"checkbox\" name=\"session\"").Attr("id", id).Attr("value", session.Id)
+                        .Flag("checked", model.AgendaSessionIds.Contains(session.Id));
                 }
+
+                h.Raw(">");
 
                 h.Raw("<span><span class=\"time\">").Text(Time.Format(start)).Raw("–").Text(Time.Format(end)).Raw("</span> ")
                     .Raw(cancelled ? "<strong>Cancelled:</strong> <span class=\"cancelled\">" : "<span>").Text(session.Title).Raw("</span>");
@@ -277,7 +281,7 @@ internal static partial class SubscribePageRenderer
                     h.Raw("<span class=\"where\">").Text(where).Raw("</span>");
                 }
 
-                h.Raw("</span></label><a").Attr("href", $"{stem}/sessions/{Uri.EscapeDataString(session.Id)}.ics")
+                h.Raw(model.OffersAgenda ? "</span></label><a" : "</span></span><a").Attr("href", $"{stem}/sessions/{Uri.EscapeDataString(session.Id)}.ics")
                     .Raw(">Add to calendar<span class=\"vh\">: ").Text(session.Title).Raw("</span></a></li>");
             }
 
