@@ -27,6 +27,8 @@ public sealed class FeedProxyOptions
     /// <summary>
     /// Where the embedded store remembers per-session change tracking (revisions and change
     /// times) across restarts. Relative to the working directory; empty disables persistence.
+    /// Also holds the generated agenda key ("agenda-secret") and, in the embedded mode, the
+    /// private events' URL tokens ("access-tokens.json"): back it up.
     /// </summary>
     public string StatePath { get; set; } = ".state";
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using FeedProxy.Private;
+using FeedProxy.Tests.Pages;
 using FeedProxy.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +72,28 @@ public sealed class PrivateEventTests : IDisposable
 
         using var noAccept = await GetAsync($"/private/{token}/events/hidden");
         Assert.Equal(HttpStatusCode.NotFound, noAccept.StatusCode);
+    }
+
+    [Fact]
+    public async Task PrivatePage_EveryLinkResolvesUnderTheToken()
+    {
+        var token = await Access.RotateAsync("hidden", CancellationToken.None);
+
+        var checkedPaths = await _client.CheckLinksAsync($"/private/{token}/events/hidden");
+
+        Assert.Contains($"/private/{token}/events/hidden/sessions/s1.ics", checkedPaths);
+        Assert.All(checkedPaths, path => Assert.StartsWith($"/private/{token}/", path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PrivateEvent_HasNoAgendaFeeds()
+    {
+        await Access.RotateAsync("hidden", CancellationToken.None);
+        var page = await _client.GetDocumentAsync("/events/testconf?session=s1");
+        var code = page.QuerySelector("#agenda-url")!.GetAttribute("value")!.Split('/')[^1].Split('.')[0];
+
+        using var response = await GetAsync($"/events/hidden/agenda/{code}.ics");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
