@@ -90,13 +90,16 @@ public sealed class ICalendarWriter : IFeedWriter
                 writer.WriteUri(uri.Uri);
                 break;
             case DateTimeValue dateTime:
-                writer.WriteAscii(ValueFormat.DateTime(dateTime, extended: false));
+                Span<char> chars = stackalloc char[ValueFormat.MaxDateTimeLength];
+                writer.WriteAscii(chars[..ValueFormat.FormatDateTime(dateTime, extended: false, chars)]);
                 break;
             case DurationValue duration:
                 writer.WriteAscii(ValueFormat.Duration(duration.Duration));
                 break;
             case IntegerValue integer:
-                writer.WriteAscii(integer.Value.ToString(CultureInfo.InvariantCulture));
+                Span<char> digits = stackalloc char[11];
+                integer.Value.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
+                writer.WriteAscii(digits[..length]);
                 break;
             case GeoValue geo:
                 // §3.8.1.6: latitude and longitude separated by a semicolon.

@@ -10,13 +10,37 @@ namespace FeedProxy.Formats.ICalendar;
 /// </summary>
 internal static class ValueFormat
 {
+    /// <summary>Longest date-time text: "2027-03-26T09:00:00Z".</summary>
+    public const int MaxDateTimeLength = 20;
+
     public static string DateTime(DateTimeValue value, bool extended)
     {
+        Span<char> buffer = stackalloc char[MaxDateTimeLength];
+        return new string(buffer[..FormatDateTime(value, extended, buffer)]);
+    }
+
+    /// <summary>Writes the date-time into <paramref name="destination"/> (at least <see cref="MaxDateTimeLength"/> chars) without allocating.</summary>
+    public static int FormatDateTime(DateTimeValue value, bool extended, Span<char> destination)
+    {
         var local = value.Local;
-        var text = extended
-            ? string.Create(CultureInfo.InvariantCulture, $"{local.Year:D4}-{local.Month:D2}-{local.Day:D2}T{local.Hour:D2}:{local.Minute:D2}:{local.Second:D2}")
-            : string.Create(CultureInfo.InvariantCulture, $"{local.Year:D4}{local.Month:D2}{local.Day:D2}T{local.Hour:D2}{local.Minute:D2}{local.Second:D2}");
-        return value.IsUtc ? text + "Z" : text;
+        var position = 0;
+        Digits(destination, ref position, local.Year, 4);
+        Separator(destination, ref position, extended, '-');
+        Digits(destination, ref position, local.Month, 2);
+        Separator(destination, ref position, extended, '-');
+        Digits(destination, ref position, local.Day, 2);
+        destination[position++] = 'T';
+        Digits(destination, ref position, local.Hour, 2);
+        Separator(destination, ref position, extended, ':');
+        Digits(destination, ref position, local.Minute, 2);
+        Separator(destination, ref position, extended, ':');
+        Digits(destination, ref position, local.Second, 2);
+        if (value.IsUtc)
+        {
+            destination[position++] = 'Z';
+        }
+
+        return position;
     }
 
     public static string UtcDateTime(Instant instant, bool extended) => DateTime(DateTimeValue.Utc(instant), extended);
@@ -86,5 +110,24 @@ internal static class ValueFormat
     {
         var until = recur.Until is { } u ? ";UNTIL=" + UtcDateTime(u, extended: false) : string.Empty;
         return string.Create(CultureInfo.InvariantCulture, $"FREQ={recur.Frequency}{until};BYMONTH={recur.ByMonth};BYDAY={recur.ByDay}");
+    }
+
+    private static void Digits(Span<char> destination, ref int position, int value, int width)
+    {
+        for (var i = width - 1; i >= 0; i--)
+        {
+            destination[position + i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+
+        position += width;
+    }
+
+    private static void Separator(Span<char> destination, ref int position, bool extended, char separator)
+    {
+        if (extended)
+        {
+            destination[position++] = separator;
+        }
     }
 }
