@@ -43,9 +43,14 @@ internal static class FeedEndpoints
         {
             // The extensionless event URL is the subscribe page, for browsers only: calendar
             // clients (Google sends no Accept at all) must never be handed HTML there.
-            if (error is null && sessionId is null && SubscribePageEndpoint.AcceptsHtml(context.Request))
+            if (error is null && sessionId is null)
             {
-                return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
+                // The answer here depends on Accept: caches must not hand the page to a calendar app or the 404 to a browser.
+                context.Response.Headers.Vary = "Accept";
+                if (SubscribePageEndpoint.AcceptsHtml(context.Request))
+                {
+                    return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
+                }
             }
 
             return error is null

@@ -35,7 +35,8 @@ internal static class PageAssets
         .note{color:#4a4a4a;font-size:.95rem}
         .tracks{list-style:none;padding:0;margin:0}
         .tracks li{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;padding:.5rem 0;border-bottom:1px solid #e3e3e3}
-        .tracks .name{flex:1 1 12rem}
+        .tracks .name{flex:1 1 10rem}
+        .tracks .links{display:flex;align-items:center;gap:.75rem;white-space:nowrap}
         .swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:50%;margin-right:.4rem;vertical-align:-.1rem;border:1px solid #1b1b1b}
         fieldset{border:1px solid #bbb;border-radius:.4rem;margin:0 0 1rem;padding:.5rem 1rem}
         legend{font-weight:600;padding:0 .25rem}

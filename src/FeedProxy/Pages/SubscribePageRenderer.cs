@@ -168,8 +168,8 @@ internal static partial class SubscribePageRenderer
             }
 
             h.Text(track.Name).Raw(" <span class=\"note\">(").Text(Count(count)).Raw(")</span></span>")
-                .Raw("<a class=\"button\"").Attr("href", Webcal(FeedUrl(model.FeedStem, "ics", pair, null))).Raw(">Subscribe<span class=\"vh\"> to ").Text(track.Name).Raw("</span></a>")
-                .Raw("<a").Attr("href", PageUrl(model.PagePath, pair) + "#subscribe").Raw(">Other apps<span class=\"vh\"> for ").Text(track.Name).Raw("</span></a></li>");
+                .Raw("<span class=\"links\"><a class=\"button\"").Attr("href", Webcal(FeedUrl(model.FeedStem, "ics", pair, null))).Raw(">Subscribe<span class=\"vh\"> to ").Text(track.Name).Raw("</span></a>")
+                .Raw("<a").Attr("href", PageUrl(model.PagePath, pair) + "#subscribe").Raw(">Other apps<span class=\"vh\"> for ").Text(track.Name).Raw("</span></a></span></li>");
         }
 
         h.Raw("</ul></section>");

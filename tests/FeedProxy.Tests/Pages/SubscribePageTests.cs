@@ -56,6 +56,7 @@ public sealed class SubscribePageTests : IClassFixture<FeedProxyFactory>
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Accept", response.Headers.Vary);
     }
 
     [Theory]
