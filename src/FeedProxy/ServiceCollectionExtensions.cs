@@ -1,7 +1,9 @@
 using FeedProxy.Admin;
+using FeedProxy.Agenda;
 using FeedProxy.Caching;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
+using FeedProxy.Private;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
 
@@ -48,15 +50,24 @@ internal static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<FeedService>();
+
+        // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
+        services.AddSingleton<AgendaKeyProvider>();
+        services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
+        services.AddSingleton<PrivateAccess>();
+        services.AddRequestLogRedaction();
         return services;
     }
 
     public static WebApplication MapFeedProxy(this WebApplication app)
     {
+        app.UseRedactedRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseObservability();
         app.MapFeeds();
+        app.MapAgenda();
+        app.MapPrivateFeeds();
 
         // Without a token the admin API does not exist (404), rather than being open.
         var adminToken = app.Configuration[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
