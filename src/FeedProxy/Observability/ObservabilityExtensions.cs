@@ -63,6 +63,9 @@ internal static class ObservabilityExtensions
 
     public static WebApplication UseObservability(this WebApplication app)
     {
+        // The listener must exist before the first request: measurements made while nobody
+        // listens are not kept.
+        _ = app.Services.GetRequiredService<PrometheusExporter>();
         app.UseRateLimiter();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithSummary("Liveness: the process serves requests.");
         app.MapHealthChecks("/readyz", new HealthCheckOptions
