@@ -26,6 +26,7 @@ internal static class ServiceCollectionExtensions
         {
             services.AddPostgresEventStore(postgres);
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
+            services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
         }
         else
         {
@@ -33,9 +34,11 @@ internal static class ServiceCollectionExtensions
             services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FileEventStore>());
             services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
             services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
+            services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
         }
 
         services.AddSingleton<AdminServices>();
+        services.AddSingleton<ImportService>();
 
         var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 256)) * 1024L * 1024;
         var redis = configuration.GetConnectionString("Redis");
@@ -53,7 +56,6 @@ internal static class ServiceCollectionExtensions
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
-        services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
         services.AddSingleton<PrivateAccess>();
         services.AddRequestLogRedaction();
         return services;
