@@ -3,7 +3,9 @@
 #   - the third-party parsers of the conformance suite (tests/conformance): python3-icalendar,
 #     python3-vobject, python3-feedparser for /usr/bin/python3, libical (compiled checker),
 #     ical.js through npm (exact version pinned in tests/conformance/package-lock.json);
-#   - PostgreSQL and Redis for the storage and cache suites.
+#   - PostgreSQL and Redis for the storage and cache suites;
+#   - Debian's Chromium and playwright-core (npm, pinned in tests/browser/package-lock.json)
+#     for the browser tests of the subscribe page.
 #
 # Idempotent and silent when everything is present. Runs `apt-get update` only when a
 # package is missing. Works as root or through sudo; never prompts (CI=true or not).
@@ -40,6 +42,8 @@ apt_packages=(
     libc6-dev
     postgresql
     redis-server
+    chromium
+    fonts-noto-cjk
 )
 # Node.js only when no node is installed at all: a newer one from elsewhere is fine.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -80,6 +84,18 @@ installed_version="$(node -e 'try{process.stdout.write(require(process.argv[1]).
 if [ "$installed_version" != "$locked_version" ]; then
     say "installing ical.js $locked_version (npm ci)"
     (cd "$conformance_dir" && CI=true npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# playwright-core for the browser tests, exactly as locked; it drives /usr/bin/chromium and
+# never downloads a browser of its own.
+browser_dir="$repo_root/tests/browser"
+locked_playwright="$(node -e 'const l=require(process.argv[1]);process.stdout.write(l.packages["node_modules/playwright-core"].version)' \
+    "$browser_dir/package-lock.json")"
+installed_playwright="$(node -e 'try{process.stdout.write(require(process.argv[1]).version)}catch{}' \
+    "$browser_dir/node_modules/playwright-core/package.json" 2>/dev/null || true)"
+if [ "$installed_playwright" != "$locked_playwright" ]; then
+    say "installing playwright-core $locked_playwright (npm ci)"
+    (cd "$browser_dir" && CI=true PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 # The libical checker. The binary's name carries a hash of its source, so the test suite
