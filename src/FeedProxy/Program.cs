@@ -20,6 +20,15 @@ if (isOperatorCommand)
     builder.Configuration["Logging:LogLevel:Default"] = "Warning";
 }
 
+// Default listener for the embedded run; ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS, --urls or a
+// Kestrel endpoint section (the container sets ASPNETCORE_URLS=http://+:8080) take precedence.
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])
+    && string.IsNullOrEmpty(builder.Configuration["HTTP_PORTS"])
+    && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+{
+    builder.WebHost.UseUrls("http://localhost:8080");
+}
+
 builder.Services.AddFeedProxy(builder.Configuration);
 
 var app = builder.Build();
