@@ -1,12 +1,120 @@
 using System.Buffers;
+using System.Globalization;
 using FeedProxy.Formats.Feeds;
 
 namespace FeedProxy.Formats.ICalendar;
 
-/// <summary>Placeholder until the writer lands.</summary>
+/// <summary>
+/// iCalendar (RFC 5545) text of the <see cref="CalendarBuilder"/> tree: UTF-8 without BOM,
+/// CRLF after every line, folded at 75 octets by <see cref="ContentLineWriter"/>.
+/// Stateless and thread-safe.
+/// </summary>
 public sealed class ICalendarWriter : IFeedWriter
 {
     public FeedFormat Format => FeedFormat.ICalendar;
 
-    public void Write(FeedDocument document, IBufferWriter<byte> output) => throw new NotSupportedException();
+    public void Write(FeedDocument document, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(output);
+        Write(CalendarBuilder.Build(document), output);
+    }
+
+    internal static void Write(CalendarComponent calendar, IBufferWriter<byte> output)
+    {
+        var writer = new ContentLineWriter(output);
+        WriteComponent(writer, calendar);
+        writer.Flush();
+    }
+
+    private static void WriteComponent(ContentLineWriter writer, CalendarComponent component)
+    {
+        writer.WriteAscii("BEGIN:");
+        writer.WriteAscii(component.Name);
+        writer.EndLine();
+        foreach (var property in component.Properties)
+        {
+            WriteProperty(writer, property);
+        }
+
+        foreach (var child in component.Components)
+        {
+            WriteComponent(writer, child);
+        }
+
+        writer.WriteAscii("END:");
+        writer.WriteAscii(component.Name);
+        writer.EndLine();
+    }
+
+    private static void WriteProperty(ContentLineWriter writer, CalendarProperty property)
+    {
+        writer.WriteAscii(property.Name);
+        if (ValueTypeDefaults.NeedsValueParameter(property.Name, property.Type))
+        {
+            writer.WriteAscii(";VALUE=");
+            writer.WriteAscii(property.Type.Name());
+        }
+
+        foreach (var parameter in property.Parameters)
+        {
+            writer.WriteAscii(';');
+            writer.WriteAscii(parameter.Name);
+            writer.WriteAscii('=');
+            writer.WriteParameterValue(parameter.Value);
+        }
+
+        writer.WriteAscii(':');
+        for (var i = 0; i < property.Values.Count; i++)
+        {
+            if (i > 0)
+            {
+                // Multiple values are comma separated (§3.1.1); TEXT commas inside a value are escaped.
+                writer.WriteAscii(',');
+            }
+
+            WriteValue(writer, property.Values[i]);
+        }
+
+        writer.EndLine();
+    }
+
+    private static void WriteValue(ContentLineWriter writer, CalendarValue value)
+    {
+        switch (value)
+        {
+            case TextValue text:
+                writer.WriteText(text.Text);
+                break;
+            case UriValue uri:
+                writer.WriteUri(uri.Uri);
+                break;
+            case DateTimeValue dateTime:
+                Span<char> chars = stackalloc char[ValueFormat.MaxDateTimeLength];
+                writer.WriteAscii(chars[..ValueFormat.FormatDateTime(dateTime, extended: false, chars)]);
+                break;
+            case DurationValue duration:
+                writer.WriteAscii(ValueFormat.Duration(duration.Duration));
+                break;
+            case IntegerValue integer:
+                Span<char> digits = stackalloc char[11];
+                integer.Value.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
+                writer.WriteAscii(digits[..length]);
+                break;
+            case GeoValue geo:
+                // §3.8.1.6: latitude and longitude separated by a semicolon.
+                writer.WriteAscii(ValueFormat.Float(geo.Latitude));
+                writer.WriteAscii(';');
+                writer.WriteAscii(ValueFormat.Float(geo.Longitude));
+                break;
+            case UtcOffsetValue offset:
+                writer.WriteAscii(ValueFormat.UtcOffset(offset.Offset, extended: false));
+                break;
+            case RecurValue recur:
+                writer.WriteAscii(ValueFormat.Recur(recur));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(value), value.GetType().Name, "Unknown calendar value.");
+        }
+    }
 }

@@ -1,0 +1,180 @@
+using FeedProxy.Formats.Feeds;
+using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Text;
+using FeedProxy.Formats.TimeZones;
+using NodaTime;
+
+namespace FeedProxy.Formats.ICalendar;
+
+/// <summary>
+/// Maps a <see cref="FeedDocument"/> to the one VCALENDAR tree that iCalendar, xCal and jCal
+/// all serialise. Reads no clock: DTSTAMP is the session's own last change, so equal documents
+/// give equal trees (FIELD.md: DTSTAMP must not be "now"). Empty values are left out
+/// (libical flags empty properties).
+/// </summary>
+internal static class CalendarBuilder
+{
+    public const string ProductId = "-//FeedProxy//FeedProxy//EN";
+
+    public static CalendarComponent Build(FeedDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var schedule = document.Event;
+        var zone = document.Options.TimeMode == TimeMode.EventZone
+            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
+            : null;
+
+        var properties = new PropertyList();
+        properties.Text("PRODID", ProductId);
+        properties.Text("VERSION", "2.0");
+        properties.Text("CALSCALE", "GREGORIAN");
+        // Outlook expects PUBLISH for feeds; iTIP PUBLISH carries no ATTENDEE (RFC 5546 §3.2.1).
+        properties.Text("METHOD", "PUBLISH");
+        if (document.IsSubscription)
+        {
+            // RFC 7986 NAME/DESCRIPTION plus the X-WR-* names Apple, Google and Outlook read;
+            // never in single-session downloads (Outlook opens a new, empty calendar for them).
+            var name = Clean(document.Subtitle) is { } subtitle ? $"{schedule.Name} ({subtitle})" : schedule.Name;
+            properties.Text("NAME", name);
+            properties.Text("X-WR-CALNAME", name);
+            properties.Text("DESCRIPTION", schedule.Description);
+            properties.Text("X-WR-CALDESC", schedule.Description);
+            properties.Add(new CalendarProperty("REFRESH-INTERVAL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
+            properties.Add(new CalendarProperty("X-PUBLISHED-TTL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
+        }
+
+        if (zone is not null)
+        {
+            // Must name the zone the times actually use (FIELD.md).
+            properties.Text("X-WR-TIMEZONE", zone.Id);
+        }
+
+        properties.Uri("URL", schedule.Url);
+        properties.Uri("SOURCE", document.SelfUrl.AbsoluteUri);
+        properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(document.LastModified)));
+        properties.Image(schedule.ImageUrl);
+
+        var components = new List<CalendarComponent>(document.Sessions.Count + 1);
+        if (zone is not null && document.Sessions.Count > 0)
+        {
+            components.Add(VTimeZoneBuilder.Build(zone, document.Sessions.Min(s => s.Start), document.Sessions.Max(s => s.End)));
+        }
+
+        foreach (var session in document.Sessions)
+        {
+            components.Add(BuildEvent(document, session, zone));
+        }
+
+        return new CalendarComponent("VCALENDAR", properties, components);
+    }
+
+    private static CalendarComponent BuildEvent(FeedDocument document, Session session, DateTimeZone? zone)
+    {
+        var properties = new PropertyList();
+        properties.Text("UID", document.UidOf(session));
+        properties.Add(new CalendarProperty("DTSTAMP", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
+        properties.Add(Time("DTSTART", session.Start, zone));
+        properties.Add(Time("DTEND", session.End < session.Start ? session.Start : session.End, zone));
+        properties.Add(new CalendarProperty("SEQUENCE", CalendarValueType.Integer, new IntegerValue(session.Revision)));
+        properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
+        properties.Text("SUMMARY", session.Title);
+        properties.Text("DESCRIPTION", EventDescription.Of(session));
+        properties.Text("LOCATION", Location(document.Event, session));
+        if ((session.Room?.Geo ?? document.Event.Venue?.Geo) is { IsValid: true } geo)
+        {
+            properties.Add(new CalendarProperty(
+                "GEO", CalendarValueType.Float, new GeoValue(Math.Round(geo.Latitude, 6), Math.Round(geo.Longitude, 6))));
+        }
+
+        properties.Uri("URL", session.Url);
+        var categories = new[] { Clean(session.Track?.Name), Clean(session.Type) }
+            .Where(c => c is not null)
+            .Distinct(StringComparer.Ordinal)
+            .Select(c => (CalendarValue)new TextValue(c!))
+            .ToList();
+        if (categories.Count > 0)
+        {
+            properties.Add(new CalendarProperty("CATEGORIES", [], CalendarValueType.Text, categories));
+        }
+
+        properties.Text("COLOR", CssColors.NearestName(session.Track?.Color));
+        properties.Image(session.ImageUrl);
+        if (Clean(session.StreamUrl) is { } stream)
+        {
+            properties.Add(new CalendarProperty(
+                "CONFERENCE",
+                [new("FEATURE", "VIDEO"), new("LABEL", "Live stream")],
+                CalendarValueType.Uri,
+                [new UriValue(stream)]));
+        }
+
+        properties.Uri("ATTACH", session.SlidesUrl);
+        // STATUS:CANCELLED (with the bumped SEQUENCE) removes the event in subscribers;
+        // dropping it silently would leave stale copies (FIELD.md).
+        properties.Text("STATUS", session.State == SessionState.Cancelled ? "CANCELLED" : "CONFIRMED");
+        properties.Text("CLASS", "PUBLIC");
+        properties.Text("TRANSP", "OPAQUE");
+        return new CalendarComponent("VEVENT", properties, []);
+    }
+
+    /// <summary>Local time with TZID (a VTIMEZONE is written for it) or UTC; never floating.</summary>
+    private static CalendarProperty Time(string name, Instant instant, DateTimeZone? zone)
+    {
+        if (zone is null)
+        {
+            return new CalendarProperty(name, CalendarValueType.DateTime, DateTimeValue.Utc(instant));
+        }
+
+        var whole = Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());
+        return new CalendarProperty(
+            name,
+            new CalendarParameter("TZID", zone.Id),
+            CalendarValueType.DateTime,
+            new DateTimeValue(whole.InZone(zone).LocalDateTime, IsUtc: false));
+    }
+
+    private static string? Location(Event schedule, Session session)
+    {
+        var parts = new[] { Clean(session.Room?.Name), Clean(schedule.Venue?.Name) }.Where(p => p is not null);
+        var location = string.Join(", ", parts);
+        return location.Length == 0 ? null : location;
+    }
+
+    /// <summary>
+    /// Text is sanitised where it enters the model; this guard only keeps a stray control
+    /// character from making XmlWriter throw or an empty property from being written.
+    /// </summary>
+    private static string? Clean(string? value) =>
+        value is null ? null : TextSanitizer.IsClean(value) && value.Trim().Length == value.Length && value.Length > 0
+            ? value
+            : TextSanitizer.Text(value);
+
+    /// <summary>Property list that leaves out empty values.</summary>
+    private sealed class PropertyList : List<CalendarProperty>
+    {
+        public void Text(string name, string? value)
+        {
+            if (Clean(value) is { } text)
+            {
+                Add(new CalendarProperty(name, CalendarValueType.Text, new TextValue(text)));
+            }
+        }
+
+        public void Uri(string name, string? value)
+        {
+            if (Clean(value) is { } uri)
+            {
+                Add(new CalendarProperty(name, CalendarValueType.Uri, new UriValue(uri)));
+            }
+        }
+
+        /// <summary>RFC 7986 §5.10 IMAGE by reference; BADGE is the small icon use.</summary>
+        public void Image(string? value)
+        {
+            if (Clean(value) is { } uri)
+            {
+                Add(new CalendarProperty("IMAGE", new CalendarParameter("DISPLAY", "BADGE"), CalendarValueType.Uri, new UriValue(uri)));
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Text;
+
+namespace FeedProxy.Formats.ICalendar;
+
+/// <summary>
+/// Writes RFC 5545 content lines straight into an <see cref="IBufferWriter{T}"/>, folding as it
+/// goes (§3.1): a line never exceeds 75 octets, a fold is CRLF plus one space, and a fold only
+/// ever falls between two whole units, a unit being one code point (never half a UTF-8
+/// sequence or surrogate pair: Google shows U+FFFD otherwise) or one two-octet escape such as
+/// "\n" (Google drops events whose escapes are split). Because a fold is only made right
+/// before a unit is written, no continuation line is ever empty (iCloud rejects that).
+/// Not thread-safe; one instance per render.
+/// </summary>
+internal sealed class ContentLineWriter(IBufferWriter<byte> output)
+{
+    /// <summary>RFC 5545 §3.1: "Lines of text SHOULD NOT be longer than 75 octets, excluding the line break."</summary>
+    public const int MaxLineOctets = 75;
+
+    private const int ChunkSize = 1024;
+
+    private readonly IBufferWriter<byte> _output = output ?? throw new ArgumentNullException(nameof(output));
+    private Memory<byte> _chunk;
+    private int _position;
+    private int _lineOctets;
+
+    /// <summary>Writes ASCII text that needs no escaping (names, dates, numbers).</summary>
+    public void WriteAscii(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            // Callers pass ASCII only; anything else would be a bug that must not corrupt output.
+            WriteUnit(c < 0x80 ? (byte)c : (byte)'?');
+        }
+    }
+
+    public void WriteAscii(char c) => WriteUnit(c < 0x80 ? (byte)c : (byte)'?');
+
+    /// <summary>TEXT value (§3.3.11): escapes backslash, semicolon, comma and line breaks; drops other controls.</summary>
+    public void WriteText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '\\': WriteUnit((byte)'\\', (byte)'\\'); break;
+                case ';': WriteUnit((byte)'\\', (byte)';'); break;
+                case ',': WriteUnit((byte)'\\', (byte)','); break;
+                case '\n': WriteUnit((byte)'\\', (byte)'n'); break;
+                case '\r':
+                    if (i + 1 >= text.Length || text[i + 1] != '\n')
+                    {
+                        WriteUnit((byte)'\\', (byte)'n');
+                    }
+
+                    break;
+                default:
+                    i = WriteCodePoint(text, i, IsTextControl);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Parameter value (§3.2): DQUOTE cannot be represented (RFC 6868 aside), so it becomes an
+    /// apostrophe; a value holding ':', ';' or ',' is quoted; controls are dropped.
+    /// </summary>
+    public void WriteParameterValue(string value)
+    {
+        var quote = value.AsSpan().IndexOfAny(":;,") >= 0;
+        if (quote)
+        {
+            WriteUnit((byte)'"');
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '"')
+            {
+                WriteUnit((byte)'\'');
+                continue;
+            }
+
+            i = WriteCodePoint(value, i, char.IsControl);
+        }
+
+        if (quote)
+        {
+            WriteUnit((byte)'"');
+        }
+    }
+
+    /// <summary>
+    /// URI value (§3.3.13): not escaped as TEXT, but white space and controls cannot appear in
+    /// a URI (RFC 3986) and must never end the content line, so they are percent-encoded.
+    /// </summary>
+    public void WriteUri(string uri)
+    {
+        for (var i = 0; i < uri.Length; i++)
+        {
+            var c = uri[i];
+            if (c <= ' ' || c == '\u007F')
+            {
+                WriteUnit((byte)'%', Hex(c >> 4), Hex(c & 0xF));
+                continue;
+            }
+
+            i = WriteCodePoint(uri, i, char.IsControl);
+        }
+    }
+
+    /// <summary>Ends the content line with CRLF (§3.1: every line, including the last).</summary>
+    public void EndLine()
+    {
+        Ensure(2);
+        var span = _chunk.Span;
+        span[_position++] = (byte)'\r';
+        span[_position++] = (byte)'\n';
+        _lineOctets = 0;
+    }
+
+    /// <summary>Commits everything written to the underlying buffer.</summary>
+    public void Flush()
+    {
+        if (_position > 0)
+        {
+            _output.Advance(_position);
+        }
+
+        _chunk = Memory<byte>.Empty;
+        _position = 0;
+    }
+
+    private static bool IsTextControl(char c) => char.IsControl(c) && c != '\t';
+
+    private static byte Hex(int nibble) => (byte)"0123456789ABCDEF"[nibble];
+
+    /// <summary>Writes the code point starting at <paramref name="index"/>; returns the index of its last char.</summary>
+    private int WriteCodePoint(string text, int index, Func<char, bool> drop)
+    {
+        var c = text[index];
+        if (c < 0x80)
+        {
+            if (!drop(c))
+            {
+                WriteUnit((byte)c);
+            }
+
+            return index;
+        }
+
+        if (drop(c))
+        {
+            return index;
+        }
+
+        // A lone surrogate decodes as U+FFFD: output stays valid UTF-8 whatever the input.
+        Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
+        Span<byte> bytes = stackalloc byte[4];
+        var length = rune.EncodeToUtf8(bytes);
+        WriteUnit(bytes[..length]);
+        return index + consumed - 1;
+    }
+
+    private void WriteUnit(byte b)
+    {
+        Span<byte> unit = [b];
+        WriteUnit(unit);
+    }
+
+    private void WriteUnit(byte a, byte b)
+    {
+        Span<byte> unit = [a, b];
+        WriteUnit(unit);
+    }
+
+    private void WriteUnit(byte a, byte b, byte c)
+    {
+        Span<byte> unit = [a, b, c];
+        WriteUnit(unit);
+    }
+
+    private void WriteUnit(ReadOnlySpan<byte> unit)
+    {
+        // Fold first if the unit would not fit; the continuation starts with its space (1 octet).
+        var fold = _lineOctets + unit.Length > MaxLineOctets;
+        Ensure(unit.Length + (fold ? 3 : 0));
+        var span = _chunk.Span;
+        if (fold)
+        {
+            span[_position++] = (byte)'\r';
+            span[_position++] = (byte)'\n';
+            span[_position++] = (byte)' ';
+            _lineOctets = 1;
+        }
+
+        unit.CopyTo(span[_position..]);
+        _position += unit.Length;
+        _lineOctets += unit.Length;
+    }
+
+    private void Ensure(int count)
+    {
+        if (_chunk.Length - _position >= count)
+        {
+            return;
+        }
+
+        Flush();
+        _chunk = _output.GetMemory(Math.Max(ChunkSize, count));
+    }
+}
