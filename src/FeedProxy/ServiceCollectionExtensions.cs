@@ -3,6 +3,7 @@ using FeedProxy.Caching;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
 using FeedProxy.Storage;
+using FeedProxy.Storage.Postgres;
 
 namespace FeedProxy;
 
@@ -16,14 +17,36 @@ internal static class ServiceCollectionExtensions
         services.AddObservability(configuration);
         services.AddSingleton(TimeProvider.System);
 
-        services.AddSingleton<FileEventStore>();
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FileEventStore>());
-        services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
+        // The store and the cache are chosen by configuration: PostgreSQL and Redis when their
+        // connection strings are set, else the embedded file store and an in-process cache.
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            services.AddPostgresEventStore(postgres);
+            services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
+        }
+        else
+        {
+            services.AddSingleton<FileEventStore>();
+            services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FileEventStore>());
+            services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
+            services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
+        }
 
-        services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
         services.AddSingleton<AdminServices>();
 
-        services.AddSingleton<IFeedCacheStore, MemoryFeedCacheStore>();
+        var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 256)) * 1024L * 1024;
+        var redis = configuration.GetConnectionString("Redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddRedisFeedCache(redis, memoryLimit);
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        }
+        else
+        {
+            services.AddMemoryFeedCache(memoryLimit);
+        }
+
         services.AddSingleton<FeedService>();
         return services;
     }

@@ -19,6 +19,14 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
 
     private const int ChunkSize = 1024;
 
+    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create(Range(' ', '~'));
+
+    /// <summary>ASCII that TEXT writes unchanged: printable, minus the escaped "\\", ";" and ",".</summary>
+    private static readonly SearchValues<char> PlainText =
+        SearchValues.Create(string.Concat(Range(' ', '~').Where(c => c is not '\\' and not ';' and not ',')));
+
+    private static readonly SearchValues<char> UriChars = SearchValues.Create(Range('!', '~'));
+
     private readonly IBufferWriter<byte> _output = output ?? throw new ArgumentNullException(nameof(output));
     private Memory<byte> _chunk;
     private int _position;
@@ -27,10 +35,18 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     /// <summary>Writes ASCII text that needs no escaping (names, dates, numbers).</summary>
     public void WriteAscii(ReadOnlySpan<char> text)
     {
-        foreach (var c in text)
+        // Callers pass printable ASCII only; anything else would be a bug that must not corrupt output.
+        var bad = text.IndexOfAnyExcept(PrintableAscii);
+        if (bad < 0)
         {
-            // Callers pass ASCII only; anything else would be a bug that must not corrupt output.
-            WriteUnit(c < 0x80 ? (byte)c : (byte)'?');
+            WriteSafeRun(text);
+            return;
+        }
+
+        WriteSafeRun(text[..bad]);
+        foreach (var c in text[bad..])
+        {
+            WriteUnit(c is >= ' ' and < '\u007F' ? (byte)c : (byte)'?');
         }
     }
 
@@ -41,6 +57,16 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     {
         for (var i = 0; i < text.Length; i++)
         {
+            // Most text is plain ASCII: copy whole runs of it between the characters that need work.
+            var run = text.AsSpan(i).IndexOfAnyExcept(PlainText);
+            if (run != 0)
+            {
+                run = run < 0 ? text.Length - i : run;
+                WriteSafeRun(text.AsSpan(i, run));
+                i += run - 1;
+                continue;
+            }
+
             var c = text[i];
             switch (c)
             {
@@ -56,7 +82,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
 
                     break;
                 default:
-                    i = WriteCodePoint(text, i, IsTextControl);
+                    i = WriteCodePoint(text, i, keepTab: true);
                     break;
             }
         }
@@ -82,7 +108,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
                 continue;
             }
 
-            i = WriteCodePoint(value, i, char.IsControl);
+            i = WriteCodePoint(value, i, keepTab: false);
         }
 
         if (quote)
@@ -97,6 +123,13 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     /// </summary>
     public void WriteUri(string uri)
     {
+        var safe = uri.AsSpan().IndexOfAnyExcept(UriChars);
+        if (safe < 0)
+        {
+            WriteSafeRun(uri);
+            return;
+        }
+
         for (var i = 0; i < uri.Length; i++)
         {
             var c = uri[i];
@@ -106,7 +139,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
                 continue;
             }
 
-            i = WriteCodePoint(uri, i, char.IsControl);
+            i = WriteCodePoint(uri, i, keepTab: false);
         }
     }
 
@@ -132,17 +165,22 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         _position = 0;
     }
 
-    private static bool IsTextControl(char c) => char.IsControl(c) && c != '\t';
-
     private static byte Hex(int nibble) => (byte)"0123456789ABCDEF"[nibble];
 
-    /// <summary>Writes the code point starting at <paramref name="index"/>; returns the index of its last char.</summary>
-    private int WriteCodePoint(string text, int index, Func<char, bool> drop)
+    /// <summary>
+    /// Writes the code point starting at <paramref name="index"/>, dropping control characters
+    /// (TAB is kept in TEXT, §3.3.11); returns the index of its last char.
+    /// </summary>
+    private int WriteCodePoint(string text, int index, bool keepTab)
     {
         var c = text[index];
         if (c < 0x80)
         {
-            if (!drop(c))
+            if (c >= 0x20 && c != 0x7F)
+            {
+                WriteUnit((byte)c);
+            }
+            else if (c == '\t' && keepTab)
             {
                 WriteUnit((byte)c);
             }
@@ -150,9 +188,9 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
             return index;
         }
 
-        if (drop(c))
+        if (c <= '\u009F')
         {
-            return index;
+            return index; // C1 controls
         }
 
         // A lone surrogate decodes as U+FFFD: output stays valid UTF-8 whatever the input.
@@ -163,10 +201,44 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         return index + consumed - 1;
     }
 
+    private static string Range(char first, char last) =>
+        string.Concat(Enumerable.Range(first, last - first + 1).Select(c => (char)c));
+
+    /// <summary>Copies printable ASCII (one octet per char, every position a legal fold point) in bulk.</summary>
+    private void WriteSafeRun(ReadOnlySpan<char> run)
+    {
+        while (run.Length > 0)
+        {
+            if (_lineOctets >= MaxLineOctets)
+            {
+                Ensure(3);
+                var fold = _chunk.Span;
+                fold[_position++] = (byte)'\r';
+                fold[_position++] = (byte)'\n';
+                fold[_position++] = (byte)' ';
+                _lineOctets = 1;
+            }
+
+            var count = Math.Min(run.Length, MaxLineOctets - _lineOctets);
+            Ensure(count);
+            Ascii.FromUtf16(run[..count], _chunk.Span[_position..], out _);
+            _position += count;
+            _lineOctets += count;
+            run = run[count..];
+        }
+    }
+
     private void WriteUnit(byte b)
     {
-        Span<byte> unit = [b];
-        WriteUnit(unit);
+        // Hot path (ASCII): one octet, fold first if the line is full.
+        if (_lineOctets >= MaxLineOctets || _chunk.Length - _position < 1)
+        {
+            WriteUnit([b]);
+            return;
+        }
+
+        _chunk.Span[_position++] = b;
+        _lineOctets++;
     }
 
     private void WriteUnit(byte a, byte b)

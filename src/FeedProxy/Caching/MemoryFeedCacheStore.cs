@@ -1,31 +1,178 @@
-using System.Collections.Concurrent;
-
 namespace FeedProxy.Caching;
 
-/// <summary>Placeholder in-process store (unbounded); replaced by the bounded LRU store.</summary>
-internal sealed class MemoryFeedCacheStore(TimeProvider time) : IFeedCacheStore
+/// <summary>Limits of <see cref="MemoryFeedCacheStore"/>.</summary>
+public sealed class MemoryFeedCacheOptions
 {
-    private readonly ConcurrentDictionary<string, (byte[] Value, string[] Tags, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
+    /// <summary>Upper bound of the bytes held (values plus an estimate of per-entry overhead). Default 256 MB.</summary>
+    public long MaxBytes { get; set; } = 256L * 1024 * 1024;
+}
 
-    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_entries.TryGetValue(key, out var e) && e.Expires > time.GetUtcNow() ? e.Value : null);
+/// <summary>
+/// In-process <see cref="IFeedCacheStore"/>: least-recently-used eviction under a byte budget,
+/// per-entry expiry (checked on read, using the injected <see cref="TimeProvider"/>) and a tag
+/// index for <see cref="EvictByTagAsync"/>. A value larger than the whole budget is not
+/// stored. One lock guards everything: every operation is a few dictionary and list steps,
+/// far cheaper than the rendering it saves. Thread-safe.
+/// </summary>
+public sealed class MemoryFeedCacheStore : IFeedCacheStore
+{
+    // Rough bookkeeping cost per entry (node, dictionary slots, strings' headers) so that
+    // many tiny entries cannot exceed the budget unnoticed.
+    private const int EntryOverhead = 128;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _keysByTag = new(StringComparer.Ordinal);
+    private readonly LinkedList<Entry> _lru = new(); // most recently used first
+    private readonly TimeProvider _time;
+    private readonly long _maxBytes;
+    private long _bytes;
+
+    public MemoryFeedCacheStore(MemoryFeedCacheOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        _maxBytes = (options ?? new MemoryFeedCacheOptions()).MaxBytes;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_maxBytes);
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Bytes currently accounted for (for tests and metrics).</summary>
+    public long Size
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    /// <summary>Number of entries currently held, expired ones included until touched.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ValueTask.FromResult(Get(key, out _, out _));
+    }
+
+    /// <summary>The value with its tags and remaining lifetime, or null (used by <see cref="TwoLevelFeedCacheStore"/>).</summary>
+    internal byte[]? Get(string key, out string[] tags, out TimeSpan remaining)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var node))
+            {
+                var entry = node.Value;
+                if (entry.Expires > now)
+                {
+                    _lru.Remove(node);
+                    _lru.AddFirst(node);
+                    tags = entry.Tags;
+                    remaining = entry.Expires - now;
+                    return entry.Value;
+                }
+
+                Remove(node);
+            }
+        }
+
+        tags = [];
+        remaining = TimeSpan.Zero;
+        return null;
+    }
 
     public ValueTask SetAsync(string key, byte[] value, string[] tags, TimeSpan validFor, CancellationToken cancellationToken)
     {
-        _entries[key] = (value, tags, time.GetUtcNow() + validFor);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
-    {
-        foreach (var (key, entry) in _entries)
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(tags);
+        if (validFor <= TimeSpan.Zero)
         {
-            if (entry.Tags.Contains(tag))
+            return ValueTask.CompletedTask;
+        }
+
+        var entry = new Entry(key, value, [.. tags], _time.GetUtcNow() + validFor, Cost(key, value, tags));
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var existing))
             {
-                _entries.TryRemove(key, out _);
+                Remove(existing);
+            }
+
+            if (entry.Cost > _maxBytes)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            while (_bytes + entry.Cost > _maxBytes && _lru.Last is { } oldest)
+            {
+                Remove(oldest);
+            }
+
+            _entries[key] = _lru.AddFirst(entry);
+            _bytes += entry.Cost;
+            foreach (var tag in entry.Tags)
+            {
+                if (!_keysByTag.TryGetValue(tag, out var keys))
+                {
+                    _keysByTag[tag] = keys = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                keys.Add(key);
             }
         }
 
         return ValueTask.CompletedTask;
     }
+
+    public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        lock (_gate)
+        {
+            if (_keysByTag.TryGetValue(tag, out var keys))
+            {
+                foreach (var key in keys.ToArray())
+                {
+                    if (_entries.TryGetValue(key, out var node))
+                    {
+                        Remove(node);
+                    }
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Remove(LinkedListNode<Entry> node)
+    {
+        var entry = node.Value;
+        _lru.Remove(node);
+        _entries.Remove(entry.Key);
+        _bytes -= entry.Cost;
+        foreach (var tag in entry.Tags)
+        {
+            if (_keysByTag.TryGetValue(tag, out var keys) && keys.Remove(entry.Key) && keys.Count == 0)
+            {
+                _keysByTag.Remove(tag);
+            }
+        }
+    }
+
+    private static long Cost(string key, byte[] value, string[] tags) =>
+        value.LongLength + (2L * key.Length) + tags.Sum(t => 2L * t.Length) + EntryOverhead;
+
+    private sealed record Entry(string Key, byte[] Value, string[] Tags, DateTimeOffset Expires, long Cost);
 }

@@ -101,3 +101,15 @@ internal sealed class StoreHealthCheck(IEventStore store) : IHealthCheck
         }
     }
 }
+
+/// <summary>
+/// Redis is an optimisation: when it is down the server keeps serving from memory and the
+/// store, so the check reports Degraded (still ready), never Unhealthy.
+/// </summary>
+internal sealed class RedisHealthCheck(Caching.RedisFeedCacheStore redis) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(redis.IsAvailable
+            ? HealthCheckResult.Healthy("Redis connected")
+            : HealthCheckResult.Degraded("Redis unavailable; serving from the in-process cache and the store"));
+}

@@ -1,0 +1,195 @@
+using System.Globalization;
+using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Text;
+using NodaTime;
+using Npgsql;
+
+namespace FeedProxy.Storage.Postgres;
+
+/// <summary>
+/// Loads one event with everything in it in a single round trip: one batch of SELECTs inside
+/// a read-only REPEATABLE READ transaction, so all result sets come from the same snapshot
+/// (under READ COMMITTED each statement would see its own). Text passes through
+/// <see cref="TextSanitizer"/> here, where it enters the model. speakers.email is never selected.
+/// </summary>
+internal static class PostgresEventReader
+{
+    private static readonly string[] Queries =
+    [
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        """
+        SELECT id, name, description, url, time_zone, venue_name, venue_address, venue_latitude,
+               venue_longitude, image_url, published, visibility,
+               -- Last-Modified must move on any content change, deletions included.
+               GREATEST(last_modified, content_modified), version
+        FROM events WHERE id = $1
+        """,
+        "SELECT id, name, color FROM tracks WHERE event_id = $1 ORDER BY ordinal, id",
+        "SELECT id, name, floor, latitude, longitude FROM rooms WHERE event_id = $1 ORDER BY ordinal, id",
+        "SELECT id, name, organisation, position FROM speakers WHERE event_id = $1 ORDER BY ordinal, id",
+        """
+        SELECT id, title, subtitle, abstract, start_at, end_at, state, track_id, room_id, type,
+               language, url, image_url, stream_url, video_url, slides_url, last_modified, revision
+        FROM sessions WHERE event_id = $1 ORDER BY ordinal, start_at, id
+        """,
+        "SELECT session_id, speaker_id FROM session_speakers WHERE event_id = $1 ORDER BY session_id, ordinal, speaker_id",
+        "COMMIT",
+    ];
+
+    public static string FormatVersion(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    public static async Task<EventSnapshot?> LoadAsync(NpgsqlDataSource dataSource, string eventId, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        foreach (var sql in Queries)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            if (sql.Contains("$1", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+        // BEGIN has no result set; the reader starts at the events SELECT.
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var head = ReadEventRow(reader, eventId);
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var tracks = new List<Track>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetString(0);
+            tracks.Add(new Track { Id = id, Name = TextSanitizer.Line(reader.GetString(1)) ?? id, Color = Line(reader, 2) });
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var rooms = new List<Room>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetString(0);
+            rooms.Add(new Room
+            {
+                Id = id,
+                Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
+                Floor = reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                Geo = Geo(reader, 3),
+            });
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var speakers = new List<Speaker>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetString(0);
+            speakers.Add(new Speaker
+            {
+                Id = id,
+                Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
+                Organisation = Line(reader, 2),
+                Position = Line(reader, 3),
+            });
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<(Session Session, string? TrackId, string? RoomId)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetString(0);
+            rows.Add((new Session
+            {
+                Id = id,
+                Title = TextSanitizer.Line(reader.GetString(1)) ?? id,
+                Subtitle = Line(reader, 2),
+                Abstract = reader.IsDBNull(3) ? null : TextSanitizer.Text(reader.GetString(3)),
+                Start = Instant.FromDateTimeUtc(reader.GetDateTime(4)),
+                End = Instant.FromDateTimeUtc(reader.GetDateTime(5)),
+                State = SessionStateExtensions.TryParse(reader.GetString(6), out var state) ? state : SessionState.Confirmed,
+                Type = Line(reader, 9),
+                Language = Line(reader, 10),
+                Url = Line(reader, 11),
+                ImageUrl = Line(reader, 12),
+                StreamUrl = Line(reader, 13),
+                VideoUrl = Line(reader, 14),
+                SlidesUrl = Line(reader, 15),
+                LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(16)),
+                Revision = reader.GetInt32(17),
+            }, reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var speakerById = speakers.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var links = new Dictionary<string, List<Speaker>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var sessionId = reader.GetString(0);
+            if (!links.TryGetValue(sessionId, out var list))
+            {
+                links[sessionId] = list = [];
+            }
+
+            list.Add(speakerById[reader.GetString(1)]);
+        }
+
+        var trackById = tracks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var roomById = rooms.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var sessions = new List<Session>(rows.Count);
+        foreach (var (session, trackId, roomId) in rows)
+        {
+            sessions.Add(session with
+            {
+                Track = trackId is null ? null : trackById[trackId],
+                Room = roomId is null ? null : roomById[roomId],
+                Speakers = links.TryGetValue(session.Id, out var list) ? list : [],
+            });
+        }
+
+        var ev = head.Event with { Tracks = tracks, Rooms = rooms, Speakers = speakers, Sessions = sessions };
+        return new EventSnapshot(ev, FormatVersion(head.Version));
+    }
+
+    private static (Event Event, long Version) ReadEventRow(NpgsqlDataReader reader, string eventId)
+    {
+        var venueName = Line(reader, 5);
+        var ev = new Event
+        {
+            Id = reader.GetString(0),
+            Name = TextSanitizer.Line(reader.GetString(1)) ?? eventId,
+            Description = reader.IsDBNull(2) ? null : TextSanitizer.Text(reader.GetString(2)),
+            Url = Line(reader, 3),
+            TimeZone = reader.GetString(4),
+            Venue = venueName is null ? null : new Venue
+            {
+                Name = venueName,
+                Address = reader.IsDBNull(6) ? null : TextSanitizer.Text(reader.GetString(6)),
+                Geo = Geo(reader, 7),
+            },
+            ImageUrl = Line(reader, 9),
+            Published = reader.GetBoolean(10),
+            Visibility = reader.GetString(11) == "private" ? EventVisibility.Private : EventVisibility.Public,
+            LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(12)),
+        };
+        return (ev, reader.GetInt64(13));
+    }
+
+    private static string? Line(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : TextSanitizer.Line(reader.GetString(ordinal));
+
+    private static GeoPoint? Geo(NpgsqlDataReader reader, int latitudeOrdinal)
+    {
+        if (reader.IsDBNull(latitudeOrdinal) || reader.IsDBNull(latitudeOrdinal + 1))
+        {
+            return null;
+        }
+
+        var point = new GeoPoint(reader.GetDouble(latitudeOrdinal), reader.GetDouble(latitudeOrdinal + 1));
+        return point.IsValid ? point : null;
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace FeedProxy.Production.Tests.Scenarios;
+
+/// <summary>One FeedProxy instance in production mode: PostgreSQL store, Redis cache, admin API.</summary>
+public sealed class AppInstance(string postgres, string redis) : WebApplicationFactory<Program>
+{
+    public const string AdminToken = "scenario-admin-token";
+
+    private readonly string _state = Directory.CreateTempSubdirectory("feedproxy-instance-").FullName;
+
+    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public HttpClient AdminClient()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Postgres", postgres);
+        builder.UseSetting("ConnectionStrings:Redis", redis);
+        builder.UseSetting("FeedProxy:AdminToken", AdminToken);
+        builder.UseSetting("FeedProxy:UidDomain", "scenario.feedproxy.example");
+        builder.UseSetting("FeedProxy:StatePath", _state);
+        builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>A small self-written event; <paramref name="title"/> names session s1.</summary>
+    public static string EventJson(string title) => $$"""
+    {
+      "name": "Scenario Conference",
+      "timeZone": "Europe/Brussels",
+      "tracks": [ { "id": "t1", "name": "Main Track", "color": "#336699" } ],
+      "rooms": [ { "id": "r1", "name": "Room One" } ],
+      "speakers": [ { "id": "sp1", "name": "Anaïs Łukaszewicz", "email": "hidden@example.org" } ],
+      "sessions": [
+        { "id": "s1", "title": "{{title}}", "start": "2027-02-06T10:00:00+01:00", "end": "2027-02-06T10:30:00+01:00", "track": "t1", "room": "r1", "speakers": ["sp1"] },
+        { "id": "s2", "title": "Second Session", "start": "2027-02-06T11:00:00+01:00", "end": "2027-02-06T11:30:00+01:00", "room": "r1" }
+      ]
+    }
+    """;
+}

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using FeedProxy.Production.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FeedProxy.Production.Tests.Scenarios;
+
+/// <summary>
+/// Two stateless instances sharing one PostgreSQL and one Redis, as behind a load balancer.
+/// Each test gets its own servers: some of them stop PostgreSQL or kill Redis.
+/// </summary>
+#pragma warning disable CA1001 // disposed in DisposeAsync (IAsyncLifetime)
+public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string[] Formats = ["ics", "xcs", "rss", "atom", "json"];
+
+    private PostgresServer _postgres = null!;
+    private RedisServer _redis = null!;
+    private AppInstance _a = null!;
+    private AppInstance _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        _redis = await RedisServer.StartAsync();
+        var database = await _postgres.CreateDatabaseAsync();
+        _a = new AppInstance(database, _redis.ConnectionString);
+        _b = new AppInstance(database, _redis.ConnectionString);
+        using var put = await PutEventAsync(_a, "Opening Session");
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _a.Dispose();
+        _b.Dispose();
+        await _redis.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+
+    private static async Task<HttpResponseMessage> PutEventAsync(AppInstance instance, string title)
+    {
+        using var content = new StringContent(AppInstance.EventJson(title), Encoding.UTF8, "application/json");
+        return await instance.AdminClient().PutAsync(new Uri("/admin/events/scenario", UriKind.Relative), content);
+    }
+
+    private static async Task<string?> ETagAsync(HttpClient client, string format)
+    {
+        using var response = await client.GetAsync(new Uri($"/events/scenario.{format}", UriKind.Relative));
+        return response.StatusCode == HttpStatusCode.OK ? response.Headers.ETag?.ToString() : $"status {(int)response.StatusCode}";
+    }
+
+    [Fact]
+    public async Task ChangeThroughInstanceA_ChangesEveryFormatsETagOnInstanceBWithinOneSecond()
+    {
+        var b = _b.Client();
+        var before = new Dictionary<string, string?>();
+        foreach (var format in Formats)
+        {
+            before[format] = await ETagAsync(b, format);
+            Assert.StartsWith("\"", before[format], StringComparison.Ordinal);
+        }
+
+        var watch = Stopwatch.StartNew();
+        using (var put = await PutEventAsync(_a, "Moved Opening Session"))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var pending = new HashSet<string>(Formats);
+        while (pending.Count > 0 && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            foreach (var format in pending.ToList())
+            {
+                var etag = await ETagAsync(b, format);
+                if (etag != before[format] && etag!.StartsWith('"'))
+                {
+                    output.WriteLine($"{format}: new ETag on instance B after {watch.ElapsedMilliseconds} ms");
+                    pending.Remove(format);
+                }
+            }
+        }
+
+        Assert.Empty(pending);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.ElapsedMilliseconds} ms");
+        Assert.Contains("Moved Opening Session", await b.GetStringAsync(new Uri("/events/scenario.ics", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RedisKilledUnderRequests_NoServerErrorsAndRecoveryAfterRestart()
+    {
+        var clients = new[] { _a.Client(), _b.Client() };
+        foreach (var client in clients)
+        {
+            foreach (var format in Formats)
+            {
+                Assert.StartsWith("\"", await ETagAsync(client, format), StringComparison.Ordinal);
+            }
+        }
+
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 4).Select(async worker =>
+        {
+            var client = clients[worker % 2];
+            var i = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await client.GetAsync(new Uri($"/events/scenario.{Formats[i++ % Formats.Length]}", UriKind.Relative));
+                statuses.Add((int)response.StatusCode);
+            }
+        }).ToArray();
+
+        await Task.Delay(300);
+        await _redis.StopAsync();
+        await Task.Delay(1500);
+        // A write while Redis is down must still reach readers on both instances.
+        using (var put = await PutEventAsync(_a, "Edited While Redis Was Down"))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        await Task.Delay(1000);
+        await _redis.RestartAsync();
+        await Task.Delay(1500);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        output.WriteLine($"{statuses.Count} requests: " + string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}")));
+        Assert.DoesNotContain(statuses, s => s >= 500);
+        Assert.Contains("Edited While Redis Was Down", await _b.Client().GetStringAsync(new Uri("/events/scenario.ics", UriKind.Relative)), StringComparison.Ordinal);
+
+        // Redis is used again by itself: readiness reports Healthy (not Degraded) once reconnected.
+        var healthy = false;
+        for (var i = 0; i < 60 && !healthy; i++)
+        {
+            healthy = (await _a.Client().GetStringAsync(new Uri("/readyz", UriKind.Relative))) == "Healthy";
+            if (!healthy)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.True(healthy, "instance A did not reconnect to Redis");
+    }
+
+    [Fact]
+    public async Task PostgresStopped_CachedFeedsStillServedAndUncachedOnesAre503WithRetryAfter()
+    {
+        var a = _a.Client();
+        var warm = new Dictionary<string, string?>();
+        foreach (var format in Formats)
+        {
+            warm[format] = await ETagAsync(a, format);
+        }
+
+        await _postgres.StopAsync();
+        try
+        {
+            foreach (var format in Formats)
+            {
+                using var response = await a.GetAsync(new Uri($"/events/scenario.{format}", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(warm[format], response.Headers.ETag?.ToString());
+            }
+
+            using var uncached = await a.GetAsync(new Uri("/events/scenario.ics?tz=utc", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, uncached.StatusCode);
+            Assert.NotNull(uncached.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", uncached.Content.Headers.ContentType?.MediaType);
+
+            using var ready = await a.GetAsync(new Uri("/readyz", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+        finally
+        {
+            await _postgres.StartAgainAsync();
+        }
+
+        var recovered = false;
+        for (var i = 0; i < 100 && !recovered; i++)
+        {
+            using var response = await a.GetAsync(new Uri("/events/scenario.ics?tz=utc", UriKind.Relative));
+            recovered = response.StatusCode == HttpStatusCode.OK;
+            if (!recovered)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.True(recovered, "no recovery after PostgreSQL came back");
+    }
+}
