@@ -23,6 +23,11 @@ internal static class CalendarBuilder
         var zone = document.Options.TimeMode == TimeMode.EventZone
             ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
             : null;
+        if (zone is not null && zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero)
+        {
+            // "UTC", "Etc/UTC" and friends: write Z times, never TZID=UTC (FIELD.md, ical.net#58).
+            zone = null;
+        }
 
         var properties = new PropertyList();
         properties.Text("PRODID", ProductId);
@@ -141,13 +146,11 @@ internal static class CalendarBuilder
     }
 
     /// <summary>
-    /// Text is sanitised where it enters the model; this guard only keeps a stray control
-    /// character from making XmlWriter throw or an empty property from being written.
+    /// Text is sanitised where it enters the model, and then this is a no-op that returns the
+    /// same instance; it only keeps a stray control character from making XmlWriter throw, or
+    /// a blank value from becoming an empty property.
     /// </summary>
-    private static string? Clean(string? value) =>
-        value is null ? null : TextSanitizer.IsClean(value) && value.Trim().Length == value.Length && value.Length > 0
-            ? value
-            : TextSanitizer.Text(value);
+    private static string? Clean(string? value) => TextSanitizer.Text(value);
 
     /// <summary>Property list that leaves out empty values.</summary>
     private sealed class PropertyList : List<CalendarProperty>

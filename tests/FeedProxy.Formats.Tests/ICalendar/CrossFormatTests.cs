@@ -17,7 +17,7 @@ public class CrossFormatTests
     private static readonly string[] Zones =
     [
         "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Europe/Dublin", "Africa/Casablanca",
-        "America/Sao_Paulo", "Pacific/Apia", "Asia/Kolkata", "Etc/UTC",
+        "America/Sao_Paulo", "Pacific/Apia", "Asia/Kolkata", "Etc/UTC", "Etc/GMT-14",
     ];
 
     private static readonly string[] Pieces =
@@ -82,6 +82,18 @@ public class CrossFormatTests
         var lines = ContentLineParser.Unfold(FeedWriters.Render(document, FeedFormat.ICalendar));
         Assert.DoesNotContain("BEGIN:VTIMEZONE", lines);
         Assert.DoesNotContain(lines, l => l.Contains("TZID", StringComparison.Ordinal));
+        Assert.Contains("DTSTART:20270326T080000Z", lines);
+    }
+
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData("Etc/UTC")]
+    public void UtcZone_IsWrittenAsZuluTimes_NeverTzidUtc(string zoneId)
+    {
+        var document = SampleDocuments.Document() with { Event = SampleDocuments.Conference() with { TimeZone = zoneId } };
+        var lines = ContentLineParser.Unfold(FeedWriters.Render(document, FeedFormat.ICalendar));
+        Assert.DoesNotContain(lines, l => l.Contains("TZID", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("X-WR-TIMEZONE", StringComparison.Ordinal));
         Assert.Contains("DTSTART:20270326T080000Z", lines);
     }
 
