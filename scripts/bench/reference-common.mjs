@@ -56,5 +56,5 @@ export function describe(s) {
 export function iterationsFor(size) {
   if (size <= 100) return { warmup: 50, iterations: 200 };
   if (size <= 1000) return { warmup: 10, iterations: 40 };
-  return { warmup: 3, iterations: 10 };
+  return { warmup: 1, iterations: 5 };
 }
