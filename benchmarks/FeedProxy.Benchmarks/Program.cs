@@ -14,6 +14,7 @@ using FeedProxy.Formats.Feeds;
 //   render <dir> <size> <fmt>   write one feed to <dir> (to compare outputs by eye)
 //   bdn <results.json> [--quick] BenchmarkDotNet run; medians and allocations to results.json
 //   stopwatch [iterations]      plain Stopwatch medians per size and format (a cross-check)
+//   breakdown [size]            what a cache miss costs besides the writer: hash, gzip, brotli
 var verb = args.Length > 0 ? args[0] : "bdn";
 int[] defaultSizes = [100, 1_000, 10_000];
 switch (verb)
@@ -41,6 +42,10 @@ switch (verb)
         Console.WriteLine(path);
         return 0;
     }
+
+    case "breakdown":
+        Stopwatches.Breakdown(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000);
+        return 0;
 
     case "stopwatch":
         Stopwatches.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
@@ -122,5 +127,53 @@ internal static class Stopwatches
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size,6} {format.Extension(),-5} median {times[iterations / 2],9:F3} ms  {buffer.WrittenCount,10:N0} bytes"));
             }
         }
+    }
+
+    /// <summary>
+    /// The steps of a server-side render of one .ics (FeedRenderer: write, SHA-256 for the
+    /// ETag, gzip and brotli precompression), each timed alone, with the compression levels
+    /// the server could choose instead.
+    /// </summary>
+    public static void Breakdown(int size)
+    {
+        var document = Documents.For(size);
+        var identity = FeedWriters.Render(document, FeedFormat.ICalendar);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size} sessions, .ics {identity.Length:N0} bytes; medians of 15 runs after 3 warm-up runs"));
+        Time("write (ICalendarWriter)", () => FeedWriters.Render(document, FeedFormat.ICalendar).Length);
+        Time("SHA-256 of the body", () => System.Security.Cryptography.SHA256.HashData(identity).Length);
+        foreach (var level in new[] { System.IO.Compression.CompressionLevel.Optimal, System.IO.Compression.CompressionLevel.Fastest })
+        {
+            Time($"gzip {level}", () => Compress(identity, s => new System.IO.Compression.GZipStream(s, level, leaveOpen: true)));
+            Time($"brotli {level}", () => Compress(identity, s => new System.IO.Compression.BrotliStream(s, level, leaveOpen: true)));
+        }
+    }
+
+    private static int Compress(byte[] input, Func<Stream, Stream> create)
+    {
+        using var target = new MemoryStream(input.Length / 4);
+        using (var compressor = create(target))
+        {
+            compressor.Write(input);
+        }
+
+        return (int)target.Length;
+    }
+
+    private static void Time(string name, Func<int> action)
+    {
+        var times = new double[15];
+        var result = 0;
+        for (var i = -3; i < times.Length; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            result = action();
+            if (i >= 0)
+            {
+                times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }
+
+        Array.Sort(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-28} {times[times.Length / 2],9:F2} ms   -> {result,10:N0}"));
     }
 }
