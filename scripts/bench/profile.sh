@@ -40,13 +40,15 @@ case "${1:-gc}" in
     done | tee "$out/gc.txt"
     ;;
   perf)
-    serve perf DOTNET_PerfMapEnabled=1
+    serve perf DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0   # W^X hides JIT code from perf maps
     etag=$(curl -fsS -o /dev/null -D - "$base/events/demo.ics" | awk -F': ' 'tolower($1)=="etag" {gsub("\r",""); print $2}')
     wrk -t1 -c32 -d14s -H "If-None-Match: $etag" "$base/events/demo.ics" >"$out/wrk-perf.txt" &
+    wrk_pid=$!
     sleep 3
-    perf record -F 499 -g -p "$FP_PID" -o "$tmp/perf.data" -- sleep 8 2>/dev/null
-    wait
-    perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -40 >"$out/perf-304.txt"
-    cat "$out/perf-304.txt"
+    perf record -F 499 -g -p "$FP_PID" -o "$tmp/perf.data" -- sleep 8 2>"$out/perf-record.log" || true
+    wait "$wrk_pid" || true
+    perf report -i "$tmp/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -45 >"$out/perf-304.txt" || true
+    perf report -i "$tmp/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -12 >"$out/perf-304-dso.txt" || true
+    cat "$out/perf-304-dso.txt" "$out/perf-304.txt"
     ;;
 esac
