@@ -54,6 +54,7 @@ export function describe(s) {
 }
 
 export function iterationsFor(size) {
+  if (process.env.QUICK) return { warmup: 1, iterations: 3 };
   if (size <= 100) return { warmup: 50, iterations: 200 };
   if (size <= 1000) return { warmup: 10, iterations: 40 };
   return { warmup: 1, iterations: 5 };

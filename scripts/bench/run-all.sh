@@ -11,12 +11,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out="$repo/artifacts/bench"
+out="${BENCH_OUT:-$repo/artifacts/bench}"   # BENCH_OUT: another folder, e.g. for a smoke run
 mkdir -p "$out"
 cd "$repo"
 
 if [ -n "${QUICK:-}" ]; then
-  export WRK_ARGS="-t2 -c64 -d3s" COLD_REQUESTS=5; bdn_flags=--quick; sizes=100,1000
+  export WRK_ARGS="-t2 -c64 -d3s" COLD_REQUESTS=5 QUICK; bdn_flags=--quick; sizes=100,1000
 else
   export WRK_ARGS="${WRK_ARGS:--t2 -c64 -d15s}" COLD_REQUESTS="${COLD_REQUESTS:-40}"; bdn_flags=; sizes=100,1000,10000
 fi
