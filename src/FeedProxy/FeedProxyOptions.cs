@@ -27,8 +27,17 @@ public sealed class FeedProxyOptions
     /// <summary>
     /// Where the embedded store remembers per-session change tracking (revisions and change
     /// times) across restarts. Relative to the working directory; empty disables persistence.
+    /// Also holds the generated agenda key ("agenda-secret") and, in the embedded mode, the
+    /// private events' URL tokens ("access-tokens.json"): back it up.
     /// </summary>
     public string StatePath { get; set; } = ".state";
+
+    /// <summary>
+    /// Key that signs personal agenda URLs (/events/{id}/agenda/{code}.ics). Same value on
+    /// every instance. When unset a random key is generated once into the state path
+    /// ("agenda-secret"); changing it invalidates every agenda URL handed out.
+    /// </summary>
+    public string? AgendaSecret { get; set; }
 
     /// <summary>Bearer token for /admin. When unset the admin routes do not exist.</summary>
     public string? AdminToken { get; set; }

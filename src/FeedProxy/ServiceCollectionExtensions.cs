@@ -1,7 +1,9 @@
 using FeedProxy.Admin;
+using FeedProxy.Agenda;
 using FeedProxy.Caching;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
+using FeedProxy.Private;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
 
@@ -24,6 +26,7 @@ internal static class ServiceCollectionExtensions
         {
             services.AddPostgresEventStore(postgres);
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
+            services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
         }
         else
         {
@@ -31,9 +34,11 @@ internal static class ServiceCollectionExtensions
             services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FileEventStore>());
             services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
             services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
+            services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
         }
 
         services.AddSingleton<AdminServices>();
+        services.AddSingleton<ImportService>();
 
         var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 256)) * 1024L * 1024;
         var redis = configuration.GetConnectionString("Redis");
@@ -48,15 +53,23 @@ internal static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<FeedService>();
+
+        // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
+        services.AddSingleton<AgendaKeyProvider>();
+        services.AddSingleton<PrivateAccess>();
+        services.AddRequestLogRedaction();
         return services;
     }
 
     public static WebApplication MapFeedProxy(this WebApplication app)
     {
+        app.UseRedactedRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseObservability();
         app.MapFeeds();
+        app.MapAgenda();
+        app.MapPrivateFeeds();
 
         // Without a token the admin API does not exist (404), rather than being open.
         var adminToken = app.Configuration[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];

@@ -78,8 +78,17 @@ internal static class CalendarBuilder
         var properties = new PropertyList();
         properties.Text("UID", document.UidOf(session));
         properties.Add(new CalendarProperty("DTSTAMP", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
-        properties.Add(Time("DTSTART", session.Start, zone));
-        properties.Add(Time("DTEND", session.End < session.Start ? session.Start : session.End, zone));
+        // Both ends in the same form: when either is a repeated wall-clock time, both go UTC.
+        var timeZone = zone is not null && IsUnambiguous(session.Start, zone) && IsUnambiguous(session.End, zone) ? zone : null;
+        properties.Add(Time("DTSTART", session.Start, timeZone));
+
+        // A zero-length session has no DTEND: RFC 5545 §3.6.1 then ends it at DTSTART, while
+        // DTEND equal to DTSTART is rejected by strict readers (§3.8.2.2: DTEND after DTSTART).
+        if (session.End.ToUnixTimeSeconds() > session.Start.ToUnixTimeSeconds())
+        {
+            properties.Add(Time("DTEND", session.End, timeZone));
+        }
+
         properties.Add(new CalendarProperty("SEQUENCE", CalendarValueType.Integer, new IntegerValue(session.Revision)));
         properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
         properties.Text("SUMMARY", session.Title);
@@ -131,12 +140,21 @@ internal static class CalendarBuilder
         }
 
         var whole = Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());
+        var local = whole.InZone(zone).LocalDateTime;
         return new CalendarProperty(
             name,
             new CalendarParameter("TZID", zone.Id),
             CalendarValueType.DateTime,
-            new DateTimeValue(whole.InZone(zone).LocalDateTime, IsUtc: false));
+            new DateTimeValue(local, IsUtc: false));
     }
+
+    /// <summary>
+    /// False for a wall-clock time that occurs twice (the hour repeated when clocks go back):
+    /// RFC 5545 §3.3.5 means the first occurrence, but libical and ical.js take the second,
+    /// so such times are written in UTC, which every client reads the same.
+    /// </summary>
+    private static bool IsUnambiguous(Instant instant, DateTimeZone zone) =>
+        zone.MapLocal(Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds()).InZone(zone).LocalDateTime).Count == 1;
 
     private static string? Location(Event schedule, Session session)
     {

@@ -93,9 +93,16 @@ internal static class VTimeZoneBuilder
                 end++;
             }
 
-            if (end - index >= 2 && rules.Count > 0)
+            if (end - index >= 2 && rules.Count > 0 && IsOpenEnded(transitions[end - 1], rules[0], windowEnd))
             {
-                yield return (transitions[index].Instant, RuleObservance(transitions[index], transitions[end - 1], rules[0], windowEnd));
+                yield return (transitions[index].Instant, RuleObservance(transitions[index], rules[0]));
+            }
+            else if (end - index >= 2)
+            {
+                // A rule that stops inside the window (Sao Paulo 2019, Apia 2021) would need
+                // UNTIL, which RFC 5545 wants in UTC here and which python-icalendar and
+                // vobject/dateutil then reject or silently drop. Its few onsets are listed instead.
+                singles.AddRange(transitions.Skip(index).Take(end - index));
             }
             else
             {
@@ -112,15 +119,17 @@ internal static class VTimeZoneBuilder
         }
     }
 
-    private static CalendarComponent RuleObservance(ZoneTransition first, ZoneTransition last, string byDay, Instant windowEnd)
+    /// <summary>True when the rule's next occurrence after <paramref name="last"/> lies beyond the window.</summary>
+    private static bool IsOpenEnded(ZoneTransition last, string byDay, Instant windowEnd)
     {
-        // Open-ended only when the rule's next occurrence lies beyond the window; inside it,
-        // the zone evidently stopped following the rule (Sao Paulo 2019, Apia 2021).
         var onset = last.LocalOnset;
         var next = YearlyRule.Resolve(onset.Year + 1, onset.Month, byDay).At(onset.TimeOfDay);
-        var nextInstant = next.WithOffset(last.From).ToInstant();
-        Instant? until = nextInstant <= windowEnd ? last.Instant : null;
-        var rule = new RecurValue("YEARLY", until, onset.Month, byDay);
+        return next.WithOffset(last.From).ToInstant() > windowEnd;
+    }
+
+    private static CalendarComponent RuleObservance(ZoneTransition first, string byDay)
+    {
+        var rule = new RecurValue("YEARLY", null, first.LocalOnset.Month, byDay);
         var properties = Common(first);
         properties.Add(new CalendarProperty("RRULE", CalendarValueType.Recur, rule));
         return new CalendarComponent(first.IsDaylight ? "DAYLIGHT" : "STANDARD", properties, []);
@@ -132,11 +141,13 @@ internal static class VTimeZoneBuilder
         if (others.Count > 0)
         {
             // §3.6.5: RDATE in an observance is local time in TZOFFSETFROM, like DTSTART.
-            properties.Add(new CalendarProperty(
-                "RDATE",
-                [],
-                CalendarValueType.DateTime,
-                [.. others.Select(t => new DateTimeValue(t.LocalOnset, IsUtc: false))]));
+            // One RDATE property per onset: ical.js reads only the first value of a list.
+            // DTSTART is always the first onset (§3.8.5.2), but ical.js ignores it when an
+            // observance has RDATEs, so it is listed again; a repeated instance is harmless.
+            foreach (var transition in others.Prepend(first))
+            {
+                properties.Add(new CalendarProperty("RDATE", CalendarValueType.DateTime, new DateTimeValue(transition.LocalOnset, IsUtc: false)));
+            }
         }
 
         return new CalendarComponent(first.IsDaylight ? "DAYLIGHT" : "STANDARD", properties, []);

@@ -27,6 +27,11 @@ internal static class AdminEndpoints
         group.MapPost("/{eventId}/publish", (string eventId, AdminServices s, CancellationToken ct) => SetPublished(eventId, true, s, ct)).WithName("PublishEvent");
         group.MapPost("/{eventId}/unpublish", (string eventId, AdminServices s, CancellationToken ct) => SetPublished(eventId, false, s, ct)).WithName("UnpublishEvent");
 
+        group.MapPost("/{eventId}/import", Import).WithName("ImportSchedule")
+            .WithSummary("Creates or updates the event from frab/pentabarf XML, c3voc/pretalx schedule JSON or Open Event JSON.");
+        group.MapPost("/{eventId}/token", RotateToken).WithName("RotatePrivateToken")
+            .WithSummary("Issues a new secret URL token for a private event; the old URL stops working at once.");
+
         group.MapPut("/{eventId}/sessions/{itemId}", (string eventId, string itemId, HttpRequest r, AdminServices s, CancellationToken ct) =>
             PutItem(eventId, itemId, r, s, "sessions", EventJsonContext.Default.SessionJson, (d, x) => x.Id = itemId, d => d.Sessions ??= [], x => x.Id, ct)).WithName("PutSession").Accepts<SessionJson>("application/json");
         group.MapPut("/{eventId}/speakers/{itemId}", (string eventId, string itemId, HttpRequest r, AdminServices s, CancellationToken ct) =>
@@ -119,6 +124,55 @@ internal static class AdminEndpoints
 
         body.Id ??= eventId;
         return await SaveAsync(body, eventId, services, created: existing is null, errorPrefix: null, cancellationToken);
+    }
+
+    internal static async Task<IResult> Import(
+        string eventId, HttpRequest request, ImportService imports, CancellationToken cancellationToken,
+        bool publish = true, string? timeZone = null)
+    {
+        // Importers parse synchronously; read the upload asynchronously first, bounded.
+        const int limit = 64 * 1024 * 1024;
+        using var body = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                return TypedResults.Problem("The schedule is larger than 64 MB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large");
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        body.Position = 0;
+        try
+        {
+            var summary = await imports.ImportAsync(eventId, ImportService.FromStream(body, request.ContentType, timeZone), publish, cancellationToken);
+            return summary.Created
+                ? TypedResults.Created($"/admin/events/{eventId}", summary)
+                : TypedResults.Ok(summary);
+        }
+        catch (Formats.Import.ImportException ex)
+        {
+            return TypedResults.Problem(
+                ex.Message,
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The schedule cannot be imported.",
+                extensions: new Dictionary<string, object?> { ["field"] = ex.Field, ["line"] = ex.Line, ["column"] = ex.Column });
+        }
+    }
+
+    internal static async Task<IResult> RotateToken(string eventId, AdminServices services, Private.PrivateAccess access, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await services.Store.GetAsync(eventId, cancellationToken) is null)
+        {
+            return Problems.NotFound($"No event '{eventId}'.");
+        }
+
+        var token = await access.RotateAsync(eventId, cancellationToken);
+        var path = "/" + Private.PrivateAccess.PathFor(eventId, token);
+        return TypedResults.Ok(new { eventId, token, path, ics = path + ".ics" });
     }
 
     internal static async Task<IResult> DeleteEvent(string eventId, AdminServices services, CancellationToken cancellationToken) =>

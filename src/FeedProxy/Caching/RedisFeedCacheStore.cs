@@ -89,6 +89,17 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
     /// <summary>False while Redis is being skipped after a failure.</summary>
     public bool IsAvailable => Volatile.Read(ref _down) == 0;
 
+    /// <summary>
+    /// Round trip to Redis under the breaker (readiness probes). True when Redis answered;
+    /// a success also ends an outage, so health reflects recovery without feed traffic.
+    /// </summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken) =>
+        await RunAsync(async database =>
+        {
+            await database.PingAsync().ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+
     public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
     {
         var entry = await GetEntryAsync(key, cancellationToken).ConfigureAwait(false);

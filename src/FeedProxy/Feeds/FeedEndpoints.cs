@@ -1,6 +1,7 @@
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Http;
 using FeedProxy.Observability;
+using FeedProxy.Pages;
 using Microsoft.Extensions.Options;
 
 namespace FeedProxy.Feeds;
@@ -27,32 +28,50 @@ internal static class FeedEndpoints
         return routes;
     }
 
-    internal static Task<IResult> GetFeed(string file, HttpContext context, FeedService feeds, FeedMetrics metrics, IOptions<FeedProxyOptions> options) =>
-        Serve(file, sessionId: null, context, feeds, metrics, options.Value);
+    internal static Task<IResult> GetFeed(string file, HttpContext context, FeedService feeds, IOptions<FeedProxyOptions> options) =>
+        Serve(file, sessionId: null, context, feeds, options.Value);
 
-    internal static Task<IResult> GetSessionFeed(string eventId, string file, HttpContext context, FeedService feeds, FeedMetrics metrics, IOptions<FeedProxyOptions> options)
+    internal static Task<IResult> GetSessionFeed(string eventId, string file, HttpContext context, FeedService feeds, IOptions<FeedProxyOptions> options)
     {
         var dot = file.LastIndexOf('.');
         var sessionId = dot > 0 ? file[..dot] : file;
         var extension = dot > 0 ? file[dot..] : string.Empty;
-        return Serve(eventId + extension, sessionId, context, feeds, metrics, options.Value);
+        return Serve(eventId + extension, sessionId, context, feeds, options.Value);
     }
 
-    private static async Task<IResult> Serve(string file, string? sessionId, HttpContext context, FeedService feeds, FeedMetrics metrics, FeedProxyOptions options)
+    private static async Task<IResult> Serve(string file, string? sessionId, HttpContext context, FeedService feeds, FeedProxyOptions options)
     {
         if (!FeedRequest.TryParse(file, context.Request.Query, sessionId, out var request, out var error))
         {
+            // The extensionless event URL is the subscribe page, for browsers only: calendar
+            // clients (Google sends no Accept at all) must never be handed HTML there.
+            if (error is null && sessionId is null)
+            {
+                // The answer here depends on Accept: caches must not hand the page to a calendar app or the 404 to a browser.
+                context.Response.Headers.Vary = "Accept";
+                if (SubscribePageEndpoint.AcceptsHtml(context.Request))
+                {
+                    return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
+                }
+            }
+
             return error is null
                 ? Problems.NotFound("No feed at this URL. Feeds are /events/{id}.ics, .xcs, .rss, .atom or .json.")
                 : Problems.BadRequest(error);
         }
 
+        return await ServeAsync(request!, context, feeds, options, allowPrivate: false);
+    }
+
+    /// <summary>Serves a parsed request; also the tail of agenda and private-token URLs.</summary>
+    internal static async Task<IResult> ServeAsync(FeedRequest request, HttpContext context, FeedService feeds, FeedProxyOptions options, bool allowPrivate)
+    {
         var baseUrl = BaseUrl(context.Request, options);
-        var selfUrl = SelfUrl(baseUrl, context.Request.Path, request!);
-        var result = await feeds.GetAsync(request!, baseUrl, selfUrl, allowPrivate: false, context.RequestAborted);
+        var selfUrl = SelfUrl(baseUrl, context.Request.Path, request);
+        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted);
         return result switch
         {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, request!.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), metrics),
+            FeedResult.Found found => new FeedHttpResult(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),

@@ -29,10 +29,17 @@ internal sealed record FeedRequest
     /// <summary>Set for a single-session download.</summary>
     public string? SessionId { get; init; }
 
+    /// <summary>Explicit session ids of a personal agenda; ids the event no longer has simply match nothing.</summary>
+    public ImmutableSortedSet<string> SessionIds { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>The filter dimensions a query string may carry, in canonical order.</summary>
+    public static IReadOnlyList<string> FilterParameters => FilterNames;
+
     public string RepresentationKey =>
         string.Join('\u001f',
             EventId, SessionId ?? string.Empty, Format.Extension(), Options.TimeMode, Options.XCalDialect, Options.Profile,
-            string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))));
+            string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))),
+            string.Join(',', SessionIds));
 
     /// <summary>Parses "{id}.{ext}" and the query string; returns a problem detail message on failure.</summary>
     public static bool TryParse(string fileName, IQueryCollection query, string? sessionId, out FeedRequest? request, out string? error)
@@ -101,7 +108,7 @@ internal sealed record FeedRequest
     public SessionFilter? ResolveFilter(Event schedule, out string? error)
     {
         error = null;
-        if (Filters.Count == 0 && SessionId is null)
+        if (Filters.Count == 0 && SessionId is null && SessionIds.IsEmpty)
         {
             return null;
         }
@@ -110,6 +117,10 @@ internal sealed record FeedRequest
         if (SessionId is not null)
         {
             filter = filter with { SessionIds = [SessionId] };
+        }
+        else if (!SessionIds.IsEmpty)
+        {
+            filter = filter with { SessionIds = SessionIds };
         }
 
         foreach (var (name, values) in Filters)
@@ -155,8 +166,17 @@ internal sealed record FeedRequest
     }
 
     /// <summary>Human description of the active filters for feed titles ("track: Security").</summary>
-    public string? DescribeFilters() =>
-        Filters.Count == 0 ? null : string.Join("; ", Filters.Select(f => f.Key + ": " + string.Join(", ", f.Value)));
+    public string? DescribeFilters()
+    {
+        var parts = Filters.Select(f => f.Key + ": " + string.Join(", ", f.Value));
+        if (!SessionIds.IsEmpty)
+        {
+            parts = parts.Prepend("personal agenda");
+        }
+
+        var text = string.Join("; ", parts);
+        return text.Length == 0 ? null : text;
+    }
 
     private static bool Is(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 

@@ -167,7 +167,8 @@ internal sealed partial class FeedService(
         LogStoreFailed(error.GetType().Name, error.Message);
         if (_lastGood.TryGetValue(representation, out var key) && await GetCachedAsync(key, cancellationToken) is { } stale)
         {
-            return new FeedResult.Found(stale, IsPrivate: false);
+            // A private representation stays private when served stale (Cache-Control: private).
+            return new FeedResult.Found(stale, IsPrivate: representation.EndsWith("\u001fp", StringComparison.Ordinal));
         }
 
         return new FeedResult.Unavailable("The schedule store is unavailable and this feed is not cached. Try again shortly.");
@@ -189,7 +190,8 @@ internal sealed partial class FeedService(
 
     public static string CacheTag(string eventId) => "event:" + eventId;
 
-    private SelectionPolicy Policy() => new()
+    /// <summary>The selection rules of every public listing (feeds and the subscribe page).</summary>
+    internal SelectionPolicy Policy() => new()
     {
         CancelledRetention = Duration.FromDays(Math.Max(0, _options.Feeds.CancelledRetentionDays)),
         Window = _options.Feeds.WindowDays is { } days ? Duration.FromDays(days) : null,

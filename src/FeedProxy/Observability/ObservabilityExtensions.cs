@@ -63,6 +63,9 @@ internal static class ObservabilityExtensions
 
     public static WebApplication UseObservability(this WebApplication app)
     {
+        // The listener must exist before the first request: measurements made while nobody
+        // listens are not kept.
+        _ = app.Services.GetRequiredService<PrometheusExporter>();
         app.UseRateLimiter();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithSummary("Liveness: the process serves requests.");
         app.MapHealthChecks("/readyz", new HealthCheckOptions
@@ -108,8 +111,8 @@ internal sealed class StoreHealthCheck(IEventStore store) : IHealthCheck
 /// </summary>
 internal sealed class RedisHealthCheck(Caching.RedisFeedCacheStore redis) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(redis.IsAvailable
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await redis.PingAsync(cancellationToken)
             ? HealthCheckResult.Healthy("Redis connected")
-            : HealthCheckResult.Degraded("Redis unavailable; serving from the in-process cache and the store"));
+            : HealthCheckResult.Degraded("Redis unavailable; serving from the in-process cache and the store");
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace FeedProxy.Production.Tests.Scenarios;
 
@@ -9,6 +10,8 @@ public sealed class AppInstance(string postgres, string redis) : WebApplicationF
     public const string AdminToken = "scenario-admin-token";
 
     private readonly string _state = Directory.CreateTempSubdirectory("feedproxy-instance-").FullName;
+
+    public Infrastructure.CapturingLoggerProvider Logs { get; } = new();
 
     public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
@@ -23,6 +26,7 @@ public sealed class AppInstance(string postgres, string redis) : WebApplicationF
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.UseSetting("ConnectionStrings:Postgres", postgres);
         builder.UseSetting("ConnectionStrings:Redis", redis);
         builder.UseSetting("FeedProxy:AdminToken", AdminToken);

@@ -55,6 +55,12 @@ public sealed class PostgresWiringTests(ServersFixture servers)
         }
 
         await resynced.Task.WaitAsync(TimeSpan.FromSeconds(5)); // raised for every event after reconnecting
+        // The first Changed may still be the upsert's own notification: wait for the new LISTEN.
+        for (var i = 0; i < 100 && !store.IsListening; i++)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.True(store.IsListening);
 
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -72,7 +72,7 @@ public sealed class FileReloadTests : IDisposable
         var vevent = updated[updated.IndexOf("UID:s1-", StringComparison.Ordinal)..];
         vevent = vevent[..vevent.IndexOf("END:VEVENT", StringComparison.Ordinal)];
         Assert.Contains("SEQUENCE:2", vevent, StringComparison.Ordinal);
-        Assert.DoesNotContain("LAST-MODIFIED:20270105T080000Z", vevent, StringComparison.Ordinal);
+        Assert.DoesNotContain("LAST-MODIFIED:20260105T080000Z", vevent, StringComparison.Ordinal);
     }
 
     [Fact]

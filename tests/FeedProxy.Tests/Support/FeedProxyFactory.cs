@@ -36,6 +36,8 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
         builder.UseSetting("FeedProxy:EventsPath", EventsPath);
         builder.UseSetting("FeedProxy:StatePath", Path.Combine(Root, "state"));
         builder.UseSetting("FeedProxy:UidDomain", "tests.feedproxy.example");
+        // Test clients share one (absent) address; RateLimitTests turns limiting back on.
+        builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

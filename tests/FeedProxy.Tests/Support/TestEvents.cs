@@ -27,7 +27,7 @@ internal static class TestEvents
         { "id": "hana", "name": "田中 花子", "position": "Researcher" }
       ],
       "sessions": [
-        { "id": "s1", "title": "{{title}}", "abstract": "Line one\r\nLine two, with; punctuation: and \\ backslash.\nEND:VEVENT\nBEGIN:VEVENT\u0007", "start": "2027-03-27T10:00:00+01:00", "end": "2027-03-27T10:45:00+01:00", "state": "confirmed", "track": "security", "room": "hall-a", "type": "Talk", "language": "en", "speakers": ["zoe"], "url": "https://conf.example.org/s1", "lastModified": "2027-01-05T08:00:00Z", "revision": 1 },
+        { "id": "s1", "title": "{{title}}", "abstract": "Line one\r\nLine two, with; punctuation: and \\ backslash.\nEND:VEVENT\nBEGIN:VEVENT\u0007", "start": "2027-03-27T10:00:00+01:00", "end": "2027-03-27T10:45:00+01:00", "state": "confirmed", "track": "security", "room": "hall-a", "type": "Talk", "language": "en", "speakers": ["zoe"], "url": "https://conf.example.org/s1", "lastModified": "2026-01-05T08:00:00Z", "revision": 1 },
         { "id": "s2", "title": "After the Clocks Change 🕑", "start": "2027-03-28T10:00:00+02:00", "end": "2027-03-28T11:00:00+02:00", "state": "accepted", "track": "web", "room": "room-1", "type": "Workshop", "language": "de", "speakers": ["hana", "zoe"], "image": "https://conf.example.org/s2.png" },
         { "id": "s3", "title": "Cancelled Session", "start": "2027-03-28T12:00:00+02:00", "end": "2027-03-28T12:30:00+02:00", "state": "cancelled", "track": "web", "room": "room-1", "lastModified": "2099-01-01T00:00:00Z" },
         { "id": "d1", "title": "Secret Draft Session", "start": "2027-03-27T15:00:00+01:00", "duration": "PT30M", "state": "draft" },

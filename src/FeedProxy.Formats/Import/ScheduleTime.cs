@@ -1,0 +1,267 @@
+using System.Globalization;
+using NodaTime;
+using NodaTime.Text;
+
+namespace FeedProxy.Formats.Import;
+
+/// <summary>The date, time and duration spellings schedule files use.</summary>
+internal static class ScheduleTime
+{
+    private static readonly OffsetDateTimePattern[] OffsetPatterns =
+    [
+        OffsetDateTimePattern.ExtendedIso,
+        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>"),
+        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd' 'HH':'mm':'ss;FFFFFFFFFo<G>"),
+        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd' 'HH':'mmo<G>"),
+    ];
+
+    private static readonly LocalDateTimePattern[] LocalPatterns =
+    [
+        LocalDateTimePattern.ExtendedIso,
+        LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm"),
+        LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd' 'HH':'mm':'ss"),
+        LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd' 'HH':'mm"),
+    ];
+
+    public const string OutOfRange = "A date, time or duration is outside the supported range (years 1 to 9999).";
+
+    /// <summary>Runs one session's read, turning NodaTime's range errors (dates near year 9999) into <see cref="ImportException"/>.</summary>
+    public static void InRange(Action read, string path)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new ImportException(OutOfRange, path, null, null, e);
+        }
+    }
+
+    /// <summary>Runs a whole import with the same translation, for values outside a session (conference dates).</summary>
+    public static T InRange<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new ImportException(OutOfRange, e);
+        }
+    }
+
+    /// <summary>An IANA zone (TZDB, including its backward-compatible aliases), else null.</summary>
+    public static DateTimeZone? Zone(string? id)
+    {
+        var text = id?.Trim();
+        return string.IsNullOrEmpty(text) || text.Length > 64 ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(text);
+    }
+
+    /// <summary>
+    /// A TZDB id for a fixed offset, for files that give offsets but no zone name. Only whole
+    /// hours have one ("Etc/GMT-1" is UTC+1: the Etc signs are inverted, POSIX style).
+    /// </summary>
+    public static string? FixedZoneId(Offset offset)
+    {
+        if (offset == Offset.Zero)
+        {
+            return "UTC";
+        }
+
+        if (offset.Seconds % 3600 != 0 || Math.Abs(offset.Seconds / 3600) > 12)
+        {
+            return null;
+        }
+
+        var hours = -offset.Seconds / 3600;
+        return "Etc/GMT" + (hours > 0 ? "+" : "") + hours.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>ISO 8601 date-time with an offset or "Z" ("2024-12-28T00:15:00+01:00").</summary>
+    public static OffsetDateTime? WithOffset(string? text)
+    {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value) || value.Length > 64)
+        {
+            return null;
+        }
+
+        foreach (var pattern in OffsetPatterns)
+        {
+            var result = pattern.Parse(value);
+            if (result.Success)
+            {
+                // Only values that are instants: 9999-12-31T23:59-14:00 is past Instant's range.
+                var odt = result.Value;
+                return odt.LocalDateTime.Year is > 1 and < 9999 ? odt : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A date-time without offset ("2025-03-04 21:21"), else null.</summary>
+    public static LocalDateTime? Local(string? text)
+    {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value) || value.Length > 64)
+        {
+            return null;
+        }
+
+        foreach (var pattern in LocalPatterns)
+        {
+            var result = pattern.Parse(value);
+            if (result.Success)
+            {
+                return result.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An instant from an offset date-time, or a local one read in <paramref name="zone"/> (when given).</summary>
+    public static Instant? Instant(string? text, DateTimeZone? zone)
+    {
+        if (WithOffset(text) is { } withOffset)
+        {
+            return withOffset.ToInstant();
+        }
+
+        return zone is not null && Local(text) is { } local ? local.InZoneLeniently(zone).ToInstant() : null;
+    }
+
+    /// <summary>"yyyy-MM-dd", also the date part of a date-time.</summary>
+    public static LocalDate? Date(string? text)
+    {
+        var value = text?.Trim();
+        if (value is null || value.Length < 10)
+        {
+            return null;
+        }
+
+        var result = LocalDatePattern.Iso.Parse(value[..10]);
+        return result.Success && (value.Length == 10 || value[10] is 'T' or ' ') ? result.Value : null;
+    }
+
+    /// <summary>
+    /// A wall-clock time "HH:MM" or "HH:MM:SS" as elapsed time since midnight. Hours up to 47
+    /// are accepted because some exports write after-midnight slots as "25:30".
+    /// </summary>
+    public static Duration? Clock(string? text)
+    {
+        var parts = Split(text);
+        if (parts is null || parts.Length is not (2 or 3) || parts[0] > 47 || parts[1] > 59 || (parts.Length == 3 && parts[2] > 59))
+        {
+            return null;
+        }
+
+        return Duration.FromHours(parts[0]) + Duration.FromMinutes(parts[1]) + Duration.FromSeconds(parts.Length == 3 ? parts[2] : 0);
+    }
+
+    /// <summary>
+    /// A session length: "HH:MM"; "D:HH:MM" (pretalx, for sessions of a day or more) or
+    /// "HH:MM:SS" (allowed by the c3voc XSD) for three parts; ISO 8601 ("PT45M"); or plain
+    /// minutes. Three parts are ambiguous: pretalx writes a day count only when it is at least
+    /// one, so a leading 0 or an hour field of 24 or more means HH:MM:SS.
+    /// </summary>
+    public static Duration? Length(string? text)
+    {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value) || value.Length > 32)
+        {
+            return null;
+        }
+
+        if (value[0] is 'P' or 'p')
+        {
+            var iso = PeriodPattern.NormalizingIso.Parse(value.ToUpperInvariant());
+            if (iso.Success && iso.Value.Years == 0 && iso.Value.Months == 0)
+            {
+                var d = iso.Value.ToDuration();
+                return d >= Duration.Zero && d <= Duration.FromDays(31) ? d : null;
+            }
+
+            return null;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
+        {
+            return minutes <= 60 * 24 * 31 ? Duration.FromMinutes(minutes) : null;
+        }
+
+        var parts = Split(value);
+        if (parts is null)
+        {
+            return null;
+        }
+
+        if (parts.Length == 2 && parts[1] < 60 && parts[0] <= 24 * 31)
+        {
+            return Duration.FromHours(parts[0]) + Duration.FromMinutes(parts[1]);
+        }
+
+        if (parts.Length == 3 && parts[2] < 60)
+        {
+            if (parts[0] >= 1 && parts[0] <= 31 && parts[1] < 24)
+            {
+                return Duration.FromDays(parts[0]) + Duration.FromHours(parts[1]) + Duration.FromMinutes(parts[2]);
+            }
+
+            if (parts[0] <= 24 * 31 && parts[1] < 60)
+            {
+                return Duration.FromHours(parts[0]) + Duration.FromMinutes(parts[1]) + Duration.FromSeconds(parts[2]);
+            }
+        }
+
+        return null;
+    }
+
+    private static int[]? Split(string? text)
+    {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value) || value.Length > 16)
+        {
+            return null;
+        }
+
+        var pieces = value.Split(':');
+        var numbers = new int[pieces.Length];
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            if (pieces[i].Length is 0 or > 4 || !int.TryParse(pieces[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]))
+            {
+                return null;
+            }
+        }
+
+        return numbers;
+    }
+}
+
+/// <summary>Which zone an import uses: the file's, else the caller's fallback.</summary>
+internal static class ZoneChoice
+{
+    public const string Missing =
+        "The schedule states no time zone and gives local times only; pass ImportOptions.TimeZone (an IANA id such as \"Europe/Brussels\").";
+
+    /// <summary>The zone named by the file when TZDB knows it, else <see cref="ImportOptions.TimeZone"/>, else null.</summary>
+    public static (DateTimeZone? Zone, string? Id) Choose(string? stated, ImportOptions options)
+    {
+        if (ScheduleTime.Zone(stated) is { } zone)
+        {
+            return (zone, zone.Id);
+        }
+
+        if (options.TimeZone is null)
+        {
+            return (null, null);
+        }
+
+        var fallback = ScheduleTime.Zone(options.TimeZone)
+            ?? throw new ImportException($"'{options.TimeZone}' is not an IANA time zone id.", "options.TimeZone");
+        return (fallback, fallback.Id);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace FeedProxy.Private;
+
+/// <summary>
+/// Keeps private-URL tokens out of logs. ASP.NET Core's hosting diagnostics log the full
+/// request path ("Request starting ... /private/{token}/...") at Information before any
+/// middleware can run, and open a log scope carrying RequestPath that every scope-printing
+/// logger (JSON console with IncludeScopes, OpenTelemetry) attaches to every line of the
+/// request. That category is therefore switched off (it only ever writes those request
+/// lines and that scope; trace ids still flow through Activity), and this middleware logs
+/// each request instead (Debug, category FeedProxy.Requests) with the token replaced by "***".
+/// </summary>
+internal static partial class RequestLogRedaction
+{
+    public const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    public static IServiceCollection AddRequestLogRedaction(this IServiceCollection services) =>
+        // Registered after configuration's rules, so it wins over a config entry for the
+        // same category (LoggerRuleSelector: later rule of equal specificity wins).
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter(HostingCategory, LogLevel.None));
+
+    public static IApplicationBuilder UseRedactedRequestLog(this IApplicationBuilder app)
+    {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("FeedProxy.Requests");
+        return app.Use(async (context, next) =>
+        {
+            if (!logger.IsEnabled(LogLevel.Debug))
+            {
+                await next(context);
+                return;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            await next(context);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var path = Redact(context.Request.Path.Value);
+            LogRequest(logger, context.Request.Method, path, context.Response.StatusCode, elapsed);
+        });
+    }
+
+    /// <summary>"/private/abc.../events/x.ics" -> "/private/***/events/x.ics"; other paths unchanged. The query is never logged.</summary>
+    public static string Redact(string? path) =>
+        string.IsNullOrEmpty(path) ? "/" : PrivateSegment().Replace(path, "/private/***");
+
+    [GeneratedRegex("^/private/[^/]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PrivateSegment();
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "{Method} {Path} -> {StatusCode} in {Milliseconds:F1} ms")]
+    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double milliseconds);
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using FeedProxy.Tests.Support;
+
+namespace FeedProxy.Tests.Observability;
+
+public sealed class RateLimitTests : IDisposable
+{
+    private readonly FeedProxyFactory _factory = new();
+
+    public RateLimitTests()
+    {
+        _factory.Settings["FeedProxy:RateLimit:PermitsPerMinute"] = "60";
+        _factory.Settings["FeedProxy:RateLimit:Burst"] = "5";
+    }
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task TooManyFeedRequests_Get429ProblemWithRetryAfter()
+    {
+        var client = _factory.CreatePlainClient();
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 10; i++)
+        {
+            var response = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+                break;
+            }
+
+            response.Dispose();
+        }
+
+        Assert.NotNull(limited);
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.NotNull(limited!.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        limited.Dispose();
+
+        // Health and metrics are not rate limited.
+        using var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+}
+
+public sealed class MetricsAndHealthTests(FeedProxyFactory factory) : IClassFixture<FeedProxyFactory>
+{
+    [Fact]
+    public async Task Metrics_CountRequestsByFormatAndStatusIncluding304()
+    {
+        var client = factory.CreatePlainClient();
+        using var first = await client.GetAsync(new Uri("/events/testconf.rss", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/testconf.rss", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("If-None-Match", first.Headers.ETag!.ToString());
+        using var second = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains("feedproxy_feed_requests_total{format=\"rss\",status=\"200\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("feedproxy_feed_requests_total{format=\"rss\",status=\"304\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("feedproxy_render_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("feedproxy_cache_lookups_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("process_resident_memory_bytes", metrics, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task HealthEndpoints_Answer200(string url)
+    {
+        using var response = await factory.CreatePlainClient().GetAsync(new Uri(url, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesFeedRoutes()
+    {
+        var document = await factory.CreatePlainClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.Contains("/events/{file}", document, StringComparison.Ordinal);
+        Assert.Contains("\"openapi\"", document, StringComparison.Ordinal);
+    }
+}

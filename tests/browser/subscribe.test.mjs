@@ -1,0 +1,281 @@
+// Browser test of the subscribe page: starts the server over tests/browser/fixtures, opens
+// the page in the system Chromium at phone and desktop width, takes screenshots into
+// artifacts/browser/, and checks what a subscriber does by hand: reaching a one-track
+// subscription in two clicks, keyboard focus order and visibility, contrast, no horizontal
+// scrolling on a phone, no CSP violations, and building a personal agenda.
+// Exit code 0 when every check passes. Usage: node tests/browser/subscribe.test.mjs
+// Environment: FEEDPROXY_SERVER_DLL runs an already built FeedProxy.dll instead of
+// `dotnet run --project src/FeedProxy`; CHROMIUM overrides /usr/bin/chromium.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const artifacts = join(repo, "artifacts", "browser");
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const chromiumArgs = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+const eventId = "browserconf";
+const failures = [];
+const temporary = [];
+
+function check(condition, message) {
+  if (condition) {
+    console.log(`  ok   ${message}`);
+  } else {
+    console.log(`  FAIL ${message}`);
+    failures.push(message);
+  }
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function startServer(port) {
+  const state = mkdtempSync(join(tmpdir(), "feedproxy-browser-state-"));
+  temporary.push(state);
+  const url = `http://127.0.0.1:${port}`;
+  const dll = process.env.FEEDPROXY_SERVER_DLL;
+  const [command, args] = dll
+    ? ["dotnet", [dll, "--urls", url]]
+    : ["dotnet", ["run", "--project", join(repo, "src", "FeedProxy"), "--", "--urls", url]];
+  const server = spawn(command, args, {
+    cwd: repo,
+    // Own process group, so stopping it also stops the app that `dotnet run` starts.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      FeedProxy__EventsPath: join(repo, "tests", "browser", "fixtures"),
+      FeedProxy__StatePath: state,
+      DOTNET_NOLOGO: "1",
+    },
+  });
+  let log = "";
+  server.stdout.on("data", (d) => { log += d; });
+  server.stderr.on("data", (d) => { log += d; });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`The server exited with ${server.exitCode}:\n${log}`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) {
+        return { server, url, log: () => log };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  stopServer(server);
+  throw new Error(`The server did not start within 120 s:\n${log}`);
+}
+
+function stopServer(server) {
+  try {
+    process.kill(-server.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
+// WCAG 2.x contrast of every element that directly holds visible text, against the first
+// opaque background behind it. Returns the offenders.
+function contrastOffenders() {
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const [r, g, b, a = "1"] = m[1].split(",").map((s) => s.trim());
+    return { r: +r, g: +g, b: +b, a: +a };
+  };
+  const luminance = ({ r, g, b }) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0.99) return c;
+    }
+    return { r: 255, g: 255, b: 255, a: 1 };
+  };
+  const offenders = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    const style = getComputedStyle(el);
+    if (!hasText || style.visibility === "hidden" || style.display === "none" || el.closest(".vh, svg, [hidden]")) continue;
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    const fg = parse(style.color);
+    const l1 = luminance(fg), l2 = luminance(background(el));
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    if (ratio < 4.5) offenders.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+  }
+  return offenders;
+}
+
+async function checkViewport(context, base, width, height) {
+  const label = `${width}x${height}`;
+  console.log(`\n${label}`);
+  const page = await context.newPage();
+  const cspErrors = [];
+  page.on("console", (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) cspErrors.push(m.text()); });
+  const pageUrl = `${base}/events/${eventId}`;
+  const response = await page.goto(pageUrl, { waitUntil: "load" });
+  check(response.status() === 200, `${label}: the page answers 200 (${response.status()})`);
+  check((response.headers()["content-type"] ?? "").startsWith("text/html"), `${label}: the page is HTML`);
+  await page.screenshot({ path: join(artifacts, `subscribe-${width}.png`), fullPage: true });
+  await page.screenshot({ path: join(artifacts, `subscribe-${width}-top.png`) });
+
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(scrollWidth <= width, `${label}: no horizontal scrolling (content ${scrollWidth}px wide)`);
+  check(cspErrors.length === 0, `${label}: no CSP violations ${cspErrors.join(" | ")}`);
+  check(await page.locator("button[data-copy]").first().isVisible(), `${label}: the copy button appears (inline script allowed by the CSP hash)`);
+  const offenders = await page.evaluate(contrastOffenders);
+  check(offenders.length === 0, `${label}: text contrast at least 4.5:1 ${offenders.slice(0, 5).join("; ")}`);
+
+  // Two clicks to a one-track subscription: the track's "Other apps" link, then the first
+  // subscribe button, which must be on screen without scrolling. (The track's own
+  // "Subscribe" button is even one click.)
+  const direct = page.getByRole("link", { name: "Subscribe to Security" });
+  check(await direct.count() === 1 && /^webcal:\/\/.*\/events\/browserconf\.ics\?track=security$/.test(await direct.getAttribute("href")),
+    `${label}: the Security track has a one-click webcal subscribe link`);
+  await Promise.all([
+    page.waitForURL(/track=security/, { waitUntil: "load" }),
+    page.getByRole("link", { name: "Other apps for Security" }).click(),
+  ]);
+  check(new URL(page.url()).searchParams.get("track") === "security", `${label}: click 1 opens the page filtered to the track (${page.url()})`);
+  const subscribe = page.locator("#subscribe a.button").first();
+  const href = await subscribe.getAttribute("href");
+  const box = await subscribe.boundingBox();
+  check(/^webcal:\/\/.*\/events\/browserconf\.ics\?track=security$/.test(href ?? ""), `${label}: click 2 target is the one-track subscribe URL (${href})`);
+  check(box !== null && box.y >= 0 && box.y + box.height <= height, `${label}: the subscribe button is on screen after click 1`);
+  const feed = await page.request.get(href.replace(/^webcal:/, "http:"));
+  const body = await feed.text();
+  check(feed.status() === 200 && (body.match(/BEGIN:VEVENT/g) ?? []).length === 2,
+    `${label}: the one-track feed answers 200 with the track's 2 sessions (${feed.status()})`);
+  await page.screenshot({ path: join(artifacts, `subscribe-${width}-track.png`) });
+  await page.close();
+}
+
+async function checkKeyboard(context, base) {
+  console.log("\nkeyboard");
+  const page = await context.newPage();
+  await page.goto(`${base}/events/${eventId}`, { waitUntil: "load" });
+  const stops = [];
+  for (let i = 0; i < 400; i++) {
+    await page.keyboard.press("Tab");
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const all = [...document.querySelectorAll("a[href], button:not([hidden]), input:not([type=hidden]), select")];
+      const style = getComputedStyle(el);
+      return {
+        index: all.indexOf(el),
+        name: `${el.tagName.toLowerCase()} ${(el.getAttribute("aria-label") ?? el.textContent ?? el.value ?? "").trim().slice(0, 40)}`,
+        outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+        total: all.length,
+      };
+    });
+    if (!stop || (stops.length > 0 && stop.index === stops[0].index)) break;
+    stops.push(stop);
+  }
+  check(stops.length > 0 && stops[0].name.startsWith("a Skip to the subscribe links"), `the first Tab reaches the skip link (${stops[0]?.name})`);
+  check(stops.length > 1 && stops[1].name.startsWith("a Apple Calendar"), `the second Tab reaches the first subscribe button (${stops[1]?.name})`);
+  const inOrder = stops.every((s, i) => i === 0 || s.index > stops[i - 1].index);
+  check(inOrder, "focus moves in document order (no positive tabindex, no traps)");
+  check(stops.length === stops[0]?.total, `every link and control is reachable by keyboard (${stops.length} of ${stops[0]?.total})`);
+  const invisible = stops.filter((s) => !s.outline).map((s) => s.name);
+  check(invisible.length === 0, `every focused element shows a focus outline ${invisible.slice(0, 5).join("; ")}`);
+
+  // Keyboard-only filter: tick a track checkbox with Space and submit with Enter.
+  await page.locator("#filter input[name=track][value=web]").focus();
+  await page.keyboard.press("Space");
+  await page.locator("#filter button[type=submit]").focus();
+  await Promise.all([page.waitForURL(/track=/, { waitUntil: "load" }), page.keyboard.press("Enter")]);
+  check(new URL(page.url()).searchParams.getAll("track").join() === "web", `the filter form submits by keyboard (${page.url()})`);
+  check((await page.locator("#main-url").inputValue()).endsWith("/events/browserconf.ics?track=web"), "the filtered subscribe URL carries the filter");
+  await page.close();
+}
+
+async function checkAgenda(context, base) {
+  console.log("\nagenda");
+  const page = await context.newPage();
+  await page.goto(`${base}/events/${eventId}`, { waitUntil: "load" });
+  await page.locator("input[name=session][value='101']").check();
+  await page.locator("input[name=session][value='106']").check();
+  await Promise.all([
+    page.waitForURL(/session=/, { waitUntil: "load" }),
+    page.getByRole("button", { name: "Create my agenda feed" }).click(),
+  ]);
+  const agendaUrl = await page.locator("#agenda-url").inputValue();
+  check(/\/events\/browserconf\/agenda\/[A-Za-z0-9_-]+\.ics$/.test(agendaUrl), `the agenda URL is shown (${agendaUrl})`);
+  const body = await (await page.request.get(agendaUrl)).text();
+  check((body.match(/BEGIN:VEVENT/g) ?? []).length === 2, "the agenda feed holds the 2 chosen sessions");
+  await page.screenshot({ path: join(artifacts, "subscribe-agenda.png") });
+  await page.close();
+}
+
+async function main() {
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium is not installed at ${executablePath} (apt-get install -y chromium).`);
+  }
+  let chromium;
+  try {
+    ({ chromium } = await import("playwright-core"));
+  } catch {
+    throw new Error("playwright-core is not installed: run `npm ci` in tests/browser.");
+  }
+  mkdirSync(artifacts, { recursive: true });
+  const { server, url, log } = await startServer(await freePort());
+  try {
+    for (const [width, height] of [[375, 812], [1280, 800]]) {
+      const profile = mkdtempSync(join(tmpdir(), "feedproxy-chromium-"));
+      temporary.push(profile);
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath, headless: true, args: chromiumArgs, viewport: { width, height },
+      });
+      try {
+        await checkViewport(context, url, width, height);
+        if (width === 375) {
+          await checkKeyboard(context, url);
+          await checkAgenda(context, url);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  } catch (error) {
+    console.log(log());
+    throw error;
+  } finally {
+    stopServer(server);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  failures.push(String(error?.stack ?? error));
+  console.error(error);
+} finally {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+}
+console.log(failures.length === 0 ? "\nall browser checks passed" : `\n${failures.length} browser check(s) failed`);
+process.exit(failures.length === 0 ? 0 : 1);
