@@ -5,6 +5,7 @@
 # times. Private servers on 127.0.0.1 in a temporary folder; stops by itself.
 #
 #   DURATION=600 scripts/bench/load-and-fault.sh     (default 600 s; DURATION=60 for a quick check)
+#   FAULT_OUT=<dir> writes the results elsewhere; REBUILD=1 publishes FeedProxy again first.
 #
 # Fault schedule (t as a fraction of DURATION):
 #   0.25  Redis kill -9; back after OUTAGE seconds (min(15, DURATION/10))
@@ -17,7 +18,7 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 DURATION=${DURATION:-600}
 WORKERS=${WORKERS:-6}
-out="$repo/artifacts/bench/fault"
+out="${FAULT_OUT:-$repo/artifacts/bench/fault}"
 publish="$repo/artifacts/bench/publish"
 data="$repo/artifacts/bench/data"
 mkdir -p "$out"
