@@ -38,7 +38,8 @@ cat "$out/machine.txt"
 
 echo "== build (Release)"
 dotnet build benchmarks/FeedProxy.Benchmarks -c Release -v q -nologo >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; exit 1; }
-dotnet publish src/FeedProxy -c Release -o "$out/publish" -v q -nologo >"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
+dotnet publish src/FeedProxy -c Release -o "$out/publish" -nologo >"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
+[ -x "$out/publish/FeedProxy" ] || { echo "publish produced no $out/publish/FeedProxy" >&2; tail -30 "$out/publish.log"; exit 1; }
 bench="benchmarks/FeedProxy.Benchmarks/bin/Release/net10.0/FeedProxy.Benchmarks"
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
