@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using FeedProxy.Benchmarks;
+using FeedProxy.Formats.Feeds;
+
+// Verbs:
+//   export <dir> [sizes]        schedules as event JSON (docs/event-format.md) for the other renderers
+//   render <dir> <size> <fmt>   write one feed to <dir> (to compare outputs by eye)
+//   bdn <results.json> [--quick] BenchmarkDotNet run; medians and allocations to results.json
+//   stopwatch [iterations]      plain Stopwatch medians per size and format (a cross-check)
+//   breakdown [size]            what a cache miss costs besides the writer: hash, gzip, brotli
+var verb = args.Length > 0 ? args[0] : "bdn";
+int[] defaultSizes = [100, 1_000, 10_000];
+switch (verb)
+{
+    case "export":
+    {
+        var dir = Directory.CreateDirectory(args[1]).FullName;
+        var sizes = args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : defaultSizes;
+        foreach (var size in sizes)
+        {
+            var path = Path.Combine(dir, $"schedule-{size}.json");
+            File.WriteAllBytes(path, ScheduleGenerator.ToJson(ScheduleGenerator.Generate(size, Documents.EventId(size))));
+            Console.WriteLine(path);
+        }
+
+        return 0;
+    }
+
+    case "render":
+    {
+        var size = int.Parse(args[2], CultureInfo.InvariantCulture);
+        FeedFormats.TryFromExtension(args[3], out var format);
+        var path = Path.Combine(args[1], $"ours-{size}.{args[3]}");
+        File.WriteAllBytes(path, FeedWriters.Render(Documents.For(size), format));
+        Console.WriteLine(path);
+        return 0;
+    }
+
+    case "breakdown":
+        Stopwatches.Breakdown(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000);
+        return 0;
+
+    case "stopwatch":
+        Stopwatches.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
+        return 0;
+
+    case "bdn":
+    {
+        var output = args.Length > 1 ? args[1] : "render-results.json";
+        var quick = args.Contains("--quick");
+        // In-process: no separate build of a generated project (the package source is partial
+        // and the machine small); one process, one JIT, the numbers are still BDN's statistics.
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(quick ? 1 : 3)
+            .WithIterationCount(quick ? 3 : 10)
+            .WithLaunchCount(1);
+        var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator)
+            .WithArtifactsPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "BenchmarkDotNet.Artifacts"));
+        var summary = BenchmarkRunner.Run<RenderBenchmarks>(config);
+        var rows = new JsonArray();
+        foreach (var report in summary.Reports)
+        {
+            if (report.ResultStatistics is not { } stats)
+            {
+                continue;
+            }
+
+            var parameters = report.BenchmarkCase.Parameters;
+            var size = (int)parameters["Sessions"];
+            var format = (string)parameters["Format"];
+            FeedFormats.TryFromExtension(format, out var f);
+            rows.Add(new JsonObject
+            {
+                ["sessions"] = size,
+                ["format"] = format,
+                ["median_ms"] = stats.Median / 1e6,
+                ["mean_ms"] = stats.Mean / 1e6,
+                ["stddev_ms"] = stats.StandardDeviation / 1e6,
+                ["allocated_bytes"] = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase),
+                ["output_bytes"] = FeedWriters.Render(Documents.For(size), f).Length,
+            });
+        }
+
+        File.WriteAllText(output, rows.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"wrote {output}");
+        return rows.Count == 15 ? 0 : 1;
+    }
+
+    default:
+        Console.Error.WriteLine($"unknown verb '{verb}'");
+        return 2;
+}
+
+/// <summary>Stopwatch medians, independent of BenchmarkDotNet.</summary>
+internal static class Stopwatches
+{
+    public static void Run(int iterations)
+    {
+        foreach (var size in new[] { 100, 1_000, 10_000 })
+        {
+            var document = Documents.For(size);
+            foreach (var format in FeedFormats.All)
+            {
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 20);
+                var writer = FeedWriters.For(format);
+                var times = new double[iterations];
+                for (var i = -3; i < iterations; i++)
+                {
+                    buffer.ResetWrittenCount();
+                    var started = Stopwatch.GetTimestamp();
+                    writer.Write(document, buffer);
+                    if (i >= 0)
+                    {
+                        times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    }
+                }
+
+                Array.Sort(times);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size,6} {format.Extension(),-5} median {times[iterations / 2],9:F3} ms  {buffer.WrittenCount,10:N0} bytes"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The steps of a server-side render of one .ics (FeedRenderer: write, SHA-256 for the
+    /// ETag, gzip and brotli precompression), each timed alone, with the compression levels
+    /// the server could choose instead.
+    /// </summary>
+    public static void Breakdown(int size)
+    {
+        var document = Documents.For(size);
+        var identity = FeedWriters.Render(document, FeedFormat.ICalendar);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size} sessions, .ics {identity.Length:N0} bytes; medians of 15 runs after 3 warm-up runs"));
+        Time("write (ICalendarWriter)", () => FeedWriters.Render(document, FeedFormat.ICalendar).Length);
+        Time("SHA-256 of the body", () => System.Security.Cryptography.SHA256.HashData(identity).Length);
+        foreach (var level in new[] { System.IO.Compression.CompressionLevel.Optimal, System.IO.Compression.CompressionLevel.Fastest })
+        {
+            Time($"gzip {level}", () => Compress(identity, s => new System.IO.Compression.GZipStream(s, level, leaveOpen: true)));
+            Time($"brotli {level}", () => Compress(identity, s => new System.IO.Compression.BrotliStream(s, level, leaveOpen: true)));
+        }
+    }
+
+    private static int Compress(byte[] input, Func<Stream, Stream> create)
+    {
+        using var target = new MemoryStream(input.Length / 4);
+        using (var compressor = create(target))
+        {
+            compressor.Write(input);
+        }
+
+        return (int)target.Length;
+    }
+
+    private static void Time(string name, Func<int> action)
+    {
+        var times = new double[15];
+        var result = 0;
+        for (var i = -3; i < times.Length; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            result = action();
+            if (i >= 0)
+            {
+                times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }
+
+        Array.Sort(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-28} {times[times.Length / 2],9:F2} ms   -> {result,10:N0}"));
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Cold-path latency: one uncached request at a time, each for an event no request has
+touched yet, so every one loads the event from the store and renders it.
+
+Seeds <count> + 3 copies of the schedule (ids cold-w1..w3 for warm-up, cold-1..N measured)
+through the admin API, then GETs /events/<id>.ics once per id on one keep-alive connection
+and reports latency percentiles (client-measured: request sent to body fully read).
+
+Usage: cold_client.py <base-url> <schedule.json> <count> <results.json>   (admin token: bench-token)
+"""
+import http.client
+import json
+import statistics
+import sys
+import time
+from urllib.parse import urlparse
+
+base, schedule_path, count, results_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+url = urlparse(base)
+schedule = json.load(open(schedule_path, encoding="utf-8"))
+conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+
+
+def request(method, path, body=None, headers=None):
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, data
+
+
+ids = [f"cold-w{i}" for i in range(1, 4)] + [f"cold-{i}" for i in range(1, count + 1)]
+seed_started = time.monotonic()
+for event_id in ids:
+    body = json.dumps(dict(schedule, id=event_id)).encode()
+    status, data = request("PUT", f"/admin/events/{event_id}", body,
+                           {"Authorization": "Bearer bench-token", "Content-Type": "application/json"})
+    if status not in (200, 201, 204):
+        sys.exit(f"seeding {event_id} failed: {status} {data[:300]!r}")
+print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
+
+def metrics():
+    """Sums and counts of the server's render and store histograms, by label set."""
+    _, text = request("GET", "/metrics")
+    values = {}
+    for line in text.decode().splitlines():
+        for name in ("feedproxy_render_duration_seconds", "feedproxy_store_duration_seconds"):
+            for part in ("_sum", "_count"):
+                if line.startswith(name + part):
+                    key, value = line.rsplit(" ", 1)
+                    values[key] = float(value)
+    return values
+
+
+samples, sizes = [], []
+before = None
+for event_id in ids:
+    if event_id == "cold-1":
+        before = metrics()
+    started = time.perf_counter()
+    status, data = request("GET", f"/events/{event_id}.ics")
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 200:
+        sys.exit(f"GET {event_id}.ics: {status} {data[:300]!r}")
+    if not event_id.startswith("cold-w"):
+        samples.append(elapsed)
+        sizes.append(len(data))
+
+after = metrics()
+breakdown = {}
+for key, value in after.items():
+    if key.endswith("_sum") or "_sum{" in key:
+        count_key = key.replace("_sum", "_count", 1)
+        n = after.get(count_key, 0) - before.get(count_key, 0)
+        if n > 0:
+            breakdown[key.replace("_sum", "", 1)] = {"count": n, "mean_ms": (value - before.get(key, 0)) / n * 1000}
+
+ordered = sorted(samples)
+result = {
+    "requests": len(samples),
+    "sessions": len(schedule["sessions"]),
+    "bytes": sizes[0],
+    "p50_ms": statistics.median(samples),
+    "p90_ms": ordered[int(len(ordered) * 0.9) - 1],
+    "min_ms": ordered[0],
+    "max_ms": ordered[-1],
+    "server_breakdown": breakdown,
+    "samples_ms": [round(s, 3) for s in samples],
+}
+json.dump(result, open(results_path, "w"), indent=2)
+print(f"cold path: p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, min {result['min_ms']:.1f}, max {result['max_ms']:.1f} ({len(samples)} requests, {result['bytes']} bytes)", file=sys.stderr)
+for key, value in breakdown.items():
+    print(f"  server {key}: mean {value['mean_ms']:.1f} ms over {value['count']:.0f}", file=sys.stderr)

@@ -1,0 +1,82 @@
+# Shared helpers of the benchmark scripts (sourced, not run). Everything listens on
+# 127.0.0.1 only; every server is started in a temporary folder and stopped by its pid.
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() { # port [seconds]
+  local deadline=$(( $(date +%s) + ${2:-30} ))
+  until (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "port $1 did not open" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+wait_http() { # url [seconds]
+  local deadline=$(( $(date +%s) + ${2:-60} ))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "$1 did not answer" >&2; return 1; }
+    sleep 0.2
+  done
+}
+
+PG_BIN=${FEEDPROXY_PG_BIN:-/usr/lib/postgresql/15/bin}
+
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# start_postgres <dir> : a private PostgreSQL 15 cluster (trust auth, TCP 127.0.0.1:$PG_PORT).
+start_postgres() {
+  PG_DIR=$1; PG_PORT=$(free_port)
+  mkdir -p "$PG_DIR"
+  [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$PG_DIR/initdb.log" 2>&1
+  pg_ctl_start
+  PG_URL="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Timeout=5"
+}
+
+pg_ctl_start() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+}
+
+pg_ctl_restart() { as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 restart -l "$PG_DIR/postgres.log" \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null; }
+
+stop_postgres() { [ -n "${PG_DIR:-}" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true; }
+
+# start_redis <dir> : redis-server in the foreground of a background job, persistence off.
+start_redis() {
+  REDIS_DIR=$1; REDIS_PORT=${REDIS_PORT:-$(free_port)}
+  mkdir -p "$REDIS_DIR"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$REDIS_DIR" \
+    --logfile "$REDIS_DIR/redis.log" --daemonize no &
+  REDIS_PID=$!
+  wait_port "$REDIS_PORT" 10
+}
+
+kill_redis() { [ -n "${REDIS_PID:-}" ] && kill -9 "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=; }
+
+# start_feedproxy <publish-dir> <work-dir> <port> [extra env...] : the published Release build.
+start_feedproxy() {
+  local publish=$1 work=$2 port=$3; shift 3
+  mkdir -p "$work"
+  ( cd "$work" && exec env Urls="http://127.0.0.1:$port" \
+      FeedProxy__RateLimit__PermitsPerMinute=0 \
+      Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning \
+      "$@" "$publish/FeedProxy" >"$work/feedproxy.log" 2>&1 ) &
+  FP_PID=$!   # the subshell execs the server, so this is the server's pid
+  wait_http "http://127.0.0.1:$port/healthz" 90
+}
+
+stop_feedproxy() { [ -n "${FP_PID:-}" ] && kill "$FP_PID" 2>/dev/null; wait "${FP_PID:-}" 2>/dev/null || true; FP_PID=; }
+
+# rss_sampler <pid> <out-file> : VmRSS in kB every 0.5 s until the process ends or the job is killed.
+rss_sampler() {
+  while [ -r "/proc/$1/status" ]; do
+    awk -v t="$(date +%s.%N)" '/^VmRSS:/ {print t, $2}' "/proc/$1/status" >>"$2" 2>/dev/null || true
+    sleep 0.5
+  done
+}
+
+max_rss_mb() { awk 'BEGIN{m=0} $2>m{m=$2} END{printf "%.1f", m/1024}' "$1"; }
