@@ -13,6 +13,7 @@ namespace FeedProxy.Feeds;
 internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, string cacheControl, Observability.FeedMetrics metrics) : IResult
 {
     private const int WriteSlice = 64 * 1024;
+    private const int SliceAbove = 512 * 1024;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -52,6 +53,12 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, strin
             // each connection's output pipe, which under many concurrent downloads of a large
             // feed costs more memory than the cached feed itself.
             var writer = response.BodyWriter;
+            if (body.Length <= SliceAbove)
+            {
+                await writer.WriteAsync(body, httpContext.RequestAborted);
+                return;
+            }
+
             for (var offset = 0; offset < body.Length; offset += WriteSlice)
             {
                 var slice = body.Slice(offset, Math.Min(WriteSlice, body.Length - offset));

@@ -39,6 +39,8 @@ internal sealed partial class FeedService(
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
     // Representation -> the versioned key last rendered for it: stale-if-error fallback.
     private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
+    // 1 while the store is failing: outages are logged when they start and end, not per request.
+    private int _storeDown;
 
     /// <param name="request">The parsed request.</param>
     /// <param name="baseUrl">Scheme, host and path base the self links are built from.</param>
@@ -54,6 +56,7 @@ internal sealed partial class FeedService(
             var started = time.GetTimestamp();
             version = await store.GetVersionAsync(request.EventId, cancellationToken);
             metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "version"));
+            StoreAnswered();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -99,6 +102,7 @@ internal sealed partial class FeedService(
             var loadStarted = time.GetTimestamp();
             snapshot = await store.GetAsync(request.EventId, CancellationToken.None);
             metrics.StoreDuration.Record(time.GetElapsedTime(loadStarted).TotalSeconds, new KeyValuePair<string, object?>("operation", "load"));
+            StoreAnswered();
         }
         catch (Exception ex)
         {
@@ -164,7 +168,10 @@ internal sealed partial class FeedService(
     private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)
     {
         metrics.StoreErrors.Add(1);
-        LogStoreFailed(error.GetType().Name, error.Message);
+        if (Interlocked.Exchange(ref _storeDown, 1) == 0)
+        {
+            LogStoreFailed(error.GetType().Name, error.Message);
+        }
         if (_lastGood.TryGetValue(representation, out var key) && await GetCachedAsync(key, cancellationToken) is { } stale)
         {
             // A private representation stays private when served stale (Cache-Control: private).
@@ -190,6 +197,14 @@ internal sealed partial class FeedService(
 
     public static string CacheTag(string eventId) => "event:" + eventId;
 
+    private void StoreAnswered()
+    {
+        if (Volatile.Read(ref _storeDown) == 1 && Interlocked.Exchange(ref _storeDown, 0) == 1)
+        {
+            LogStoreRecovered();
+        }
+    }
+
     /// <summary>The selection rules of every public listing (feeds and the subscribe page).</summary>
     internal SelectionPolicy Policy() => new()
     {
@@ -203,8 +218,11 @@ internal sealed partial class FeedService(
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Rendered {EventId} as {Format}: {Sessions} sessions, {Bytes} bytes in {Milliseconds:F1} ms")]
     private partial void LogRendered(string eventId, FeedFormat format, int sessions, int bytes, double milliseconds);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Schedule store failed ({ErrorType}: {Message}); serving the last rendered feed if there is one")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Schedule store failed ({ErrorType}: {Message}); serving last rendered feeds (stale-if-error) and 503 for others until it answers again")]
     private partial void LogStoreFailed(string errorType, string message);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Schedule store answers again")]
+    private partial void LogStoreRecovered();
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cache read failed: {Message}")]
     private partial void LogCacheReadFailed(string message);

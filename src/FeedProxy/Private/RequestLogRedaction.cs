@@ -26,6 +26,13 @@ internal static partial class RequestLogRedaction
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("FeedProxy.Requests");
         return app.Use(async (context, next) =>
         {
+            // Every log line of the request carries its id and its path with any private
+            // token redacted (ASP.NET's own request scope, which holds the raw path, is off).
+            using var scope = logger.BeginScope(new KeyValuePair<string, object>[]
+            {
+                new("RequestId", context.TraceIdentifier),
+                new("RequestPath", Redact(context.Request.Path.Value)),
+            });
             if (!logger.IsEnabled(LogLevel.Debug))
             {
                 await next(context);

@@ -193,5 +193,9 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         }
 
         Assert.True(recovered, "no recovery after PostgreSQL came back: " + last + "\n" + _a.Logs.Tail());
+
+        // The outage is logged when it starts and when it ends, not once per request.
+        Assert.Equal(1, _a.Logs.Lines.Count(l => l.Contains("Schedule store failed", StringComparison.Ordinal)));
+        Assert.Equal(1, _a.Logs.Lines.Count(l => l.Contains("Schedule store answers again", StringComparison.Ordinal)));
     }
 }
