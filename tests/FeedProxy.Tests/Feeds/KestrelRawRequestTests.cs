@@ -20,6 +20,10 @@ public sealed class KestrelRawRequestTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
+    /// <summary>
+    /// The raw response, or "" when the server dropped the connection without one (Kestrel
+    /// answers a malformed request line with 400 and closes; a reset can overtake the answer).
+    /// </summary>
     private async Task<string> SendRawAsync(string requestLine)
     {
         var address = new Uri(_factory.ClientOptions.BaseAddress.ToString());
@@ -27,9 +31,28 @@ public sealed class KestrelRawRequestTests : IDisposable
         await tcp.ConnectAsync(address.Host, address.Port);
         using var stream = tcp.GetStream();
         var bytes = Encoding.ASCII.GetBytes($"{requestLine}\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        await stream.WriteAsync(bytes);
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        return await reader.ReadToEndAsync();
+        var received = new MemoryStream();
+        try
+        {
+            await stream.WriteAsync(bytes);
+            await stream.CopyToAsync(received);
+        }
+        catch (IOException)
+        {
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
+    private static void AssertRefusedWithoutServerError(string response)
+    {
+        if (response.Length == 0)
+        {
+            return; // connection refused outright: not a 500
+        }
+
+        var status = int.Parse(response.AsSpan(9, 3), provider: null);
+        Assert.InRange(status, 400, 404);
     }
 
     [Theory]
@@ -41,19 +64,13 @@ public sealed class KestrelRawRequestTests : IDisposable
     [InlineData("GET /events/%ff.ics HTTP/1.1")]
     public async Task HostileRawPaths_Are4xxNever500(string requestLine)
     {
-        var response = await SendRawAsync(requestLine);
-
-        var status = int.Parse(response.AsSpan(9, 3), provider: null);
-        Assert.InRange(status, 400, 404);
+        AssertRefusedWithoutServerError(await SendRawAsync(requestLine));
     }
 
     [Fact]
     public async Task FiveThousandCharacterId_Is4xxNever500()
     {
-        var response = await SendRawAsync($"GET /events/{new string('x', 5000)}.ics HTTP/1.1");
-
-        var status = int.Parse(response.AsSpan(9, 3), provider: null);
-        Assert.InRange(status, 400, 404);
+        AssertRefusedWithoutServerError(await SendRawAsync($"GET /events/{new string('x', 5000)}.ics HTTP/1.1"));
     }
 
     [Fact]
