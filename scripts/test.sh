@@ -18,7 +18,7 @@ set +e
 dotnet test FeedProxy.sln -c Release \
   --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.log" \
-  | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|error|Error Message|Total tests|^\s+at FeedProxy' || true
+  | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|error|Error Message|Total tests|aborted|crash|^\s+at FeedProxy'
 status=${PIPESTATUS[0]}
 set -e
 
@@ -33,6 +33,13 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
   skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+
+# A test host that crashed leaves a partial result ("Total tests: Unknown"): count it as a failure.
+aborted=$(grep -c 'Total tests: Unknown\|Test Run Aborted' "$results/console.log" || true)
+if [ "${aborted:-0}" -gt 0 ]; then
+  echo "A test host aborted before finishing ($aborted); see $results/console.log" >&2
+  failed=$((failed + aborted))
+fi
 
 if [ "$files" -eq 0 ]; then
   echo "No test results were written (build failure?); see $results/console.log" >&2

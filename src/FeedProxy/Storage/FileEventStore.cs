@@ -26,6 +26,7 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
     private FileSystemWatcher? _watcher;
     private Timer? _debounceTimer;
     private Timer? _pollTimer;
+    private int _disposed;
 
     public FileEventStore(IOptions<FeedProxyOptions> options, TimeProvider time, ILogger<FileEventStore> logger)
     {
@@ -70,8 +71,8 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
 
         // Watchers miss events on some file systems (network and container mounts); a cheap
         // poll of write times backs them up.
-        _debounceTimer = new Timer(_ => ReloadAll(), null, Timeout.Infinite, Timeout.Infinite);
-        _pollTimer = new Timer(_ => ReloadAll(), null, PollInterval, PollInterval);
+        _debounceTimer = new Timer(_ => ReloadFromTimer(), null, Timeout.Infinite, Timeout.Infinite);
+        _pollTimer = new Timer(_ => ReloadFromTimer(), null, PollInterval, PollInterval);
         return Task.CompletedTask;
     }
 
@@ -85,10 +86,46 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _watcher?.Dispose();
-        _pollTimer?.Dispose();
-        _debounceTimer?.Dispose();
+        // Wait for a running timer callback before the lock it holds goes away.
+        WaitAndDispose(_pollTimer);
+        WaitAndDispose(_debounceTimer);
+        _reloadLock.Wait();
         _reloadLock.Dispose();
+    }
+
+    private static void WaitAndDispose(Timer? timer)
+    {
+        if (timer is null)
+        {
+            return;
+        }
+
+        using var done = new ManualResetEvent(false);
+        if (timer.Dispose(done))
+        {
+            done.WaitOne(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    // Timer callbacks run on the thread pool, where an exception would end the process.
+    private void ReloadFromTimer()
+    {
+        try
+        {
+            ReloadAll();
+        }
+#pragma warning disable CA1031 // logged; the next poll tries again
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogReloadFailed(ex.GetType().Name, ex.Message);
+        }
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) =>
@@ -99,6 +136,11 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
     /// <param name="force">An event id to re-read even if its file's stamp looks unchanged.</param>
     internal void ReloadAll(bool wait = false, string? force = null)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         if (wait)
         {
             _reloadLock.Wait();
@@ -205,6 +247,9 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Event {EventId} removed (its file is gone)")]
     private partial void LogRemoved(string eventId);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Reloading event files failed ({ErrorType}: {Message}); retrying at the next poll")]
+    private partial void LogReloadFailed(string errorType, string message);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Events folder {Path} does not exist; no events are served")]
     private partial void LogMissingFolder(string path);
