@@ -27,7 +27,10 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, strin
         headers.CacheControl = cacheControl;
         headers.Vary = "Accept-Encoding";
 
-        if (ConditionalRequest.IsNotModified(request, etag, feed.LastModified))
+        // RFC 9110 §8.8.2.1: never later than the server's clock, whatever the data says.
+        var now = Instant.FromDateTimeOffset(httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        var lastModified = feed.LastModified > now ? Instant.FromUnixTimeSeconds(now.ToUnixTimeSeconds()) : feed.LastModified;
+        if (ConditionalRequest.IsNotModified(request, etag, lastModified))
         {
             // RFC 9110 §15.4.5: only the validators and caching fields, no body.
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -40,7 +43,7 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedFormat format, strin
         Count(StatusCodes.Status200OK);
         response.ContentType = format.ContentType();
         response.ContentLength = body.Length;
-        headers.LastModified = HeaderUtilities.FormatDate(feed.LastModified.ToDateTimeOffset());
+        headers.LastModified = HeaderUtilities.FormatDate(lastModified.ToDateTimeOffset());
         headers.XContentTypeOptions = "nosniff";
         if (ContentCodingNegotiation.HeaderValue(coding) is { } encoding)
         {
