@@ -136,7 +136,7 @@ internal sealed record FeedRequest
                     "speaker" => schedule.Speakers.FirstOrDefault(s => Is(s.Id, value) || Is(s.Name, value))?.Id,
                     "type" => schedule.Sessions.Select(s => s.Type).FirstOrDefault(t => t is not null && (Is(t, value) || Is(Slug.From(t), value)))?.ToUpperInvariant(),
                     "lang" => value.ToUpperInvariant(),
-                    "day" => LocalDatePattern.Iso.Parse(value) is { Success: true } d && days.Add(d.Value) ? value : null,
+                    "day" => LocalDatePattern.Iso.Parse(value) is { Success: true } ? value : null,
                     _ => null,
                 };
                 if (match is null)
@@ -148,6 +148,10 @@ internal sealed record FeedRequest
                 }
 
                 resolved.Add(match);
+                if (name == "day")
+                {
+                    days.Add(LocalDatePattern.Iso.Parse(match).Value);
+                }
             }
 
             filter = name switch

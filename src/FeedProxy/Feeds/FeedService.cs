@@ -151,11 +151,10 @@ internal sealed partial class FeedService(
         var elapsed = time.GetElapsedTime(started);
         metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
-        var versionedKey = key; // the key already names the version the render was asked for
         try
         {
-            await cache.SetAsync(versionedKey, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
-            _lastGood[representation] = versionedKey;
+            await cache.SetAsync(key, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+            _lastGood[representation] = key;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

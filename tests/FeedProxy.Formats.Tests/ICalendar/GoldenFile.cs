@@ -30,16 +30,5 @@ internal static class GoldenFile
         }
     }
 
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FeedProxy.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FeedProxy.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string RepositoryRoot() => FeedProxy.Testing.RepositoryPaths.Root;
 }

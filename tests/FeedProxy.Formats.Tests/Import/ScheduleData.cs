@@ -62,19 +62,7 @@ internal static class ScheduleData
         return ScheduleImporters.Import(stream, null, options);
     }
 
-    private static string? Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FeedProxy.sln")))
-            {
-                var data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-                return Directory.Exists(data) ? data : null;
-            }
-        }
-
-        return null;
-    }
+    private static string? Find() => FeedProxy.Testing.RepositoryPaths.SharedData;
 }
 
 /// <summary>

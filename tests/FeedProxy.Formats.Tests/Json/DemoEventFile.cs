@@ -28,16 +28,5 @@ internal static class DemoEventFile
         JsonSerializer.Deserialize(utf8, EventJsonContext.Default.EventJson)
         ?? throw new InvalidDataException("config/events/demo.json is the JSON literal null.");
 
-    private static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "FeedProxy.sln")))
-            {
-                return System.IO.Path.Combine(dir.FullName, "config", "events", "demo.json");
-            }
-        }
-
-        throw new InvalidOperationException($"No FeedProxy.sln above {AppContext.BaseDirectory}.");
-    }
+    private static string Locate() => FeedProxy.Testing.RepositoryPaths.DemoEvent;
 }

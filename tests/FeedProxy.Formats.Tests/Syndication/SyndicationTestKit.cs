@@ -52,17 +52,5 @@ internal static class SyndicationTestKit
         }
     }
 
-    /// <summary>The folder holding FeedProxy.sln, found by walking up from the test binaries.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FeedProxy.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FeedProxy.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string RepositoryRoot() => FeedProxy.Testing.RepositoryPaths.Root;
 }

@@ -201,7 +201,7 @@ public sealed class PostgresEventStoreTests(ServersFixture servers)
                 Assert.True(await w.SetPublishedAsync("conf", false));
                 break;
             case "make private":
-                Assert.True(await w.SetVisibilityAsync("conf", EventVisibility.Private, "secret-token"));
+                Assert.True(await w.SetVisibilityAsync("conf", EventVisibility.Private));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change));
@@ -321,15 +321,22 @@ public sealed class PostgresEventStoreTests(ServersFixture servers)
     }
 
     [Fact]
-    public async Task PrivateToken_FindsEvent()
+    public async Task PrivateTokens_RotateInTheDatabase_OldTokenGoneAtOnce()
     {
         await using var db = await PostgresTestDatabase.CreateAsync(servers);
         var store = await db.StartStoreAsync();
         await db.Writer.UpsertEventAsync(SampleEvents.Create("conf"));
-        await db.Writer.SetVisibilityAsync("conf", EventVisibility.Private, "tok-123");
+        await db.Writer.SetVisibilityAsync("conf", EventVisibility.Private);
+        var tokens = new FeedProxy.Private.PostgresAccessTokenStore(db.DataSource);
+        var other = new FeedProxy.Private.PostgresAccessTokenStore(db.DataSource); // a second instance
 
-        Assert.Equal("conf", await store.FindByPrivateTokenAsync("tok-123", default));
-        Assert.Null(await store.FindByPrivateTokenAsync("tok-999", default));
+        Assert.Null(await tokens.GetAsync("conf", default));
+        var first = await tokens.RotateAsync("conf", default);
+        Assert.Equal(first, await other.GetAsync("conf", default));
+        var second = await other.RotateAsync("conf", default);
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, await tokens.GetAsync("conf", default));
+        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await tokens.RotateAsync("missing", default));
         Assert.Equal(EventVisibility.Private, (await store.GetAsync("conf", default))!.Event.Visibility);
     }
 

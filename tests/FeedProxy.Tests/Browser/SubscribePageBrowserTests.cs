@@ -80,18 +80,7 @@ public sealed class SubscribePageBrowserTests(ITestOutputHelper output)
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FeedProxy.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FeedProxy.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryRoot() => FeedProxy.Testing.RepositoryPaths.Root;
 
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)

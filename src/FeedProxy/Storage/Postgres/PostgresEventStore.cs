@@ -92,18 +92,6 @@ public sealed partial class PostgresEventStore : IEventStore
     }
 
     /// <summary>
-    /// The id of the private event whose secret feed token is <paramref name="token"/>, or
-    /// null. Tokens are compared by the database's unique index, not in memory.
-    /// </summary>
-    public async ValueTask<string?> FindByPrivateTokenAsync(string token, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        await using var command = _dataSource.CreateCommand("SELECT id FROM events WHERE private_token = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = token });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-    }
-
-    /// <summary>
     /// Drops what is held in memory for an event without raising <see cref="Changed"/>. For a
     /// writer that must read its own write before the notification arrives (a few ms later).
     /// </summary>

@@ -79,12 +79,13 @@ public sealed class PostgresEventWriter
     /// Sets who may read the event and its secret feed token (null removes it). Tokens are
     /// unique across events. False when there is no such event.
     /// </summary>
-    public Task<bool> SetVisibilityAsync(string eventId, EventVisibility visibility, string? privateToken, CancellationToken cancellationToken = default)
+    public Task<bool> SetVisibilityAsync(string eventId, EventVisibility visibility, CancellationToken cancellationToken = default)
     {
+        // The secret URL token is PostgresAccessTokenStore's alone (rotation); not set here.
         ArgumentNullException.ThrowIfNull(eventId);
         return UpdateEventAsync(
-            "UPDATE events SET visibility = $2, private_token = $3 WHERE id = $1",
-            [Text(eventId), Text(VisibilityName(visibility)), Text(privateToken)],
+            "UPDATE events SET visibility = $2 WHERE id = $1",
+            [Text(eventId), Text(VisibilityName(visibility))],
             cancellationToken);
     }
 
