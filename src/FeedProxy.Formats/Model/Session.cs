@@ -33,6 +33,8 @@ public sealed record Session
     public IReadOnlyList<Speaker> Speakers { get; init; } = [];
     public required Instant LastModified { get; init; }
     public int Revision { get; init; }
+    /// <summary>Null for a one-off session; otherwise how it repeats from <see cref="Start"/>.</summary>
+    public Recurrence? Recurrence { get; init; }
 
     public Duration Duration => End - Start;
 }
