@@ -12,7 +12,8 @@ namespace FeedProxy.Feeds;
 /// <summary>Outcome of asking for a feed.</summary>
 internal abstract record FeedResult
 {
-    public sealed record Found(RenderedFeed Feed, bool IsPrivate) : FeedResult;
+    /// <param name="Source">Where the feed is cached and for which event version and hour; null for a stale fallback.</param>
+    public sealed record Found(RenderedFeed Feed, bool IsPrivate, CachedFeed? Source = null) : FeedResult;
 
     public sealed record NotFound(string Detail) : FeedResult;
 
@@ -21,6 +22,9 @@ internal abstract record FeedResult
     /// <summary>The store failed and nothing was cached to fall back on.</summary>
     public sealed record Unavailable(string Detail) : FeedResult;
 }
+
+/// <summary>The cache entry a feed came from: valid while the event's version and the hour are unchanged.</summary>
+internal sealed record CachedFeed(string EventId, string Version, long Hour, string Key);
 
 /// <summary>
 /// The read path: version lookup, cache, single-flight render, stale fallback. Cache keys
@@ -35,6 +39,8 @@ internal sealed partial class FeedService(
     FeedMetrics metrics,
     ILogger<FeedService> logger)
 {
+    private static readonly KeyValuePair<string, object?> VersionOperation = new("operation", "version");
+
     private readonly FeedProxyOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
     // Representation -> the versioned key last rendered for it: stale-if-error fallback.
@@ -55,7 +61,7 @@ internal sealed partial class FeedService(
         {
             var started = time.GetTimestamp();
             version = await store.GetVersionAsync(request.EventId, cancellationToken);
-            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "version"));
+            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
             StoreAnswered();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -70,16 +76,17 @@ internal sealed partial class FeedService(
 
         // Selection depends on the clock (cancelled-session retention, window): re-render
         // at most hourly even when the data does not change.
-        var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        var hour = CurrentHour();
         var key = $"feed\u001f{version}\u001f{hour}\u001f{representation}";
         var hit = await GetCachedAsync(key, cancellationToken);
         metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
+        var source = new CachedFeed(request.EventId, version, hour, key);
         if (hit is not null)
         {
-            return new FeedResult.Found(hit, allowPrivate);
+            return new FeedResult.Found(hit, allowPrivate, source);
         }
 
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(k, representation, request, baseUrl, selfUrl, allowPrivate)));
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(source, representation, request, baseUrl, selfUrl, allowPrivate)));
         try
         {
             return await flight.Value.WaitAsync(cancellationToken);
@@ -93,7 +100,39 @@ internal sealed partial class FeedService(
         }
     }
 
-    private async Task<FeedResult> RenderAsync(string key, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
+    /// <summary>The event's current version, or null when it is unknown or the store fails (callers then take <see cref="GetAsync"/>, which handles both).</summary>
+    public async ValueTask<string?> TryGetVersionAsync(string eventId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = time.GetTimestamp();
+            var version = await store.GetVersionAsync(eventId, cancellationToken);
+            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
+            StoreAnswered();
+            return version;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Selection depends on the clock, so cache entries are per hour (see <see cref="GetAsync"/>).</summary>
+    public long CurrentHour() => time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+
+    /// <summary>
+    /// The cached feed of a known cache entry when it is still there; null when evicted,
+    /// expired or unreadable (the caller then takes the full path, which renders again).
+    /// </summary>
+    public async ValueTask<RenderedFeed?> GetCachedAsync(CachedFeed source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var hit = await GetCachedAsync(source.Key, cancellationToken);
+        metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
+        return hit;
+    }
+
+    private async Task<FeedResult> RenderAsync(CachedFeed source, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
     {
         await Task.Yield();
         EventSnapshot? snapshot;
@@ -153,15 +192,15 @@ internal sealed partial class FeedService(
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
         try
         {
-            await cache.SetAsync(key, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
-            _lastGood[representation] = key;
+            await cache.SetAsync(source.Key, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+            _lastGood[representation] = source.Key;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCacheWriteFailed(ex.Message);
         }
 
-        return new FeedResult.Found(feed, allowPrivate);
+        return new FeedResult.Found(feed, allowPrivate, source);
     }
 
     private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ internal sealed class PrometheusExporter : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Name, string Labels), Series> _series = new();
+    private readonly ConcurrentDictionary<SeriesKey, Series> _byTags = new();
     private readonly ConcurrentDictionary<string, (string Type, string? Help)> _meta = new(StringComparer.Ordinal);
 
     public PrometheusExporter()
@@ -36,8 +37,24 @@ internal sealed class PrometheusExporter : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = Labels(tags);
-        var series = _series.GetOrAdd((instrument.Name, labels), static _ => new Series());
+        // Every feed request records a few measurements with at most two tags: find their
+        // series by the tag values themselves instead of formatting the label text each time.
+        Series series;
+        if (tags.Length <= 2)
+        {
+            var first = tags.Length > 0 ? tags[0] : default;
+            var second = tags.Length > 1 ? tags[1] : default;
+            var key = new SeriesKey(instrument.Name, first.Key, first.Value, second.Key, second.Value);
+            if (!_byTags.TryGetValue(key, out series!))
+            {
+                series = _byTags.GetOrAdd(key, _series.GetOrAdd((instrument.Name, Labels(tags)), static _ => new Series()));
+            }
+        }
+        else
+        {
+            series = _series.GetOrAdd((instrument.Name, Labels(tags)), static _ => new Series());
+        }
+
         if (instrument is Histogram<double>)
         {
             series.Observe(value);
@@ -108,6 +125,9 @@ internal sealed class PrometheusExporter : IDisposable
     private static string Braces(string labels) => labels.Length == 0 ? string.Empty : "{" + labels + "}";
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    // Tag values compare with object.Equals: boxed numbers by value, strings ordinally.
+    private readonly record struct SeriesKey(string Name, string? FirstKey, object? FirstValue, string? SecondKey, object? SecondValue);
 
     private sealed class Series
     {
