@@ -11,7 +11,9 @@
 # the median over rounds and each ratio's median over rounds.
 #
 # Usage: scripts/bench/hot-path.sh [out-dir]        (default artifacts/bench/hot-path)
-# Env:   ROUNDS (3), DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (64), QUICK=1 (1 round of 3 s)
+# Env:   ROUNDS (3), DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (64), QUICK=1 (1 round of 3 s),
+#        BASELINE=<git ref>: also run FeedProxy built from that commit, as a fourth server in the
+#        same rounds (an A/B of a change under the same load)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -43,6 +45,7 @@ NGINX_PID=; CEILING_PID=
 cleanup() {
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   [ -n "$CEILING_PID" ] && kill "$CEILING_PID" 2>/dev/null || true
+  [ -n "${BASE_PID:-}" ] && kill "$BASE_PID" 2>/dev/null || true
   stop_feedproxy
   wait 2>/dev/null || true
   rm -rf "$tmp"
@@ -52,6 +55,12 @@ trap cleanup EXIT
 echo "== build (Release)" >&2
 dotnet publish "$repo/src/FeedProxy" -c Release -o "$tmp/publish" -nologo -v q >"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
 dotnet publish "$repo/benchmarks/FeedProxy.Ceiling" -c Release -o "$tmp/ceiling" -nologo -v q >>"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
+if [ -n "${BASELINE:-}" ]; then
+  mkdir -p "$tmp/baseline-src"
+  git -C "$repo" archive "$BASELINE" | tar -x -C "$tmp/baseline-src"
+  dotnet publish "$tmp/baseline-src/src/FeedProxy" -c Release -o "$tmp/baseline" -nologo -v q >>"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
+  echo "baseline: $(git -C "$repo" rev-parse --short "$BASELINE")" >>"$out/machine.txt"
+fi
 dotnet run --project "$repo/benchmarks/FeedProxy.Benchmarks" -c Release -- export "$tmp/data" 1000 >>"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
 
 # --- FeedProxy: embedded file store, production pipeline ---------------------------------------
@@ -69,6 +78,16 @@ start_feedproxy "$tmp/publish" "$tmp/fp" "$fp_port" \
   Logging__LogLevel__Default=Information Logging__LogLevel__Microsoft.AspNetCore=Warning \
   FeedProxy__RateLimit__PermitsPerMinute=600000000 FeedProxy__RateLimit__Burst=100000000
 fp="http://127.0.0.1:$fp_port"
+BASE_PID=
+if [ -n "${BASELINE:-}" ]; then
+  bl_port=$(free_port)
+  main_pid=$FP_PID
+  start_feedproxy "$tmp/baseline" "$tmp/fp-baseline" "$bl_port" \
+    FeedProxy__EventsPath="$tmp/events" FeedProxy__StatePath="$tmp/state-baseline" \
+    Logging__LogLevel__Default=Information Logging__LogLevel__Microsoft.AspNetCore=Warning \
+    FeedProxy__RateLimit__PermitsPerMinute=600000000 FeedProxy__RateLimit__Burst=100000000
+  BASE_PID=$FP_PID; FP_PID=$main_pid
+fi
 
 # --- capture FeedProxy's bytes and headers; nginx and the ceiling serve exactly those ----------
 mkdir -p "$tmp/capture/events" "$tmp/nginx/root/events" "$tmp/nginx/logs" "$tmp/nginx/tmp"
@@ -125,6 +144,7 @@ wait_http "http://127.0.0.1:$ceiling_port/events/demo.ics" 30
 
 declare -A base=([nginx]="http://127.0.0.1:$ng_port" [ceiling]="http://127.0.0.1:$ceiling_port" [feedproxy]="$fp")
 servers=(nginx ceiling feedproxy)
+if [ -n "${BASELINE:-}" ]; then base[baseline]="http://127.0.0.1:$bl_port"; servers+=(baseline); fi
 
 header() { # url header-name [curl args...]
   local url=$1 name=$2; shift 2
@@ -137,6 +157,7 @@ declare -A inm
 last_modified=$(header "$fp/events/demo.ics" last-modified)
 for s in "${servers[@]}"; do
   for feed in demo bench-1000; do
+    [ "$s" = baseline ] && continue   # its self links carry its own port: other bytes, same size
     cmp -s <(curl -fsS "${base[$s]}/events/$feed.ics") "$tmp/capture/events/$feed.ics" || { echo "$s: identity bytes of $feed differ" >&2; exit 1; }
     cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "${base[$s]}/events/$feed.ics") "$tmp/capture/events/$feed.ics.gz" || { echo "$s: gzip bytes of $feed differ" >&2; exit 1; }
   done
@@ -145,6 +166,20 @@ for s in "${servers[@]}"; do
   [ "$(status -H "If-Modified-Since: $last_modified" "${base[$s]}/events/demo.ics")" = 304 ] || { echo "$s: no 304 for If-Modified-Since" >&2; exit 1; }
 done
 echo "same bytes (identity and gzip) and 304s from all three servers" >&2
+
+# CPU time the server's processes used (utime + stime, clock ticks): divided by the requests
+# of a run it gives CPU per request, which other tenants on the machine disturb far less
+# than requests per second.
+declare -A pids=([nginx]="$NGINX_PID" [ceiling]="$CEILING_PID" [feedproxy]="$FP_PID")
+[ -n "${BASELINE:-}" ] && pids[baseline]="$BASE_PID"
+cpu_ticks() { # server
+  local p total=0
+  for p in ${pids[$1]} $(pgrep -P "${pids[$1]}" 2>/dev/null); do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+hz=$(getconf CLK_TCK)
 
 cases=(warm-demo warm-1000 304-inm 304-ims gzip-demo)
 run_case() { # round case server
@@ -155,19 +190,22 @@ run_case() { # round case server
     304-ims) hdr=(-H "If-Modified-Since: $last_modified") ;;
     gzip-demo) hdr=(-H "Accept-Encoding: gzip") ;;
   esac
-  local report="$out/wrk-r$round-$case-$s.txt"
+  local report="$out/wrk-r$round-$case-$s.txt" before after
+  before=$(cpu_ticks "$s")
   wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "$url" >"$report"
-  printf '%s\t%s\t' "$round" "$s" >>"$out/runs.tsv"
+  after=$(cpu_ticks "$s")
+  printf '%s\t%s\t%s\t' "$round" "$s" "$(( (after - before) * 1000000 / hz ))" >>"$out/runs.tsv"
   python3 "$here/parse_wrk.py" "$case" "$report" | tee -a "$out/runs.tsv" >&2
 }
 
 # Warm-up: JIT tiers and connection pools, not measured.
 for s in "${servers[@]}"; do wrk -t1 -c8 -d2s "${base[$s]}/events/demo.ics" >/dev/null; done
-printf 'round\tserver\tcase\trps\tp50_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\n' >"$out/runs.tsv"
+printf 'round\tserver\tcpu_us\tcase\trps\tp50_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\n' >"$out/runs.tsv"
 for round in $(seq 1 "$ROUNDS"); do
   for case in "${cases[@]}"; do
     # Rotate who goes first so no server always runs right after the same neighbour.
-    for i in 0 1 2; do run_case "$round" "$case" "${servers[$(( (i + round) % 3 ))]}"; done
+    n=${#servers[@]}
+    for i in $(seq 0 $((n - 1))); do run_case "$round" "$case" "${servers[$(( (i + round) % n ))]}"; done
   done
 done
 

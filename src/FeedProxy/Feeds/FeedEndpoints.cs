@@ -69,11 +69,12 @@ public sealed class FeedEndpoints : ICarterModule
     {
         var baseUrl = BaseUrl(context.Request, options);
         var selfUrl = SelfUrl(baseUrl, context.Request.Path, request);
-        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted);
+        var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
+        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted, wanted);
         if (result is FeedResult.Found found)
         {
             var response = new FeedResponse(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate));
-            if (!allowPrivate && !found.IsPrivate && found.Source is { } source)
+            if (!allowPrivate && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
             {
                 // Public and from a versioned cache entry: the next poll of this exact URL can be
                 // answered before routing (FastPath). Private-token URLs are always re-checked.

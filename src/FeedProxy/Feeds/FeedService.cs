@@ -45,6 +45,9 @@ internal sealed partial class FeedService(
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
     // Representation -> the versioned key last rendered for it: stale-if-error fallback.
     private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
+    // Feeds answered before their compressed codings were made: until the complete feed is
+    // cached, requests find them here (and wait for the coding they need) instead of rendering again.
+    private readonly ConcurrentDictionary<string, Completion> _completing = new(StringComparer.Ordinal);
     // 1 while the store is failing: outages are logged when they start and end, not per request.
     private int _storeDown;
 
@@ -52,7 +55,8 @@ internal sealed partial class FeedService(
     /// <param name="baseUrl">Scheme, host and path base the self links are built from.</param>
     /// <param name="selfUrl">Absolute URL of the feed as requested.</param>
     /// <param name="allowPrivate">True when the request came through a valid private token.</param>
-    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken)
+    /// <param name="wanted">The coding the client prefers: on a cache miss it is the one made before answering, the others follow off the request path.</param>
+    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken, ContentCoding wanted = ContentCoding.Identity)
     {
         ArgumentNullException.ThrowIfNull(request);
         var representation = request.RepresentationKey + "\u001f" + selfUrl.AbsoluteUri + "\u001f" + (allowPrivate ? "p" : "-");
@@ -86,10 +90,16 @@ internal sealed partial class FeedService(
             return new FeedResult.Found(hit, allowPrivate, source);
         }
 
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(source, representation, request, baseUrl, selfUrl, allowPrivate)));
+        if (_completing.TryGetValue(key, out var completing))
+        {
+            return new FeedResult.Found(await completing.ForAsync(wanted, cancellationToken), allowPrivate, source);
+        }
+
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(source, representation, request, baseUrl, selfUrl, allowPrivate, wanted)));
+        FeedResult result;
         try
         {
-            return await flight.Value.WaitAsync(cancellationToken);
+            result = await flight.Value.WaitAsync(cancellationToken);
         }
         finally
         {
@@ -98,6 +108,11 @@ internal sealed partial class FeedService(
                 _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<FeedResult>>>(key, flight));
             }
         }
+
+        // A request that shared someone else's render and wants a coding not made yet waits for it.
+        return result is FeedResult.Found { Feed.CodingsPending: true } found && !found.Feed.Has(wanted) && _completing.TryGetValue(key, out completing)
+            ? found with { Feed = await completing.ForAsync(wanted, cancellationToken) }
+            : result;
     }
 
     /// <summary>The event's current version, or null when it is unknown or the store fails (callers then take <see cref="GetAsync"/>, which handles both).</summary>
@@ -132,7 +147,7 @@ internal sealed partial class FeedService(
         return hit;
     }
 
-    private async Task<FeedResult> RenderAsync(CachedFeed source, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
+    private async Task<FeedResult> RenderAsync(CachedFeed source, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, ContentCoding wanted)
     {
         await Task.Yield();
         EventSnapshot? snapshot;
@@ -185,22 +200,77 @@ internal sealed partial class FeedService(
             Subtitle = request.DescribeFilters(),
         };
 
+        // Rendered once; answered from the identity bytes or the one coding asked for. The
+        // other codings are made off the request path, and only the complete feed is cached,
+        // so the shared cache (Redis) never holds a feed another instance would compress again.
         var started = time.GetTimestamp();
-        var feed = FeedRenderer.Render(document, request.Format);
+        var feed = FeedRenderer.With(FeedRenderer.RenderIdentity(document, request.Format), wanted);
         var elapsed = time.GetElapsedTime(started);
         metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
+        if (feed.CodingsPending)
+        {
+            var completion = new Completion(feed);
+            _completing[source.Key] = completion;
+            _ = Task.Run(() => CompleteAsync(source, representation, completion));
+        }
+        else
+        {
+            await StoreAsync(source, representation, feed);
+        }
+
+        return new FeedResult.Found(feed, allowPrivate, source);
+    }
+
+    private async Task CompleteAsync(CachedFeed source, string representation, Completion completion)
+    {
+        var complete = completion.Partial;
         try
         {
-            await cache.SetAsync(source.Key, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+            complete = FeedRenderer.Complete(completion.Partial);
+            await StoreAsync(source, representation, complete);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never thrown to anyone: the requests already answered, and the next miss renders again.
+            LogCompressionFailed(source.EventId, ex.Message);
+        }
+        finally
+        {
+            completion.Done(complete);
+            _completing.TryRemove(new KeyValuePair<string, Completion>(source.Key, completion));
+        }
+    }
+
+    private async Task StoreAsync(CachedFeed source, string representation, RenderedFeed feed)
+    {
+        if (feed.CodingsPending)
+        {
+            return;
+        }
+
+        try
+        {
+            await cache.SetAsync(source.Key, feed.Pack(), [CacheTag(source.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
             _lastGood[representation] = source.Key;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCacheWriteFailed(ex.Message);
         }
+    }
 
-        return new FeedResult.Found(feed, allowPrivate, source);
+    /// <summary>A feed answered before all its codings existed, and the moment they do.</summary>
+    private sealed class Completion(RenderedFeed partial)
+    {
+        private readonly TaskCompletionSource<RenderedFeed> _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RenderedFeed Partial => partial;
+
+        public void Done(RenderedFeed complete) => _complete.TrySetResult(complete);
+
+        public async ValueTask<RenderedFeed> ForAsync(ContentCoding coding, CancellationToken cancellationToken) =>
+            partial.Has(coding) ? partial : await _complete.Task.WaitAsync(cancellationToken);
     }
 
     private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)
@@ -264,6 +334,9 @@ internal sealed partial class FeedService(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cache read failed: {Message}")]
     private partial void LogCacheReadFailed(string message);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Compressing {EventId} failed: {Message}; it is served uncompressed until rendered again")]
+    private partial void LogCompressionFailed(string eventId, string message);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Cache write failed: {Message}")]
     private partial void LogCacheWriteFailed(string message);

@@ -26,9 +26,7 @@ public sealed class RevalidationFastPathTests : IDisposable
     public async Task AKnownUrl_IsAnsweredExactlyAsTheFullPipelineAnswersIt(string method, string? acceptEncoding)
     {
         var client = _factory.CreatePlainClient();
-        using var full = await SendAsync(client, method, "/events/testconf.rss?tz=utc", acceptEncoding);
-        var known = _factory.Services.GetRequiredService<KnownFeeds>();
-        Assert.Equal(1, known.Count);
+        using var full = await LastFullPipelineAnswerAsync(client, method, "/events/testconf.rss?tz=utc", acceptEncoding);
 
         using var fast = await SendAsync(client, method, "/events/testconf.rss?tz=utc", acceptEncoding);
 
@@ -137,6 +135,27 @@ public sealed class RevalidationFastPathTests : IDisposable
         known.Remember(Request("/events/long.ics", "?track=" + new string('a', KnownFeeds.MaxKeyLength)), new CachedFeed("long", "1", 0, "k"), response);
         Assert.Equal(before, known.Count);
         Assert.False(known.TryGet(Request("/events/long.ics", "?track=" + new string('a', KnownFeeds.MaxKeyLength)), out _));
+    }
+
+    /// <summary>
+    /// Requests until the URL is remembered; the last answer came through the full pipeline
+    /// (a cache miss answers before its compressed codings exist and is not remembered).
+    /// </summary>
+    private async Task<HttpResponseMessage> LastFullPipelineAnswerAsync(HttpClient client, string method, string url, string? acceptEncoding)
+    {
+        var known = _factory.Services.GetRequiredService<KnownFeeds>();
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await SendAsync(client, method, url, acceptEncoding);
+            if (known.Count == 1 || attempt == 50)
+            {
+                Assert.Equal(1, known.Count);
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(20);
+        }
     }
 
     private static HttpRequest Request(string path, string query)

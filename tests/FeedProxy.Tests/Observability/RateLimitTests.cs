@@ -1,6 +1,8 @@
 using System.Net;
 using Alba;
+using FeedProxy.FastPath;
 using FeedProxy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedProxy.Tests.Observability;
 
@@ -55,9 +57,21 @@ public sealed class RateLimitTests : IDisposable
     public async Task RepeatedPollsOfAKnownFeed_AreNotRefused_WhileNewUrlsStillAre()
     {
         var client = _factory.CreatePlainClient();
-        using var first = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var etag = first.Headers.ETag!.ToString();
+        var known = _factory.Services.GetRequiredService<KnownFeeds>();
+        var spent = 0;
+        string? etag = null;
+        // The render answers before its compressed codings exist; the URL is remembered by
+        // the first full-pipeline answer after that, each such request spending budget.
+        while (known.Count == 0 && spent < 4)
+        {
+            using var warm = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            etag = warm.Headers.ETag!.ToString();
+            spent++;
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, known.Count);
 
         for (var i = 0; i < 20; i++)
         {
@@ -78,7 +92,7 @@ public sealed class RateLimitTests : IDisposable
             statuses.Add(response.StatusCode);
         }
 
-        Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.OK)); // burst 5, one spent on the first render
+        Assert.Equal(5 - spent, statuses.Count(s => s == HttpStatusCode.OK)); // burst 5
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
     }
 }
