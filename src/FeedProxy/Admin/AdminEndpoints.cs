@@ -100,7 +100,7 @@ internal static class AdminEndpoints
         var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
         return snapshot is null
             ? Problems.NotFound($"No event '{eventId}'.")
-            : TypedResults.Json(EventJsonWriter.FromModel(snapshot.Event), EventJsonContext.Default.EventJson);
+            : new EventDocumentResult(EventJsonWriter.FromModel(snapshot.Event));
     }
 
     internal static async Task<IResult> PutEvent(string eventId, HttpRequest request, AdminServices services, CancellationToken cancellationToken)
@@ -257,7 +257,7 @@ internal static class AdminEndpoints
         }
 
         var result = await SaveAsync(document, eventId, services, created: false, errorPrefix: null, cancellationToken);
-        return result is Ok<EventJson> ? TypedResults.NoContent() : result;
+        return result is EventDocumentResult ? TypedResults.NoContent() : result;
     }
 
     private static async Task<IResult> SaveAsync(EventJson document, string eventId, AdminServices services, bool created, string? errorPrefix, CancellationToken cancellationToken)
@@ -279,9 +279,7 @@ internal static class AdminEndpoints
         await services.Admin.SaveAsync(model, cancellationToken);
         var saved = await services.Store.GetAsync(eventId, cancellationToken);
         var json = EventJsonWriter.FromModel(saved?.Event ?? model);
-        return created
-            ? TypedResults.Created($"/admin/events/{eventId}", json)
-            : TypedResults.Ok(json);
+        return new EventDocumentResult(json, created ? $"/admin/events/{eventId}" : null);
     }
 
     // A client that sends a session without revision or lastModified means "unchanged
