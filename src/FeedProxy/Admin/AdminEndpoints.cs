@@ -156,7 +156,7 @@ internal static class AdminEndpoints
         catch (Formats.Import.ImportException ex)
         {
             return TypedResults.Problem(
-                ex.Message,
+                ex.NeedsTimeZone ? $"{ex.Message} Pass the timeZone query parameter, an IANA id such as ?timeZone={Formats.Import.ImportException.TimeZoneExample}." : ex.Message,
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "The schedule cannot be imported.",
                 extensions: new Dictionary<string, object?> { ["field"] = ex.Field, ["line"] = ex.Line, ["column"] = ex.Column });
