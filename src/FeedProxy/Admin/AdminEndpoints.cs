@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Carter;
 using FeedProxy.Formats.Json;
 using FeedProxy.Formats.Model;
 using FeedProxy.Http;
@@ -12,11 +13,18 @@ namespace FeedProxy.Admin;
 /// The organisers' API under /admin: events and everything in them as JSON (the format of
 /// docs/event-format.md). Mapped only when FeedProxy:AdminToken is set.
 /// </summary>
-internal static class AdminEndpoints
+public sealed class AdminEndpoints : ICarterModule
 {
-    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder routes, string token)
+    public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = routes.MapGroup("/admin/events")
+        // Without a token the admin API does not exist (404), rather than being open.
+        var token = app.ServiceProvider.GetRequiredService<IConfiguration>()[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return;
+        }
+
+        var group = app.MapGroup("/admin/events")
             .AddEndpointFilter(new AdminAuthorization(token))
             .WithTags("Admin");
 
@@ -73,8 +81,6 @@ internal static class AdminEndpoints
 
                 return d.Rooms?.RemoveAll(x => x.Id == itemId) ?? 0;
             }, ct)).WithName("DeleteRoom");
-
-        return routes;
     }
 
     internal sealed record EventSummary(string Id, string Name, bool Published, string Visibility, string Version, int Sessions, string LastModified);

@@ -199,7 +199,7 @@ public sealed class PrivateEventTests : IDisposable
             builder.ConfigureLogging(l => l.AddProvider(new SinkProvider(sink)));
         });
         var token = await logged.Services.GetRequiredService<PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
-        var client = logged.CreateClient();
+        var client = logged.Server.CreateClient();
 
         using (var response = await client.GetAsync($"/private/{token}/events/hidden.ics?track=security"))
         {
