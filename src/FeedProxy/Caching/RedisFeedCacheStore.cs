@@ -95,6 +95,13 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
         });
     }
 
+    /// <summary>
+    /// Calls <paramref name="use"/> with the multiplexer once it is created (tracing
+    /// instrumentation); starts connecting if nothing has yet.
+    /// </summary>
+    internal void OnConnected(Action<IConnectionMultiplexer> use) =>
+        _ = Connection().ContinueWith(t => use(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
     /// <summary>False while Redis is being skipped after a failure.</summary>
     public bool IsAvailable => Volatile.Read(ref _down) == 0;
 
