@@ -106,7 +106,7 @@ public sealed class AdminEndpoints : ICarterModule
         var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
         return snapshot is null
             ? Problems.NotFound($"No event '{eventId}'.")
-            : TypedResults.Json(EventJsonWriter.FromModel(snapshot.Event), EventJsonContext.Default.EventJson);
+            : new EventDocumentResult(EventJsonWriter.FromModel(snapshot.Event));
     }
 
     internal static async Task<IResult> PutEvent(string eventId, HttpRequest request, AdminServices services, CancellationToken cancellationToken)
@@ -162,7 +162,7 @@ public sealed class AdminEndpoints : ICarterModule
         catch (Formats.Import.ImportException ex)
         {
             return TypedResults.Problem(
-                ex.Message,
+                ex.NeedsTimeZone ? $"{ex.Message} Pass the timeZone query parameter, an IANA id such as ?timeZone={Formats.Import.ImportException.TimeZoneExample}." : ex.Message,
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "The schedule cannot be imported.",
                 extensions: new Dictionary<string, object?> { ["field"] = ex.Field, ["line"] = ex.Line, ["column"] = ex.Column });
@@ -263,7 +263,7 @@ public sealed class AdminEndpoints : ICarterModule
         }
 
         var result = await SaveAsync(document, eventId, services, created: false, errorPrefix: null, cancellationToken);
-        return result is Ok<EventJson> ? TypedResults.NoContent() : result;
+        return result is EventDocumentResult ? TypedResults.NoContent() : result;
     }
 
     private static async Task<IResult> SaveAsync(EventJson document, string eventId, AdminServices services, bool created, string? errorPrefix, CancellationToken cancellationToken)
@@ -285,9 +285,7 @@ public sealed class AdminEndpoints : ICarterModule
         await services.Admin.SaveAsync(model, cancellationToken);
         var saved = await services.Store.GetAsync(eventId, cancellationToken);
         var json = EventJsonWriter.FromModel(saved?.Event ?? model);
-        return created
-            ? TypedResults.Created($"/admin/events/{eventId}", json)
-            : TypedResults.Ok(json);
+        return new EventDocumentResult(json, created ? $"/admin/events/{eventId}" : null);
     }
 
     // A client that sends a session without revision or lastModified means "unchanged
