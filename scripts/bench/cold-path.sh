@@ -32,6 +32,12 @@ dotnet publish "$repo/src/FeedProxy" -c Release -o "$tmp/publish" -nologo -v q >
 dotnet run --project "$repo/benchmarks/FeedProxy.Benchmarks" -c Release -- export "$tmp/data" 1000 >>"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
 
 start_postgres "$tmp/pg"
+# Seeded through an instance of its own: the instance measured has only read nothing yet, so
+# every event comes from PostgreSQL, not from a store cache warmed by the writes.
+port=$(free_port)
+start_feedproxy "$tmp/publish" "$tmp/fp-seed" "$port" ConnectionStrings__Postgres="$PG_URL" FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-seed"
+python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" /dev/null "" seed
+stop_feedproxy
 for coding in identity "gzip, br"; do
   label=${coding//[ ,]/}
   port=$(free_port)
@@ -39,7 +45,7 @@ for coding in identity "gzip, br"; do
     FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-$label"
   # A fresh process each run: its in-process cache is empty, so every id is a miss again.
   python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" "$out/cold-$label.json" \
-    "$([ "$coding" = identity ] || echo "$coding")" 2>&1 | tee "$out/cold-$label.txt" >&2
+    "$([ "$coding" = identity ] || echo "$coding")" measure 2>&1 | tee "$out/cold-$label.txt" >&2
   stop_feedproxy
 done
 echo "load_after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"

@@ -6,7 +6,7 @@ Seeds <count> + 3 copies of the schedule (ids cold-w1..w3 for warm-up, cold-1..N
 through the admin API, then GETs /events/<id>.ics once per id on one keep-alive connection
 and reports latency percentiles (client-measured: request sent to body fully read).
 
-Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding]
+Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding] [seed|measure]
 (admin token: bench-token; with accept-encoding, e.g. "gzip, br", the feed is asked for in that coding)
 """
 import http.client
@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 base, schedule_path, count, results_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 accept_encoding = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] else None
+mode = sys.argv[6] if len(sys.argv) > 6 else "both"   # seed: only write the events; measure: only read them
 url = urlparse(base)
 schedule = json.load(open(schedule_path, encoding="utf-8"))
 conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
@@ -32,13 +33,16 @@ def request(method, path, body=None, headers=None):
 
 ids = [f"cold-w{i}" for i in range(1, 4)] + [f"cold-{i}" for i in range(1, count + 1)]
 seed_started = time.monotonic()
-for event_id in ids:
+for event_id in (ids if mode != "measure" else []):
     body = json.dumps(dict(schedule, id=event_id)).encode()
     status, data = request("PUT", f"/admin/events/{event_id}", body,
                            {"Authorization": "Bearer bench-token", "Content-Type": "application/json"})
     if status not in (200, 201, 204):
         sys.exit(f"seeding {event_id} failed: {status} {data[:300]!r}")
-print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
+if mode == "seed":
+    sys.exit(0)
+if mode != "measure":
+    print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
 
 def metrics():
     """Sums and counts of the server's render and store histograms, by label set."""
