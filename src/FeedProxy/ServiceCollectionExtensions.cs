@@ -2,6 +2,7 @@ using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
 using FeedProxy.Feeds;
+using FeedProxy.Limits;
 using FeedProxy.Observability;
 using FeedProxy.Private;
 using FeedProxy.Storage;
@@ -15,7 +16,7 @@ internal static class ServiceCollectionExtensions
     public static IServiceCollection AddFeedProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FeedProxyOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section));
-        services.AddProblemDetails();
+        services.AddRequestLimits(configuration);
         services.AddObservability(configuration);
         services.AddSingleton(TimeProvider.System);
 
@@ -63,6 +64,7 @@ internal static class ServiceCollectionExtensions
 
     public static WebApplication MapFeedProxy(this WebApplication app)
     {
+        app.UseRequestLimits();
         app.UseRedactedRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

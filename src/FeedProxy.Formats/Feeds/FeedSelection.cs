@@ -68,6 +68,13 @@ public static class FeedSelection
         return selected;
     }
 
+    /// <summary>Every session a feed may show, before window, filter and size budget: what filters resolve against.</summary>
+    public static IReadOnlyList<Session> Visible(Event schedule, SelectionPolicy policy, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return schedule.Sessions.Where(s => IsVisible(s, policy, now)).ToList();
+    }
+
     public static bool IsVisible(Session session, SelectionPolicy policy, Instant now)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -25,7 +25,7 @@ public static partial class EventJsonMapper
     private static readonly OffsetDateTimePattern OffsetMinutesPattern = OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>");
     private static readonly LocalDateTimePattern LocalMinutesPattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex IdPattern();
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
@@ -177,7 +177,8 @@ public static partial class EventJsonMapper
             if (end is null && s.End is null && start is { } st)
             {
                 if (s.Duration is null) { Error($"{path}.end", "Required (or give 'duration')."); }
-                else if (ParseDuration(s.Duration) is { } d) { end = st + d; }
+                else if (ParseDuration(s.Duration) is { } d && d < Duration.FromDays(366) && IsInSupportedRange(st + d)) { end = st + d; }
+                else if (ParseDuration(s.Duration) is not null) { Error($"{path}.duration", "Must be shorter than a year and end before 2200."); }
                 else { Error($"{path}.duration", "Must be an ISO 8601 duration ('PT45M') or 'hh:mm'."); }
             }
 
@@ -259,8 +260,47 @@ public static partial class EventJsonMapper
         };
     }
 
-    /// <summary>Reads ISO 8601 with offset, or local time in <paramref name="zone"/> (gaps shift forward, overlaps take the earlier).</summary>
+    /// <summary>
+    /// Earliest instant a schedule may name (inclusive). Schedules are about the present; the
+    /// calendar's ends (year 1, 9999 in UTC+14) overflow time-zone arithmetic in every writer
+    /// and in PostgreSQL round trips, so every write path refuses them here.
+    /// </summary>
+    public static readonly Instant EarliestInstant = Instant.FromUtc(1900, 1, 1, 0, 0);
+
+    /// <summary>Latest instant a schedule may name (exclusive).</summary>
+    public static readonly Instant LatestInstant = Instant.FromUtc(2200, 1, 1, 0, 0);
+
+    /// <summary>True when <paramref name="instant"/> lies in [<see cref="EarliestInstant"/>, <see cref="LatestInstant"/>).</summary>
+    public static bool IsInSupportedRange(Instant instant) => instant >= EarliestInstant && instant < LatestInstant;
+
+    /// <summary>
+    /// Reads ISO 8601 with offset, or local time in <paramref name="zone"/> (gaps shift forward,
+    /// overlaps take the earlier); instants outside the supported range (1900-2199) are errors.
+    /// </summary>
     public static Instant? ParseInstant(string? text, DateTimeZone zone, string field, Action<string, string> error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Instant? value;
+        try
+        {
+            value = ParseInstantUnchecked(text, zone, field, error);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            error(field, $"'{Truncate(text!.Trim())}' is outside the supported range (years 1900 to 2199).");
+            return null;
+        }
+
+        if (value is { } v && !IsInSupportedRange(v))
+        {
+            error(field, $"'{Truncate(text!.Trim())}' is outside the supported range (years 1900 to 2199).");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static Instant? ParseInstantUnchecked(string? text, DateTimeZone zone, string field, Action<string, string> error)
     {
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(error);
@@ -315,15 +355,22 @@ public static partial class EventJsonMapper
         if (iso.Success && iso.Value.Years == 0 && iso.Value.Months == 0)
         {
             // Weeks and days are fixed lengths here: a session's duration is elapsed time.
-            var d = iso.Value.ToDuration();
-            return d >= Duration.Zero ? d : null;
+            try
+            {
+                var d = iso.Value.ToDuration();
+                return d >= Duration.Zero ? d : null;
+            }
+            catch (OverflowException)
+            {
+                return null; // beyond NodaTime's range: as unusable as malformed
+            }
         }
 
         var parts = text.Split(':');
         if (parts.Length is 2 or 3
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var m)
-            && m < 60)
+            && m < 60 && h < 100_000)
         {
             var s = 0;
             if (parts.Length == 3 && (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out s) || s >= 60))

@@ -17,8 +17,9 @@ internal static class FeedEndpoints
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/events").WithTags("Feeds")
-            .RequireRateLimiting(Observability.ObservabilityExtensions.FeedRateLimitPolicy);
+        // No blanket rate limit: requests spend the client's budget only when they cause
+        // expensive work (ClientBudget), so cache hits and 304s are never refused.
+        var group = routes.MapGroup("/events").WithTags("Feeds");
         group.MapMethods("/{file}", Methods, GetFeed)
             .WithName("GetFeed")
             .WithSummary("A live feed of an event's public schedule.");
@@ -51,6 +52,12 @@ internal static class FeedEndpoints
                 context.Response.Headers.Vary = "Accept";
                 if (SubscribePageEndpoint.AcceptsHtml(context.Request))
                 {
+                    // Pages are rendered per request: expensive work.
+                    if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
+                    {
+                        return Problems.TooManyRequests(wait);
+                    }
+
                     return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
                 }
             }
@@ -68,9 +75,11 @@ internal static class FeedEndpoints
     {
         var baseUrl = BaseUrl(context.Request, options);
         var selfUrl = SelfUrl(baseUrl, context.Request.Path, request);
-        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted);
+        var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
+        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, () => budget.TrySpend(context), context.RequestAborted);
         return result switch
         {
+            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
             FeedResult.Found found => new FeedHttpResult(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),

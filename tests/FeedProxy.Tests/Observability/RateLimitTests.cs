@@ -15,15 +15,23 @@ public sealed class RateLimitTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
+    // Changed with issue 9: the budget is spent on expensive work (renders, pages, failed
+    // token checks), not on every request, so the old "sixth request of one feed is 429"
+    // became "sixth render is 429, cache hits are never refused".
     [Fact]
-    public async Task TooManyFeedRequests_Get429ProblemWithRetryAfter()
+    public async Task RendersBeyondTheBudget_Get429ProblemWithRetryAfter_CacheHitsNever()
     {
         var client = _factory.CreatePlainClient();
+        string[] distinct =
+        [
+            "/events/testconf.ics", "/events/testconf.xcs", "/events/testconf.rss", "/events/testconf.atom",
+            "/events/testconf.json", "/events/testconf.ics?tz=utc", "/events/testconf.ics?track=web", "/events/testconf.ics?room=hall-a",
+        ];
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? limited = null;
-        for (var i = 0; i < 10; i++)
+        foreach (var url in distinct)
         {
-            var response = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            var response = await client.GetAsync(new Uri(url, UriKind.Relative));
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -40,9 +48,34 @@ public sealed class RateLimitTests : IDisposable
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         limited.Dispose();
 
+        // The budget is spent, yet cached feeds and 304s keep being served.
+        for (var i = 0; i < 50; i++)
+        {
+            using var hit = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+        }
+
         // Health and metrics are not rate limited.
         using var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task GuessedPrivateTokensAndAgendaCodes_SpendTheBudget()
+    {
+        var client = _factory.CreatePlainClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            var url = i % 2 == 0
+                ? $"/private/{new string((char)('a' + i), 43)}/events/testconf.ics"
+                : $"/events/testconf/agenda/forged{i}.ics";
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.NotFound));
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
 }
 

@@ -195,7 +195,7 @@ public sealed class PrivateEventTests : IDisposable
             builder.UseSetting("Logging:LogLevel:Default", "Debug");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Information");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information");
-            builder.ConfigureLogging(l => l.AddProvider(new SinkProvider(sink)));
+            builder.ConfigureLogging(l => l.AddProvider(new FeedProxy.Tests.Support.SinkProvider(sink)));
         });
         var token = await logged.Services.GetRequiredService<PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
         var client = logged.CreateClient();
@@ -222,34 +222,5 @@ public sealed class PrivateEventTests : IDisposable
         }
 
         return await _client.SendAsync(request);
-    }
-
-    private sealed class SinkProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Sink(categoryName, sink);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Sink(string category, ConcurrentQueue<string> sink) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull
-            {
-                // Scopes are printed by scope-aware providers on every line of a request.
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => p.Value)) : string.Empty;
-                sink.Enqueue($"{category} scope: {state} {values}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                // The rendered message and every structured value: either could carry the path.
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => p.Value)) : string.Empty;
-                sink.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {values} {exception}");
-            }
-        }
     }
 }

@@ -23,6 +23,11 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    private Action<Microsoft.Extensions.Logging.ILoggingBuilder>? _logging;
+
+    /// <summary>Extra logging configuration (providers, levels) applied when the host is built.</summary>
+    public void WithLogging(Action<Microsoft.Extensions.Logging.ILoggingBuilder> configure) => _logging = configure;
+
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
 
@@ -41,6 +46,11 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logging is not null)
+        {
+            builder.ConfigureLogging(_logging);
         }
     }
 
