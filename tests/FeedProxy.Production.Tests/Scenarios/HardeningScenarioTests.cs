@@ -97,4 +97,37 @@ public sealed class HardeningScenarioTests : IAsyncLifetime
             await _postgres.StartAgainAsync();
         }
     }
+
+    [Fact]
+    public async Task PrivateTokens_AreStoredHashed_AndPlainTokensFromBeforeKeepWorking()
+    {
+        using (var put = await SendAsync(HttpMethod.Put, "/admin/events/hidden", AppInstance.EventJson("Hidden").Replace("\"name\":", "\"visibility\": \"private\", \"name\":", StringComparison.Ordinal)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var token = await _app.Services.GetRequiredService<FeedProxy.Private.PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
+        await using var data = NpgsqlDataSource.Create(_database);
+        await using (var read = data.CreateCommand("SELECT private_token FROM events WHERE id = 'hidden'"))
+        {
+            var stored = (string)(await read.ExecuteScalarAsync())!;
+            Assert.StartsWith("sha256:", stored, StringComparison.Ordinal);
+            Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
+        }
+
+        using (var ok = await _app.Client().GetAsync(new Uri($"/private/{token}/events/hidden.ics", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        // A token stored before hashing (what migration 0005 rewrites) is still accepted.
+        var legacy = FeedProxy.Private.AccessTokens.NewToken();
+        await using (var write = data.CreateCommand($"UPDATE events SET private_token = '{legacy}' WHERE id = 'hidden'"))
+        {
+            await write.ExecuteNonQueryAsync();
+        }
+
+        using var old = await _app.Client().GetAsync(new Uri($"/private/{legacy}/events/hidden.rss", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+    }
 }
