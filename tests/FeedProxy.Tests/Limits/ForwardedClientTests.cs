@@ -11,6 +11,7 @@ namespace FeedProxy.Tests.Limits;
 public sealed class ForwardedClientTests : IDisposable
 {
     private readonly FeedProxyFactory _factory = new();
+    private Uri _address = null!;
 
     public void Dispose() => _factory.Dispose();
 
@@ -24,13 +25,12 @@ public sealed class ForwardedClientTests : IDisposable
             _factory.Settings["FeedProxy:ForwardedHeaders:ClientIpHeader"] = "Fly-Client-IP";
         }
 
-        _factory.UseKestrel(0);
-        _factory.StartServer();
+        _address = _factory.StartKestrel();
     }
 
     private async Task<HttpStatusCode> RenderAsync(string client, string query)
     {
-        using var http = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress };
+        using var http = new HttpClient { BaseAddress = _address };
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/testconf.ics?" + query, UriKind.Relative));
         request.Headers.TryAddWithoutValidation("Fly-Client-IP", client);
         using var response = await http.SendAsync(request);

@@ -10,20 +10,20 @@ public sealed class ImportLimitHttpTests : IDisposable
 {
     private const string Token = "limits-admin-token";
     private readonly FeedProxyFactory _factory = new();
+    private Uri _address = null!;
 
     public ImportLimitHttpTests()
     {
         _factory.Settings["FeedProxy:AdminToken"] = Token;
         _factory.Settings["FeedProxy:Limits:MaxRequestBodyMegabytes"] = "1";
-        _factory.UseKestrel(0);
-        _factory.StartServer();
+        _address = _factory.StartKestrel();
     }
 
     public void Dispose() => _factory.Dispose();
 
     private HttpClient Client()
     {
-        var client = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress };
+        var client = new HttpClient { BaseAddress = _address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return client;
     }

@@ -7,25 +7,26 @@ namespace FeedProxy.Tests.Limits;
 /// <summary>Malformed Host headers, sent as raw bytes to real Kestrel: 4xx on feeds and pages, never 500.</summary>
 public sealed class MalformedHostTests(MalformedHostTests.Server server) : IClassFixture<MalformedHostTests.Server>
 {
-    private readonly FeedProxyFactory _factory = server.Factory;
+    private readonly Uri _address = server.Address;
 
     /// <summary>One real server for every case (starting one per case is slow).</summary>
     public sealed class Server : IDisposable
     {
         public Server()
         {
-            Factory.UseKestrel(0);
-            Factory.StartServer();
+            Address = Factory.StartKestrel();
         }
 
         public FeedProxyFactory Factory { get; } = new();
+
+        public Uri Address { get; }
 
         public void Dispose() => Factory.Dispose();
     }
 
     private async Task<int?> StatusAsync(string head)
     {
-        var address = new Uri(_factory.ClientOptions.BaseAddress.ToString());
+        var address = _address;
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port);
         using var stream = tcp.GetStream();

@@ -18,6 +18,7 @@ namespace FeedProxy.Tests.Private;
 public sealed class TokenLoggingTests : IDisposable
 {
     private readonly FeedProxyFactory _factory = new();
+    private Uri _address = null!;
     private readonly ConcurrentQueue<string> _sink = new();
 
     public TokenLoggingTests()
@@ -31,15 +32,14 @@ public sealed class TokenLoggingTests : IDisposable
         _factory.Settings["Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel"] = "Trace";
         _factory.Settings["Logging:LogLevel:FeedProxy"] = "Trace";
         _factory.WithLogging(l => l.AddProvider(new SinkProvider(_sink)).SetMinimumLevel(LogLevel.Trace));
-        _factory.UseKestrel(0);
-        _factory.StartServer();
+        _address = _factory.StartKestrel();
     }
 
     public void Dispose() => _factory.Dispose();
 
     private async Task SendRawAsync(string head)
     {
-        var address = new Uri(_factory.ClientOptions.BaseAddress.ToString());
+        var address = _address;
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port);
         using var stream = tcp.GetStream();
@@ -58,7 +58,7 @@ public sealed class TokenLoggingTests : IDisposable
     {
         var token = await _factory.Services.GetRequiredService<PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
         var guessed = AccessTokens.NewToken();
-        using var client = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress };
+        using var client = new HttpClient { BaseAddress = _address };
 
         using (var ok = await client.GetAsync(new Uri($"/private/{token}/events/hidden.ics", UriKind.Relative)))
         {
