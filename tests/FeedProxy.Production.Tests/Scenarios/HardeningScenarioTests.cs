@@ -79,7 +79,7 @@ public sealed class HardeningScenarioTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        var token = await _app.Services.GetRequiredService<FeedProxy.Private.PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
+        var token = await _app.Host.Services.GetRequiredService<FeedProxy.Private.PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
         await _postgres.StopAsync();
         try
         {
@@ -106,7 +106,7 @@ public sealed class HardeningScenarioTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        var token = await _app.Services.GetRequiredService<FeedProxy.Private.PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
+        var token = await _app.Host.Services.GetRequiredService<FeedProxy.Private.PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
         await using var data = NpgsqlDataSource.Create(_database);
         await using (var read = data.CreateCommand("SELECT private_token FROM events WHERE id = 'hidden'"))
         {
