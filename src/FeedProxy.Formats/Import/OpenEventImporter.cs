@@ -20,7 +20,7 @@ namespace FeedProxy.Formats.Import;
 /// microlocation and speakers, the other files add colours, floors and positions. Both key
 /// spellings are read: dasherized (2016-2017: <c>starts-at</c>) and snake_case (2018:
 /// <c>start_time</c>). Session states map to the model (accepted/confirmed are public;
-/// draft, pending, rejected, withdrawn are kept but never public; soft-deleted sessions become
+/// draft, pending, rejected, withdrawn are kept but never public; soft-deleted public sessions become
 /// cancelled). Unscheduled sessions (no start) are left out. Speaker e-mail and phone fields are
 /// never read.
 /// </summary>
@@ -306,9 +306,12 @@ public sealed class OpenEventImporter : IScheduleImporter
             state = SessionState.Pending; // unknown states are never public
         }
 
-        if (!string.IsNullOrWhiteSpace(Str(session, "deleted-at", "deleted_at")))
+        if (!string.IsNullOrWhiteSpace(Str(session, "deleted-at", "deleted_at")) && state.IsPublic())
         {
-            state = SessionState.Cancelled; // soft-deleted: subscribers should drop their copy (RFC 5545 §3.8.1.11)
+            // Soft-deleted after it was public: subscribers should drop their copy (RFC 5545
+            // section 3.8.1.11). A deleted draft, pending, rejected or withdrawn session keeps
+            // its state, so it never appears, not even as cancelled.
+            state = SessionState.Cancelled;
         }
 
         var speakers = new List<Speaker>();

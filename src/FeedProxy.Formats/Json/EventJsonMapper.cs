@@ -62,7 +62,7 @@ public static partial class EventJsonMapper
             Error("id", $"Must match the event id '{expectedId}'.");
         }
 
-        var name = TextSanitizer.Line(json.Name);
+        var name = CleanLine(json.Name);
         if (name is null)
         {
             Error("name", "Required.");
@@ -94,7 +94,7 @@ public static partial class EventJsonMapper
         Venue? venue = null;
         if (json.Venue is { } v)
         {
-            var venueName = TextSanitizer.Line(v.Name);
+            var venueName = CleanLine(v.Name);
             if (venueName is null)
             {
                 Error("venue.name", "Required when a venue is given.");
@@ -104,7 +104,7 @@ public static partial class EventJsonMapper
                 venue = new Venue
                 {
                     Name = venueName,
-                    Address = TextSanitizer.Line(v.Address),
+                    Address = CleanLine(v.Address),
                     Geo = Geo(v.Latitude, v.Longitude, "venue", Error),
                 };
             }
@@ -115,7 +115,7 @@ public static partial class EventJsonMapper
         {
             var t = json.Tracks![i];
             var path = $"tracks[{i}]";
-            var trackName = TextSanitizer.Line(t.Name);
+            var trackName = CleanLine(t.Name);
             var trackId = t.Id ?? (trackName is null ? null : Slug.From(trackName));
             if (!IsValidId(trackId)) { Error($"{path}.id", "Required: a valid id."); continue; }
             if (trackName is null) { Error($"{path}.name", "Required."); continue; }
@@ -131,7 +131,7 @@ public static partial class EventJsonMapper
         {
             var r = json.Rooms![i];
             var path = $"rooms[{i}]";
-            var roomName = TextSanitizer.Line(r.Name);
+            var roomName = CleanLine(r.Name);
             var roomId = r.Id ?? (roomName is null ? null : Slug.From(roomName));
             if (!IsValidId(roomId)) { Error($"{path}.id", "Required: a valid id."); continue; }
             if (roomName is null) { Error($"{path}.name", "Required."); continue; }
@@ -144,15 +144,15 @@ public static partial class EventJsonMapper
         {
             var s = json.Speakers![i];
             var path = $"speakers[{i}]";
-            var speakerName = TextSanitizer.Line(s.Name);
+            var speakerName = CleanLine(s.Name);
             if (!IsValidId(s.Id)) { Error($"{path}.id", "Required: a valid id."); continue; }
             if (speakerName is null) { Error($"{path}.name", "Required."); continue; }
             var speaker = new Speaker
             {
                 Id = s.Id!,
                 Name = speakerName,
-                Organisation = TextSanitizer.Line(s.Organisation),
-                Position = TextSanitizer.Line(s.Position),
+                Organisation = CleanLine(s.Organisation),
+                Position = CleanLine(s.Position),
             };
             if (!speakers.TryAdd(s.Id!, speaker)) { Error($"{path}.id", $"Duplicate speaker id '{s.Id}'."); }
         }
@@ -167,7 +167,7 @@ public static partial class EventJsonMapper
             if (!IsValidId(s.Id)) { Error($"{path}.id", "Required: a valid id."); ok = false; }
             else if (!sessionIds.Add(s.Id!)) { Error($"{path}.id", $"Duplicate session id '{s.Id}'."); ok = false; }
 
-            var title = TextSanitizer.Line(s.Title);
+            var title = CleanLine(s.Title);
             if (title is null) { Error($"{path}.title", "Required."); ok = false; }
 
             var start = ParseInstant(s.Start, zone, $"{path}.start", Error);
@@ -214,15 +214,15 @@ public static partial class EventJsonMapper
             {
                 Id = s.Id!,
                 Title = title,
-                Subtitle = TextSanitizer.Line(s.Subtitle),
-                Abstract = TextSanitizer.Text(s.Abstract),
+                Subtitle = CleanLine(s.Subtitle),
+                Abstract = CleanText(s.Abstract),
                 Start = start.Value,
                 End = end.Value,
                 State = state,
                 Track = track,
                 Room = room,
-                Type = TextSanitizer.Line(s.Type),
-                Language = TextSanitizer.Line(s.Language),
+                Type = CleanLine(s.Type),
+                Language = CleanLine(s.Language),
                 Url = Url(s.Url, $"{path}.url", Error),
                 ImageUrl = Url(s.Image, $"{path}.image", Error),
                 StreamUrl = Url(s.StreamUrl, $"{path}.streamUrl", Error),
@@ -245,7 +245,7 @@ public static partial class EventJsonMapper
         {
             Id = id!,
             Name = name!,
-            Description = TextSanitizer.Text(json.Description),
+            Description = CleanText(json.Description),
             Url = eventUrl,
             TimeZone = zoneId!,
             Venue = venue,
@@ -410,12 +410,24 @@ public static partial class EventJsonMapper
 
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
+            if (uri.UserInfo.Length > 0 || AddressScrubber.CarriesAddress(text))
+            {
+                // Not echoed: the value is what must not be repeated.
+                error(field, "Must not carry user info or an e-mail address.");
+                return null;
+            }
+
             return uri.AbsoluteUri;
         }
 
         error(field, $"'{Truncate(text)}' is not an absolute http(s) URL.");
         return null;
     }
+
+    // Every text field passes the one address scrubber, as imports do.
+    private static string? CleanLine(string? value) => TextSanitizer.Line(AddressScrubber.Scrub(TextSanitizer.Line(value)));
+
+    private static string? CleanText(string? value) => TextSanitizer.Text(AddressScrubber.Scrub(TextSanitizer.Text(value)));
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }
