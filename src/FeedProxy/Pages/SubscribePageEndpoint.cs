@@ -82,8 +82,9 @@ internal static class SubscribePageEndpoint
             return Problems.BadRequest(error);
         }
 
-        var all = FeedSelection.Select(schedule, policy, now);
-        var selected = filter is null ? all : FeedSelection.Select(schedule, policy, now, filter);
+        // The page lists dates, so a recurring session shows each occurrence in the window.
+        var all = FeedSelection.Select(schedule, policy, now, mode: RecurrenceMode.Expand);
+        var selected = filter is null ? all : FeedSelection.Select(schedule, policy, now, filter, RecurrenceMode.Expand);
 
         var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);
         var relative = access is null
