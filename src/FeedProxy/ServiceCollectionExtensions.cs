@@ -2,12 +2,14 @@ using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
+using FeedProxy.FastPath;
 using FeedProxy.Feeds;
 using FeedProxy.Limits;
 using FeedProxy.Observability;
 using FeedProxy.Private;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
+using FeedProxy.Upstream;
 
 namespace FeedProxy;
 
@@ -42,6 +44,9 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<AdminServices>();
         services.AddSingleton<ImportService>();
 
+        // Live upstream sources (Upstream/): declarations beside the events, a background refresher.
+        services.AddUpstreamSources(postgres: !string.IsNullOrWhiteSpace(postgres));
+
         var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 256)) * 1024L * 1024;
         var redis = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redis))
@@ -55,6 +60,7 @@ internal static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<FeedService>();
+        services.AddRevalidationFastPath();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
@@ -73,8 +79,12 @@ internal static class ServiceCollectionExtensions
         app.UseRequestLimits();
         app.UseRedactedRequestLog();
         app.UseExceptionHandler();
+        // Before routing: repeated polls of known feed URLs are answered here (FastPath).
+        app.UseRevalidationFastPath();
+        app.UseRouting();
         app.UseStatusCodePages();
         app.UseObservability();
+        app.UseUpstreamFreshness();
 
         // Every endpoint group is an ICarterModule in its feature folder (Feeds, Agenda,
         // Private, Admin, Observability); the subscribe page is served by the feed routes.
