@@ -14,6 +14,10 @@ results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# Application hosts started by tests log to files here, not the console: fault-injection
+# tests make them log errors with stack traces on purpose.
+export FEEDPROXY_TEST_HOST_LOGS="$PWD/$results"
+
 set +e
 dotnet test FeedProxy.sln -c Release \
   --logger "trx" --results-directory "$results" \
