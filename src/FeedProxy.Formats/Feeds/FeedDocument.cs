@@ -56,6 +56,21 @@ public sealed record FeedDocument
         }
     }
 
-    /// <summary>Globally unique, stable UID of a session.</summary>
-    public string UidOf(Session session) => $"{session.Id}-{Event.Id}@{UidDomain}";
+    /// <summary>
+    /// Globally unique, stable UID of a session; an expanded occurrence of a series adds its
+    /// original start, so each occurrence is its own item in feeds without recurrence.
+    /// </summary>
+    public string UidOf(Session session) => OccurrenceKey(session) is { } key
+        ? $"{session.Id}-{key}-{Event.Id}@{UidDomain}"
+        : $"{session.Id}-{Event.Id}@{UidDomain}";
+
+    /// <summary>"20260310T170000Z" (the RECURRENCE-ID in UTC) for an expanded occurrence; null otherwise.</summary>
+    public static string? OccurrenceKey(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.RecurrenceId is { } id ? OccurrenceKeyPattern.Format(id) : null;
+    }
+
+    private static readonly NodaTime.Text.InstantPattern OccurrenceKeyPattern =
+        NodaTime.Text.InstantPattern.CreateWithInvariantCulture("uuuuMMdd'T'HHmmss'Z'");
 }

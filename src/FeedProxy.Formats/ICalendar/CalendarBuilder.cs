@@ -1,5 +1,6 @@
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Recurring;
 using FeedProxy.Formats.Text;
 using FeedProxy.Formats.TimeZones;
 using NodaTime;
@@ -60,26 +61,46 @@ internal static class CalendarBuilder
         properties.Image(schedule.ImageUrl);
 
         var components = new List<CalendarComponent>(document.Sessions.Count + 1);
-        if (zone is not null && document.Sessions.Count > 0)
-        {
-            components.Add(VTimeZoneBuilder.Build(zone, document.Sessions.Min(s => s.Start), document.Sessions.Max(s => s.End)));
-        }
-
+        var eventZone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
+        components.AddRange(TimeZones(document, zone, eventZone));
         foreach (var session in document.Sessions)
         {
-            components.Add(BuildEvent(document, session, zone));
+            if (session.Recurrence is null)
+            {
+                components.Add(BuildEvent(document, session, zone));
+                continue;
+            }
+
+            // A series is written in its own zone whatever the feed's time mode: a rule in UTC
+            // would move the meeting by an hour at every DST change (RFC 5545 §3.3.10 expands
+            // BYxxx on DTSTART's wall clock).
+            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, eventZone));
+            components.Add(BuildEvent(document, session, seriesZone, series: session.Recurrence));
+            // RFC 5545 §3.8.4.4: each changed instance is a VEVENT with the series' UID and the
+            // RECURRENCE-ID of the start it replaces, in the same zone as DTSTART.
+            foreach (var o in session.Recurrence.Overrides.OrderBy(o => o.RecurrenceId))
+            {
+                components.Add(BuildEvent(document, RecurrenceExpander.Instance(session, o), seriesZone, recurrenceId: o.RecurrenceId));
+            }
         }
 
         return new CalendarComponent("VCALENDAR", properties, components);
     }
 
-    private static CalendarComponent BuildEvent(FeedDocument document, Session session, DateTimeZone? zone)
+    private static CalendarComponent BuildEvent(
+        FeedDocument document, Session session, DateTimeZone? zone, Recurrence? series = null, Instant? recurrenceId = null)
     {
         var properties = new PropertyList();
         properties.Text("UID", document.UidOf(session));
         properties.Add(new CalendarProperty("DTSTAMP", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
         // Both ends in the same form: when either is a repeated wall-clock time, both go UTC.
-        var timeZone = zone is not null && IsUnambiguous(session.Start, zone) && IsUnambiguous(session.End, zone) ? zone : null;
+        // A series keeps its zone: its rule is expanded on that wall clock.
+        var timeZone = zone is not null && (series is not null || (IsUnambiguous(session.Start, zone) && IsUnambiguous(session.End, zone))) ? zone : null;
+        if (recurrenceId is { } id)
+        {
+            properties.Add(Time("RECURRENCE-ID", id, zone));
+        }
+
         properties.Add(Time("DTSTART", session.Start, timeZone));
 
         // A zero-length session has no DTEND: RFC 5545 §3.6.1 then ends it at DTSTART, while
@@ -87,6 +108,11 @@ internal static class CalendarBuilder
         if (session.End.ToUnixTimeSeconds() > session.Start.ToUnixTimeSeconds())
         {
             properties.Add(Time("DTEND", session.End, timeZone));
+        }
+
+        if (series is not null)
+        {
+            AddRecurrence(properties, series, timeZone);
         }
 
         properties.Add(new CalendarProperty("SEQUENCE", CalendarValueType.Integer, new IntegerValue(session.Revision)));
@@ -130,6 +156,83 @@ internal static class CalendarBuilder
         properties.Text("TRANSP", "OPAQUE");
         return new CalendarComponent("VEVENT", properties, []);
     }
+
+    /// <summary>
+    /// RRULE, RDATE and EXDATE (RFC 5545 §3.8.5), dates in DTSTART's form (§3.8.5.1: EXDATE
+    /// and RDATE share DTSTART's value type and zone). Rules are written in canonical form.
+    /// </summary>
+    private static void AddRecurrence(PropertyList properties, Recurrence series, DateTimeZone? zone)
+    {
+        foreach (var text in series.Rules)
+        {
+            if (RecurrenceRule.TryParse(text, out var rule, out _))
+            {
+                properties.Add(new CalendarProperty("RRULE", CalendarValueType.Recur, new RuleValue(rule!)));
+            }
+        }
+
+        if (series.Dates.Count > 0)
+        {
+            properties.Add(Times("RDATE", [.. series.Dates.Order()], zone));
+        }
+
+        if (series.ExceptionDates.Count > 0)
+        {
+            properties.Add(Times("EXDATE", [.. series.ExceptionDates.Order()], zone));
+        }
+    }
+
+    private static CalendarProperty Times(string name, IReadOnlyList<Instant> instants, DateTimeZone? zone)
+    {
+        var values = instants.Select(i => (CalendarValue)((DateTimeValue)Time(name, i, zone).Values[0])).ToList();
+        return zone is null
+            ? new CalendarProperty(name, [], CalendarValueType.DateTime, values)
+            : new CalendarProperty(name, [new CalendarParameter("TZID", zone.Id)], CalendarValueType.DateTime, values);
+    }
+
+    /// <summary>
+    /// The VTIMEZONE of every zone a time is written in: the event's for one-off sessions, each
+    /// series' own, spanning the sessions (and the overrides and dates of series) that use it.
+    /// </summary>
+    private static IEnumerable<CalendarComponent> TimeZones(FeedDocument document, DateTimeZone? zone, DateTimeZone eventZone)
+    {
+        var spans = new Dictionary<string, (DateTimeZone Zone, Instant From, Instant To)>(StringComparer.Ordinal);
+        void Use(DateTimeZone? z, Instant from, Instant to)
+        {
+            if (z is null)
+            {
+                return;
+            }
+
+            spans[z.Id] = spans.TryGetValue(z.Id, out var span)
+                ? (z, from < span.From ? from : span.From, to > span.To ? to : span.To)
+                : (z, from, to);
+        }
+
+        foreach (var session in document.Sessions)
+        {
+            if (session.Recurrence is not { } r)
+            {
+                Use(zone, session.Start, session.End);
+                continue;
+            }
+
+            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, eventZone));
+            var instants = r.Dates.Concat(r.ExceptionDates).Concat(r.Overrides.SelectMany(o => new[] { o.RecurrenceId, o.Instance.Start, o.Instance.End }))
+                .Append(session.Start).Append(session.End).ToList();
+            Use(seriesZone, instants.Min(), instants.Max());
+        }
+
+        // The event's zone first (as before series existed), then others by id.
+        return spans.Values
+            .OrderBy(s => s.Zone.Id == zone?.Id ? 0 : 1)
+            .ThenBy(s => s.Zone.Id, StringComparer.Ordinal)
+            .Select(s => VTimeZoneBuilder.Build(s.Zone, s.From, s.To));
+    }
+
+    /// <summary>The zone as written: null (UTC "Z" times) for zones that are always UTC.</summary>
+    private static DateTimeZone? Zoned(DateTimeZone zone) =>
+        zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero ? null : zone;
 
     /// <summary>Local time with TZID (a VTIMEZONE is written for it) or UTC; never floating.</summary>
     private static CalendarProperty Time(string name, Instant instant, DateTimeZone? zone)

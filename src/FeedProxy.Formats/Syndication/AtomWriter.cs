@@ -26,7 +26,9 @@ public sealed class AtomWriter : IFeedWriter
         $"tag:{document.UidDomain},2024:events/{Uri.EscapeDataString(document.Event.Id)}";
 
     internal static string EntryId(FeedDocument document, Session session) =>
-        $"{FeedId(document)}/sessions/{Uri.EscapeDataString(session.Id)}";
+        FeedDocument.OccurrenceKey(session) is { } occurrence
+            ? $"{FeedId(document)}/sessions/{Uri.EscapeDataString(session.Id)}/{occurrence}"
+            : $"{FeedId(document)}/sessions/{Uri.EscapeDataString(session.Id)}";
 
     public void Write(FeedDocument document, IBufferWriter<byte> output)
     {
