@@ -22,7 +22,7 @@ set +e
 dotnet test FeedProxy.sln -c Release \
   --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.log" \
-  | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|error|Error Message|Total tests|aborted|crash|^\s+at FeedProxy'
+  | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|: error |Error Message|Total tests|aborted|crash|^\s+at FeedProxy'
 status=${PIPESTATUS[0]}
 set -e
 
