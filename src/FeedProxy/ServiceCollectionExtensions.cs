@@ -2,6 +2,7 @@ using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
+using FeedProxy.FastPath;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
 using FeedProxy.Private;
@@ -58,6 +59,7 @@ internal static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<FeedService>();
+        services.AddRevalidationFastPath();
         services.AddHostedService<StartupReport>();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
@@ -76,6 +78,9 @@ internal static class ServiceCollectionExtensions
     {
         app.UseRedactedRequestLog();
         app.UseExceptionHandler();
+        // Before routing: repeated polls of known feed URLs are answered here (FastPath).
+        app.UseRevalidationFastPath();
+        app.UseRouting();
         app.UseStatusCodePages();
         app.UseObservability();
         app.UseUpstreamFreshness();
