@@ -73,15 +73,15 @@ internal static class SubscribePageEndpoint
             return Problems.BadRequest(error ?? "Invalid query.");
         }
 
-        var filter = parsed!.ResolveFilter(schedule, out error);
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var policy = feeds.Policy();
+        var filter = parsed!.ResolveFilter(schedule, FeedSelection.Visible(schedule, policy, now), out error);
         if (error is not null)
         {
             return Problems.BadRequest(error);
         }
 
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        var policy = feeds.Policy();
         // The page lists dates, so a recurring session shows each occurrence in the window.
         var all = FeedSelection.Select(schedule, policy, now, mode: RecurrenceMode.Expand);
         var selected = filter is null ? all : FeedSelection.Select(schedule, policy, now, filter, RecurrenceMode.Expand);
@@ -101,6 +101,7 @@ internal static class SubscribePageEndpoint
             FeedStem = new Uri(baseUrl, relative).AbsoluteUri,
             PagePath = context.Request.PathBase.Add("/" + relative).ToUriComponent(),
             OffersAgenda = access is null,
+            LinksAreLocalOnly = options.PublicBaseUrl is null && IsLoopback(baseUrl),
         };
 
         if (access is null && query.TryGetValue("session", out var chosen))
@@ -111,7 +112,9 @@ internal static class SubscribePageEndpoint
                 .Distinct(StringComparer.Ordinal).Take(MaxAgendaSessions).ToList();
             if (ids.Count > 0)
             {
-                var code = services.GetRequiredService<AgendaKeyProvider>().Codes.Create(schedule.Id, ids);
+                // Capped to what an agenda URL can carry, so every code the page hands out resolves.
+                var code = services.GetRequiredService<AgendaKeyProvider>().Codes.CreateWithin(schedule.Id, ids, out var used);
+                ids = ids.Take(used).ToList();
                 var path = AgendaEndpoints.PathFor(schedule.Id, code, "ics");
                 model = model with
                 {
@@ -147,4 +150,8 @@ internal static class SubscribePageEndpoint
         ];
     }
 
+    private static bool IsLoopback(Uri baseUrl) =>
+        baseUrl.IsLoopback
+        || baseUrl.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || baseUrl.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,5 @@
 using Alba;
+using FeedProxy.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -35,6 +36,11 @@ public sealed class FeedProxyFactory : IDisposable
     public IAlbaHost Host => _host ??= AlbaHost.For<Program>(Configure).GetAwaiter().GetResult();
 
     public IServiceProvider Services => Host.Services;
+
+    private Action<Microsoft.Extensions.Logging.ILoggingBuilder>? _logging;
+
+    /// <summary>Extra logging configuration (providers, levels) applied when the host is built.</summary>
+    public void WithLogging(Action<Microsoft.Extensions.Logging.ILoggingBuilder> configure) => _logging = configure;
 
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
@@ -75,6 +81,7 @@ public sealed class FeedProxyFactory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.RouteToTestLog());
         builder.UseSetting("FeedProxy:EventsPath", EventsPath);
         builder.UseSetting("FeedProxy:StatePath", Path.Combine(Root, "state"));
         builder.UseSetting("FeedProxy:UidDomain", "tests.feedproxy.example");
@@ -83,6 +90,11 @@ public sealed class FeedProxyFactory : IDisposable
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logging is not null)
+        {
+            builder.ConfigureLogging(_logging);
         }
     }
 
