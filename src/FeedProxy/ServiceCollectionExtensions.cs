@@ -1,6 +1,7 @@
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
+using FeedProxy.Collections;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
 using FeedProxy.Private;
@@ -27,6 +28,7 @@ internal static class ServiceCollectionExtensions
             services.AddPostgresEventStore(postgres);
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
+            services.AddSingleton<ICollectionStore, PostgresCollectionStore>();
         }
         else
         {
@@ -35,6 +37,7 @@ internal static class ServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
             services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
+            services.AddSingleton<ICollectionStore, FileCollectionStore>();
         }
 
         services.AddSingleton<AdminServices>();
@@ -53,6 +56,7 @@ internal static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<FeedService>();
+        services.AddSingleton<CollectionFeedService>();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
@@ -70,12 +74,14 @@ internal static class ServiceCollectionExtensions
         app.MapFeeds();
         app.MapAgenda();
         app.MapPrivateFeeds();
+        app.MapCollections();
 
         // Without a token the admin API does not exist (404), rather than being open.
         var adminToken = app.Configuration[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
         if (!string.IsNullOrWhiteSpace(adminToken))
         {
             app.MapAdmin(adminToken);
+            app.MapCollectionAdmin(adminToken);
         }
 
         return app;

@@ -56,6 +56,29 @@ public sealed record FeedDocument
         }
     }
 
-    /// <summary>Globally unique, stable UID of a session.</summary>
-    public string UidOf(Session session) => $"{session.Id}-{Event.Id}@{UidDomain}";
+    /// <summary>
+    /// For a collection (several events in one feed): the member event each session belongs
+    /// to, by reference (see <see cref="CreateOrigins"/>). Null when every session is
+    /// <see cref="Event"/>'s own. <see cref="Event"/> then only names and describes the feed.
+    /// </summary>
+    public IReadOnlyDictionary<Session, Event>? Origins { get; init; }
+
+    /// <summary>
+    /// Path segment of feed-level identifiers (Atom feed id): "events" for an event,
+    /// "collections" for a collection, so the two never share an id.
+    /// </summary>
+    public string Kind { get; init; } = "events";
+
+    /// <summary>The event a session belongs to: its time zone, venue and UID come from there.</summary>
+    public Event EventOf(Session session) =>
+        Origins is not null && Origins.TryGetValue(session, out var origin) ? origin : Event;
+
+    /// <summary>
+    /// Globally unique, stable UID of a session. Always the session's own event's, also in a
+    /// collection, so a session reached through two subscriptions is one calendar entry.
+    /// </summary>
+    public string UidOf(Session session) => $"{session.Id}-{EventOf(session).Id}@{UidDomain}";
+
+    /// <summary>An empty origin map keyed by reference: equal records of two events stay apart.</summary>
+    public static Dictionary<Session, Event> CreateOrigins() => new(ReferenceEqualityComparer.Instance);
 }

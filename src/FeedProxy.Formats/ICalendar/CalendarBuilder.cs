@@ -20,14 +20,7 @@ internal static class CalendarBuilder
     {
         ArgumentNullException.ThrowIfNull(document);
         var schedule = document.Event;
-        var zone = document.Options.TimeMode == TimeMode.EventZone
-            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
-            : null;
-        if (zone is not null && zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero)
-        {
-            // "UTC", "Etc/UTC" and friends: write Z times, never TZID=UTC (FIELD.md, ical.net#58).
-            zone = null;
-        }
+        var zone = ZoneFor(document, schedule);
 
         var properties = new PropertyList();
         properties.Text("PRODID", ProductId);
@@ -48,9 +41,11 @@ internal static class CalendarBuilder
             properties.Add(new CalendarProperty("X-PUBLISHED-TTL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
         }
 
-        if (zone is not null)
+        // A collection's sessions keep their own events' zones: one VTIMEZONE per zone used.
+        var zones = ZonesUsed(document);
+        if (zone is not null && (document.Origins is null || (zones.Count == 1 && zones[0].Zone == zone)))
         {
-            // Must name the zone the times actually use (FIELD.md).
+            // Must name the zone the times actually use (FIELD.md); a feed mixing zones names none.
             properties.Text("X-WR-TIMEZONE", zone.Id);
         }
 
@@ -60,14 +55,14 @@ internal static class CalendarBuilder
         properties.Image(schedule.ImageUrl);
 
         var components = new List<CalendarComponent>(document.Sessions.Count + 1);
-        if (zone is not null && document.Sessions.Count > 0)
+        foreach (var (used, start, end) in zones)
         {
-            components.Add(VTimeZoneBuilder.Build(zone, document.Sessions.Min(s => s.Start), document.Sessions.Max(s => s.End)));
+            components.Add(VTimeZoneBuilder.Build(used, start, end));
         }
 
         foreach (var session in document.Sessions)
         {
-            components.Add(BuildEvent(document, session, zone));
+            components.Add(BuildEvent(document, session, document.Origins is null ? zone : ZoneFor(document, document.EventOf(session))));
         }
 
         return new CalendarComponent("VCALENDAR", properties, components);
@@ -93,8 +88,8 @@ internal static class CalendarBuilder
         properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
         properties.Text("SUMMARY", session.Title);
         properties.Text("DESCRIPTION", EventDescription.Of(session));
-        properties.Text("LOCATION", Location(document.Event, session));
-        if ((session.Room?.Geo ?? document.Event.Venue?.Geo) is { IsValid: true } geo)
+        properties.Text("LOCATION", Location(document.EventOf(session), session));
+        if ((session.Room?.Geo ?? document.EventOf(session).Venue?.Geo) is { IsValid: true } geo)
         {
             properties.Add(new CalendarProperty(
                 "GEO", CalendarValueType.Float, new GeoValue(Math.Round(geo.Latitude, 6), Math.Round(geo.Longitude, 6))));
@@ -129,6 +124,39 @@ internal static class CalendarBuilder
         properties.Text("CLASS", "PUBLIC");
         properties.Text("TRANSP", "OPAQUE");
         return new CalendarComponent("VEVENT", properties, []);
+    }
+
+    /// <summary>The zone an event's times are written in, or null for UTC ("Z") times.</summary>
+    private static DateTimeZone? ZoneFor(FeedDocument document, Event schedule)
+    {
+        var zone = document.Options.TimeMode == TimeMode.EventZone
+            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
+            : null;
+
+        // "UTC", "Etc/UTC" and friends: write Z times, never TZID=UTC (FIELD.md, ical.net#58).
+        return zone is not null && zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero ? null : zone;
+    }
+
+    /// <summary>
+    /// Every zone a TZID will name, with the span of its sessions, in order of zone id
+    /// (deterministic). RFC 5545 §3.6.5: each TZID needs exactly one VTIMEZONE.
+    /// </summary>
+    private static List<(DateTimeZone Zone, Instant Start, Instant End)> ZonesUsed(FeedDocument document)
+    {
+        var spans = new SortedDictionary<string, (DateTimeZone Zone, Instant Start, Instant End)>(StringComparer.Ordinal);
+        foreach (var session in document.Sessions)
+        {
+            if (ZoneFor(document, document.EventOf(session)) is not { } zone)
+            {
+                continue;
+            }
+
+            spans[zone.Id] = spans.TryGetValue(zone.Id, out var span)
+                ? (zone, Instant.Min(span.Start, session.Start), Instant.Max(span.End, session.End))
+                : (zone, session.Start, session.End);
+        }
+
+        return [.. spans.Values];
     }
 
     /// <summary>Local time with TZID (a VTIMEZONE is written for it) or UTC; never floating.</summary>

@@ -22,10 +22,11 @@ public sealed class AtomWriter : IFeedWriter
     /// asks of atom:id. The date is fixed: it names the authority's tagging scheme, not the event.
     /// </summary>
     internal static string FeedId(FeedDocument document) =>
-        $"tag:{document.UidDomain},2024:events/{Uri.EscapeDataString(document.Event.Id)}";
+        $"tag:{document.UidDomain},2024:{document.Kind}/{Uri.EscapeDataString(document.Event.Id)}";
 
+    /// <summary>The entry id is the session's own event's, also in a collection (no duplicates across feeds).</summary>
     internal static string EntryId(FeedDocument document, Session session) =>
-        $"{FeedId(document)}/sessions/{Uri.EscapeDataString(session.Id)}";
+        $"tag:{document.UidDomain},2024:events/{Uri.EscapeDataString(document.EventOf(session).Id)}/sessions/{Uri.EscapeDataString(session.Id)}";
 
     public void Write(FeedDocument document, IBufferWriter<byte> output)
     {
@@ -84,7 +85,7 @@ public sealed class AtomWriter : IFeedWriter
 
     private static void WriteStandardEntry(XmlWriter xml, FeedDocument document, Session session)
     {
-        var zone = FeedPresentation.ZoneOf(document.Event);
+        var zone = FeedPresentation.ZoneOf(document.EventOf(session));
         var lastModified = SyndicationDates.Rfc3339(session.LastModified);
         xml.WriteStartElement("entry", Ns);
         xml.WriteElementString("id", Ns, EntryId(document, session));
