@@ -1,6 +1,7 @@
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
+using FeedProxy.Changes;
 using FeedProxy.Collections;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
@@ -29,6 +30,9 @@ internal static class ServiceCollectionExtensions
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
             services.AddSingleton<ICollectionStore, PostgresCollectionStore>();
+            services.AddSingleton<PostgresChangeLog>();
+            services.AddSingleton<IChangeLog>(sp => sp.GetRequiredService<PostgresChangeLog>());
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeLog>());
         }
         else
         {
@@ -38,6 +42,8 @@ internal static class ServiceCollectionExtensions
             services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
             services.AddSingleton<ICollectionStore, FileCollectionStore>();
+            services.AddSingleton<FileChangeLog>();
+            services.AddSingleton<IChangeLog>(sp => sp.GetRequiredService<FileChangeLog>());
         }
 
         services.AddSingleton<AdminServices>();
@@ -57,6 +63,8 @@ internal static class ServiceCollectionExtensions
 
         services.AddSingleton<FeedService>();
         services.AddSingleton<CollectionFeedService>();
+        services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section + ":Changes"));
+        services.AddSingleton<ChangeFeedService>();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
@@ -75,6 +83,7 @@ internal static class ServiceCollectionExtensions
         app.MapAgenda();
         app.MapPrivateFeeds();
         app.MapCollections();
+        app.MapChangeFeeds();
 
         // Without a token the admin API does not exist (404), rather than being open.
         var adminToken = app.Configuration[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];

@@ -14,10 +14,15 @@ internal static class FeedRenderer
     private static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = 3 };
     private static readonly BrotliCompressionOptions BrotliOptions = new() { Quality = 1 };
 
-    public static RenderedFeed Render(FeedDocument document, FeedFormat format)
+    public static RenderedFeed Render(FeedDocument document, FeedFormat format) =>
+        Render(buffer => FeedWriters.For(format).Write(document, buffer), document.LastModified);
+
+    /// <summary>Any writer's output (change feeds too), hashed and precompressed the same way.</summary>
+    public static RenderedFeed Render(Action<IBufferWriter<byte>> write, NodaTime.Instant lastModified)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        FeedWriters.For(format).Write(document, buffer);
+        write(buffer);
         var identity = buffer.WrittenMemory;
         var hash = Base64Url(SHA256.HashData(identity.Span).AsSpan(0, 16));
         ReadOnlyMemory<byte> gzip = default, brotli = default;
@@ -30,7 +35,7 @@ internal static class FeedRenderer
             brotli = Compress(identity, static s => new BrotliStream(s, BrotliOptions, leaveOpen: true));
         }
 
-        return new RenderedFeed(identity, gzip, brotli, hash, document.LastModified);
+        return new RenderedFeed(identity, gzip, brotli, hash, lastModified);
     }
 
     private static ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> input, Func<Stream, Stream> create)
