@@ -13,6 +13,7 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
     {
         Root = Directory.CreateTempSubdirectory("feedproxy-tests-").FullName;
         EventsPath = Path.Combine(Root, "events");
+        CollectionsPath = Path.Combine(Root, "collections");
         Directory.CreateDirectory(EventsPath);
         WriteEvent("testconf", TestEvents.Conference());
     }
@@ -21,10 +22,19 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
 
     public string EventsPath { get; }
 
+    /// <summary>Collection files of this test (never the repository's config/collections).</summary>
+    public string CollectionsPath { get; }
+
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
+
+    public void WriteCollection(string id, string json)
+    {
+        Directory.CreateDirectory(CollectionsPath);
+        File.WriteAllText(Path.Combine(CollectionsPath, id + ".json"), json);
+    }
 
     public HttpClient CreatePlainClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -35,6 +45,7 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("FeedProxy:EventsPath", EventsPath);
         builder.UseSetting("FeedProxy:StatePath", Path.Combine(Root, "state"));
+        builder.UseSetting("FeedProxy:CollectionsPath", CollectionsPath);
         builder.UseSetting("FeedProxy:UidDomain", "tests.feedproxy.example");
         // Test clients share one (absent) address; RateLimitTests turns limiting back on.
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
