@@ -1,3 +1,4 @@
+using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
@@ -70,6 +71,11 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<AgendaKeyProvider>();
         services.AddSingleton<PrivateAccess>();
         services.AddRequestLogRedaction();
+
+        // Endpoint modules of this assembly only: scanning the entry assembly's dependency
+        // context would differ between the server and a test host. Carter 10.0.0 finds public
+        // module classes only, so the modules are public (their handlers stay internal).
+        services.AddCarter(new DependencyContextAssemblyCatalog([typeof(ServiceCollectionExtensions).Assembly]));
         return services;
     }
 
@@ -79,20 +85,11 @@ internal static class ServiceCollectionExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseObservability();
-        app.MapFeeds();
-        app.MapAgenda();
-        app.MapPrivateFeeds();
-        app.MapCollections();
-        app.MapChangeFeeds();
 
-        // Without a token the admin API does not exist (404), rather than being open.
-        var adminToken = app.Configuration[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
-        if (!string.IsNullOrWhiteSpace(adminToken))
-        {
-            app.MapAdmin(adminToken);
-            app.MapCollectionAdmin(adminToken);
-        }
-
+        // Every endpoint group is an ICarterModule in its feature folder (Feeds, Agenda,
+        // Private, Admin, Observability, Collections, Changes); the subscribe page is served
+        // by the feed routes.
+        app.MapCarter();
         return app;
     }
 }

@@ -28,7 +28,18 @@ public sealed class ImportException : Exception
         Field = field;
         Line = line;
         Column = column;
+        NeedsTimeZone = string.Equals(message, ZoneChoice.Missing, StringComparison.Ordinal)
+            || string.Equals(field, ZoneChoice.OptionField, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The schedule gives local times only and no (valid) time zone was passed: the caller
+    /// should say how to pass one in its own terms (the CLI's --time-zone, the API's ?timeZone=).
+    /// </summary>
+    public bool NeedsTimeZone { get; }
+
+    /// <summary>The IANA id that <see cref="NeedsTimeZone"/> messages give as an example.</summary>
+    public const string TimeZoneExample = "Europe/Brussels";
 
     /// <summary>Path of the offending value, when known.</summary>
     public string? Field { get; }

@@ -244,8 +244,11 @@ internal static class ScheduleTime
 /// <summary>Which zone an import uses: the file's, else the caller's fallback.</summary>
 internal static class ZoneChoice
 {
-    public const string Missing =
-        "The schedule states no time zone and gives local times only; pass ImportOptions.TimeZone (an IANA id such as \"Europe/Brussels\").";
+    // Front ends add how to give one (--time-zone, ?timeZone=): see ImportException.NeedsTimeZone.
+    public const string Missing = "The schedule states no time zone and gives local times only.";
+
+    /// <summary>The field named when the caller's time zone is not an IANA id.</summary>
+    public const string OptionField = "timeZone";
 
     /// <summary>The zone named by the file when TZDB knows it, else <see cref="ImportOptions.TimeZone"/>, else null.</summary>
     public static (DateTimeZone? Zone, string? Id) Choose(string? stated, ImportOptions options)
@@ -261,7 +264,7 @@ internal static class ZoneChoice
         }
 
         var fallback = ScheduleTime.Zone(options.TimeZone)
-            ?? throw new ImportException($"'{options.TimeZone}' is not an IANA time zone id.", "options.TimeZone");
+            ?? throw new ImportException($"'{options.TimeZone}' is not an IANA time zone id.", OptionField);
         return (fallback, fallback.Id);
     }
 }

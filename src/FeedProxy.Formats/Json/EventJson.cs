@@ -99,4 +99,19 @@ public sealed class SessionJson
 [JsonSerializable(typeof(SpeakerJson))]
 [JsonSerializable(typeof(TrackJson))]
 [JsonSerializable(typeof(RoomJson))]
-public sealed partial class EventJsonContext : JsonSerializerContext;
+public sealed partial class EventJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// For writing: the default encoder escapes HTML-sensitive characters, so an offset came out
+    /// as "\u002B01:00". These documents are served as application/json and saved as files,
+    /// never embedded in HTML, so only what JSON itself requires (RFC 8259 §7) is escaped.
+    /// </summary>
+    /// <remarks>Built on first use: static initialisers of partial classes run in no defined order, and this needs <see cref="Default"/>. A race builds two equal instances, which is harmless.</remarks>
+    public static EventJsonContext Writer => s_writer ??= new EventJsonContext(
+        new System.Text.Json.JsonSerializerOptions(Default.Options)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+
+    private static EventJsonContext? s_writer;
+}

@@ -41,8 +41,8 @@ public static class EventJsonWriter
             Subtitle = session.Subtitle,
             Abstract = session.Abstract,
             // Local time with offset: readable for organisers, unambiguous in DST overlaps.
-            Start = OffsetDateTimePattern.ExtendedIso.Format(session.Start.InZone(zone).ToOffsetDateTime()),
-            End = OffsetDateTimePattern.ExtendedIso.Format(session.End.InZone(zone).ToOffsetDateTime()),
+            Start = Local(session.Start, zone),
+            End = Local(session.End, zone),
             State = session.State.ToWireName(),
             Track = session.Track?.Id,
             Room = session.Room?.Id,
@@ -58,6 +58,15 @@ public static class EventJsonWriter
             Revision = session.Revision,
         };
     }
+
+    /// <summary>
+    /// RFC 3339 §5.6 date-time: the offset always with minutes ("+01:00", "Z" for UTC), which
+    /// NodaTime's ExtendedIso pattern shortens to "+01"; the schema and most readers need the full form.
+    /// </summary>
+    private static readonly OffsetDateTimePattern Rfc3339 =
+        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss;FFFFFFFFFo<Z+HH:mm>");
+
+    private static string Local(Instant instant, DateTimeZone zone) => Rfc3339.Format(instant.InZone(zone).ToOffsetDateTime());
 
     private static string Utc(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
 }

@@ -9,7 +9,8 @@ namespace FeedProxy.Formats.Syndication;
 /// Atom, RFC 4287. <see cref="SyndicationProfile.Standard"/> is a valid feed with the RSS
 /// event module as foreign markup (§6); <see cref="SyndicationProfile.Campus"/> writes the
 /// entry shape of the campus app integration guide (published = session start in RFC 822
-/// form, un-prefixed endDate and image), which is not valid Atom and therefore opt-in.
+/// form, un-prefixed endDate and image), which is not valid Atom and therefore opt-in, plus
+/// an RFC 3339 updated for generic readers.
 /// </summary>
 public sealed class AtomWriter : IFeedWriter
 {
@@ -150,6 +151,10 @@ public sealed class AtomWriter : IFeedWriter
             xml.WriteEndElement();
         }
 
+        // Generic readers date an entry by atom:updated (RFC 4287 §4.2.15, an RFC 3339 date) and
+        // fall back to the fetch time without one; the app reads only the fields above, so this
+        // goes last and leaves the guide's shape intact.
+        xml.WriteElementString("updated", Ns, SyndicationDates.Rfc3339(session.LastModified));
         xml.WriteEndElement();
     }
 

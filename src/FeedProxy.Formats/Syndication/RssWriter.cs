@@ -104,10 +104,12 @@ public sealed class RssWriter : IFeedWriter
             xml.WriteElementString("category", category);
         }
 
-        // RSS <author> must be an e-mail address, which the model deliberately lacks.
-        foreach (var speaker in session.Speakers)
+        // RSS <author> must be an e-mail address, which the model deliberately lacks. One
+        // dc:creator with every name: readers that keep a single creator keep the last element,
+        // so one element per speaker showed only the last speaker.
+        if (session.Speakers.Count > 0)
         {
-            xml.WriteElementString("dc", "creator", SyndicationXml.DublinCoreNamespace, speaker.Name);
+            xml.WriteElementString("dc", "creator", SyndicationXml.DublinCoreNamespace, string.Join(", ", session.Speakers.Select(s => s.Name)));
         }
 
         if (FeedPresentation.SessionImage(session) is { } image)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Carter;
 using FeedProxy.Formats.Json;
 using FeedProxy.Formats.Model;
 using FeedProxy.Http;
@@ -12,11 +13,18 @@ namespace FeedProxy.Admin;
 /// The organisers' API under /admin: events and everything in them as JSON (the format of
 /// docs/event-format.md). Mapped only when FeedProxy:AdminToken is set.
 /// </summary>
-internal static class AdminEndpoints
+public sealed class AdminEndpoints : ICarterModule
 {
-    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder routes, string token)
+    public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = routes.MapGroup("/admin/events")
+        // Without a token the admin API does not exist (404), rather than being open.
+        var token = app.ServiceProvider.GetRequiredService<IConfiguration>()[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return;
+        }
+
+        var group = app.MapGroup("/admin/events")
             .AddEndpointFilter(new AdminAuthorization(token))
             .WithTags("Admin");
 
@@ -73,8 +81,6 @@ internal static class AdminEndpoints
 
                 return d.Rooms?.RemoveAll(x => x.Id == itemId) ?? 0;
             }, ct)).WithName("DeleteRoom");
-
-        return routes;
     }
 
     internal sealed record EventSummary(string Id, string Name, bool Published, string Visibility, string Version, int Sessions, string LastModified);
@@ -100,7 +106,7 @@ internal static class AdminEndpoints
         var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
         return snapshot is null
             ? Problems.NotFound($"No event '{eventId}'.")
-            : TypedResults.Json(EventJsonWriter.FromModel(snapshot.Event), EventJsonContext.Default.EventJson);
+            : new EventDocumentResult(EventJsonWriter.FromModel(snapshot.Event));
     }
 
     internal static async Task<IResult> PutEvent(string eventId, HttpRequest request, AdminServices services, CancellationToken cancellationToken)
@@ -156,7 +162,7 @@ internal static class AdminEndpoints
         catch (Formats.Import.ImportException ex)
         {
             return TypedResults.Problem(
-                ex.Message,
+                ex.NeedsTimeZone ? $"{ex.Message} Pass the timeZone query parameter, an IANA id such as ?timeZone={Formats.Import.ImportException.TimeZoneExample}." : ex.Message,
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "The schedule cannot be imported.",
                 extensions: new Dictionary<string, object?> { ["field"] = ex.Field, ["line"] = ex.Line, ["column"] = ex.Column });
@@ -257,7 +263,7 @@ internal static class AdminEndpoints
         }
 
         var result = await SaveAsync(document, eventId, services, created: false, errorPrefix: null, cancellationToken);
-        return result is Ok<EventJson> ? TypedResults.NoContent() : result;
+        return result is EventDocumentResult ? TypedResults.NoContent() : result;
     }
 
     private static async Task<IResult> SaveAsync(EventJson document, string eventId, AdminServices services, bool created, string? errorPrefix, CancellationToken cancellationToken)
@@ -279,9 +285,7 @@ internal static class AdminEndpoints
         await services.Admin.SaveAsync(model, cancellationToken);
         var saved = await services.Store.GetAsync(eventId, cancellationToken);
         var json = EventJsonWriter.FromModel(saved?.Event ?? model);
-        return created
-            ? TypedResults.Created($"/admin/events/{eventId}", json)
-            : TypedResults.Ok(json);
+        return new EventDocumentResult(json, created ? $"/admin/events/{eventId}" : null);
     }
 
     // A client that sends a session without revision or lastModified means "unchanged

@@ -18,7 +18,7 @@ internal sealed class FileEventAdminStore(IOptions<FeedProxyOptions> options, Fi
     public async Task SaveAsync(Event model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var json = JsonSerializer.SerializeToUtf8Bytes(EventJsonWriter.FromModel(model), EventJsonContext.Default.EventJson);
+        var json = JsonSerializer.SerializeToUtf8Bytes(EventJsonWriter.FromModel(model), EventJsonContext.Writer.EventJson);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {

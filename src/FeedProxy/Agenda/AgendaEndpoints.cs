@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Carter;
 using FeedProxy.Feeds;
 using FeedProxy.Formats.Json;
 using FeedProxy.Http;
@@ -11,17 +12,16 @@ namespace FeedProxy.Agenda;
 /// subscriber ticked on the subscribe page, with no account. Every failure is the same 404,
 /// so a forged code learns nothing.
 /// </summary>
-internal static class AgendaEndpoints
+public sealed class AgendaEndpoints : ICarterModule
 {
     private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
 
-    public static IEndpointRouteBuilder MapAgenda(this IEndpointRouteBuilder routes)
+    public void AddRoutes(IEndpointRouteBuilder app)
     {
-        routes.MapMethods("/events/{eventId}/agenda/{file}", Methods, GetAgendaFeed)
+        app.MapMethods("/events/{eventId}/agenda/{file}", Methods, GetAgendaFeed)
             .WithTags("Feeds")
             .WithName("GetAgendaFeed")
             .WithSummary("A live feed of the sessions named by a signed agenda code.");
-        return routes;
     }
 
     internal static async Task<IResult> GetAgendaFeed(

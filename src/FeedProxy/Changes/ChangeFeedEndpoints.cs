@@ -1,3 +1,4 @@
+using Carter;
 using FeedProxy.Feeds;
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Formats.Json;
@@ -12,29 +13,28 @@ namespace FeedProxy.Changes;
 /// newest first, one item per change. GET and HEAD, conditional requests, compression and
 /// caching as for schedule feeds.
 /// </summary>
-internal static class ChangeFeedEndpoints
+public sealed class ChangeFeedEndpoints : ICarterModule
 {
     private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
 
-    public static IEndpointRouteBuilder MapChangeFeeds(this IEndpointRouteBuilder routes)
+    public void AddRoutes(IEndpointRouteBuilder app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         foreach (var (extension, format) in new[] { ("rss", FeedFormat.Rss), ("atom", FeedFormat.Atom) })
         {
-            routes.MapMethods($"/events/{{eventId}}/changes.{extension}", Methods,
+            app.MapMethods($"/events/{{eventId}}/changes.{extension}", Methods,
                     (string eventId, HttpContext context, ChangeFeedService changes, IOptions<FeedProxyOptions> options) =>
                         Serve(eventId, format, context, options.Value, (base_, self, ct) => changes.GetEventAsync(eventId, format, base_, self, ct)))
                 .WithTags("Change feeds").WithName("GetEventChanges" + extension)
                 .WithSummary("News of an event's schedule: sessions added, cancelled, moved, retitled, speakers changed.")
                 .RequireRateLimiting(ObservabilityExtensions.FeedRateLimitPolicy);
-            routes.MapMethods($"/collections/{{collectionId}}/changes.{extension}", Methods,
+            app.MapMethods($"/collections/{{collectionId}}/changes.{extension}", Methods,
                     (string collectionId, HttpContext context, ChangeFeedService changes, IOptions<FeedProxyOptions> options) =>
                         Serve(collectionId, format, context, options.Value, (base_, self, ct) => changes.GetCollectionAsync(collectionId, format, base_, self, ct)))
                 .WithTags("Change feeds").WithName("GetCollectionChanges" + extension)
                 .WithSummary("News of every member event of a collection.")
                 .RequireRateLimiting(ObservabilityExtensions.FeedRateLimitPolicy);
         }
-
-        return routes;
     }
 
     private static async Task<IResult> Serve(

@@ -1,40 +1,76 @@
+using System.CommandLine;
+
 namespace FeedProxy.Cli;
 
 /// <summary>
-/// Verbs run instead of the server: `healthcheck` (for container HEALTHCHECK, which has no
-/// curl), and the operator commands registered by other features. Unknown first arguments
-/// fall through to the web host (which accepts its own --key=value arguments).
+/// Decides between the server and an operator command, and runs the command. Without
+/// arguments, or with only host settings (<c>--urls=…</c>, <c>--FeedProxy:Key=value</c>),
+/// the server starts. A first word, <c>--help</c> or <c>-h</c> is a command line for
+/// System.CommandLine: a known verb runs, anything else is a usage error (exit 2) that lists
+/// the verbs. A typo therefore never starts the server, which could be on the production
+/// database when ConnectionStrings__Postgres is exported.
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
-    {
-        ["healthcheck"] = HealthCheckAsync,
-    };
+    /// <summary>Exit code of a command line that could not be understood (sysexits-style usage error).</summary>
+    public const int UsageError = 2;
 
-    public static void Register(string verb, Func<string[], Task<int>> run) => Verbs[verb] = run;
+    private static readonly string[] HelpTokens = ["--help", "-h", "-?", "--version"];
 
-    public static bool TryGetVerb(string[] args, out Func<string[], Task<int>>? run)
+    public static bool IsCommand(string[] args)
     {
-        run = null;
-        return args.Length > 0 && Verbs.TryGetValue(args[0], out run);
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length == 0)
+        {
+            return false;
+        }
+
+        // Host settings are "--key=value", "--key value" or "key=value"; a bare word is a verb.
+        return args.Any(a => HelpTokens.Contains(a, StringComparer.Ordinal))
+            || (!args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal));
     }
 
-    /// <summary>GET /healthz on the local listener; exit 0 when it answers 200.</summary>
-    private static async Task<int> HealthCheckAsync(string[] args)
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    /// <param name="buildHost">Builds the configured application (store, cache) for verbs that need it; called at most once.</param>
+    public static async Task<int> InvokeAsync(string[] args, Func<WebApplication> buildHost, TextWriter output, TextWriter error)
     {
-        var urls = Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? "http://localhost:8080";
-        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0].Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal);
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        try
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(buildHost);
+        var root = Build(buildHost, output, error);
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
         {
-            using var response = await client.GetAsync(new Uri(new Uri(first.TrimEnd('/') + "/"), "healthz"));
-            return response.IsSuccessStatusCode ? 0 : 1;
+            foreach (var parseError in result.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message);
+            }
+
+            // Then the help of the command in question (the verbs, for an unknown one), on stderr.
+            await error.WriteLineAsync();
+            var command = result.CommandResult.Command;
+            string[] help = command == root ? ["--help"] : [command.Name, "--help"];
+            await root.Parse(help).InvokeAsync(new InvocationConfiguration { Output = error, Error = error });
+            return UsageError;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+
+        return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>The verbs, their arguments and options: what --help prints.</summary>
+    internal static RootCommand Build(Func<WebApplication> buildHost, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand(
+            "FeedProxy serves event schedules as live calendar and feed subscriptions.\n"
+            + "Run without a command to start the server (settings: --urls=URL, --FeedProxy:Key=value, or the environment variables in the README).");
+        // Only reached with host settings mixed into a command line (Program starts the server
+        // for those alone); an action here also keeps "required command" out of the errors.
+        root.SetAction(_ => UsageError);
+        root.Add(HealthCheckCommand.Create());
+        foreach (var command in OperatorCommands.Create(buildHost, output, error))
         {
-            await Console.Error.WriteLineAsync($"healthcheck: {ex.Message}");
-            return 1;
+            root.Add(command);
         }
+
+        return root;
     }
 }

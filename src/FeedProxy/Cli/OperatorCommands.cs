@@ -1,6 +1,9 @@
+using System.CommandLine;
 using FeedProxy.Admin;
 using FeedProxy.Formats.Import;
+using FeedProxy.Formats.Model;
 using FeedProxy.Private;
+using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
 using Npgsql;
 
@@ -8,46 +11,67 @@ namespace FeedProxy.Cli;
 
 /// <summary>
 /// Operator verbs that use the configured store (files, or PostgreSQL when
-/// ConnectionStrings__Postgres is set) without starting the server:
-/// <code>
-/// migrate                                     apply pending PostgreSQL schema migrations
-/// import FILE|FOLDER --event ID [--time-zone ZONE] [--draft]
-/// rotate-token ID                             new secret URL for a private event
-/// </code>
+/// ConnectionStrings__Postgres is set) without starting the server. Messages name the
+/// flags the operator can type, never the library's option names.
 /// </summary>
 internal static class OperatorCommands
 {
-    public static readonly string[] Verbs = ["migrate", "import", TokenCommand.Name];
-
-    public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
-
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error)
+    public static IEnumerable<Command> Create(Func<WebApplication> buildHost, TextWriter output, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
+        var migrate = new Command("migrate", "Apply pending PostgreSQL schema migrations (needs ConnectionStrings__Postgres).");
+        migrate.SetAction((_, ct) => WithHostAsync("migrate", buildHost, error, services => MigrateAsync(services, output, error)));
+        yield return migrate;
+
+        var path = new Argument<string>("FILE|FOLDER") { Description = "frab/pentabarf XML, schedule JSON, or an Open Event export (JSON files, zip or unpacked folder)." };
+        var eventId = new Option<string>("--event") { HelpName = "ID", Required = true, Description = "Event id; part of every URL and calendar UID, so keep it stable." };
+        var timeZone = new Option<string?>("--time-zone") { HelpName = "ZONE", Description = "IANA time zone (e.g. Europe/Brussels) for schedules that give local times only." };
+        var draft = new Option<bool>("--draft") { Description = "Import unpublished: its feeds answer 404 until it is published." };
+        var import = new Command(
+            "import",
+            "Import a schedule into the configured store: PostgreSQL when ConnectionStrings__Postgres is set, otherwise the file <events folder>/ID.json (config/events/ by default).")
+        {
+            path, eventId, timeZone, draft,
+        };
+        import.SetAction((parse, ct) => WithHostAsync("import", buildHost, error, services =>
+            ImportAsync(services, parse.GetRequiredValue(path), parse.GetRequiredValue(eventId), parse.GetValue(timeZone), !parse.GetValue(draft), output, error, ct)));
+        yield return import;
+
+        var tokenEvent = new Argument<string>("ID") { Description = "The event's id." };
+        var makePrivate = new Option<bool>("--make-private") { Description = "Make a public event private first: its public URLs then answer 404." };
+        var rotate = new Command(TokenCommand.Name, "Give a private event a new secret URL and print it; the previous URL answers 404 at once.")
+        {
+            tokenEvent, makePrivate,
+        };
+        rotate.SetAction((parse, ct) => WithHostAsync(TokenCommand.Name, buildHost, error, services =>
+            TokenCommand.RunAsync(services, parse.GetRequiredValue(tokenEvent), parse.GetValue(makePrivate), output, error, ct)));
+        yield return rotate;
+    }
+
+    private static async Task<int> WithHostAsync(string verb, Func<WebApplication> buildHost, TextWriter error, Func<IServiceProvider, Task<int>> run)
+    {
         try
         {
-            switch (args[0])
+            await using var app = buildHost();
+            if (verb != "migrate" && app.Services.GetService<NpgsqlDataSource>() is { } dataSource)
             {
-                case "migrate":
-                    return await MigrateAsync(services, output, error);
-                case "import":
-                    return await ImportAsync(args[1..], services, output, error);
-                default:
-                    await MigrateIfPostgresAsync(services);
-                    return await TokenCommand.TryRunAsync(args, services, output) ? Environment.ExitCode : 2;
+                await MigrationRunner.ApplyAsync(dataSource);
             }
+
+            return await run(app.Services);
         }
         catch (ImportException ex)
         {
-            await error.WriteLineAsync($"import failed: {ex.Message}");
+            await error.WriteLineAsync($"{verb} failed: {ex.Message}");
+            if (ex.NeedsTimeZone)
+            {
+                await error.WriteLineAsync($"Pass --time-zone ZONE with an IANA time zone id, e.g. --time-zone {ImportException.TimeZoneExample}.");
+            }
+
             return 1;
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or UnauthorizedAccessException or KeyNotFoundException)
         {
-            await error.WriteLineAsync($"{args[0]} failed: {ex.Message}");
+            await error.WriteLineAsync($"{verb} failed: {ex.Message}");
             return 1;
         }
     }
@@ -57,7 +81,7 @@ internal static class OperatorCommands
         if (services.GetService<NpgsqlDataSource>() is not { } dataSource)
         {
             await error.WriteLineAsync("migrate: set ConnectionStrings__Postgres; the embedded file store has no schema.");
-            return 2;
+            return CommandLine.UsageError;
         }
 
         var applied = await MigrationRunner.ApplyAsync(dataSource);
@@ -65,48 +89,31 @@ internal static class OperatorCommands
         return 0;
     }
 
-    private static async Task<int> ImportAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error)
+    private static async Task<int> ImportAsync(
+        IServiceProvider services, string path, string eventId, string? timeZone, bool publish, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        string? path = null, eventId = null, timeZone = null;
-        var publish = true;
-        for (var i = 0; i < args.Length; i++)
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            switch (args[i])
-            {
-                case "--event" when i + 1 < args.Length: eventId = args[++i]; break;
-                case "--time-zone" when i + 1 < args.Length: timeZone = args[++i]; break;
-                case "--draft": publish = false; break;
-                default:
-                    if (path is null && !args[i].StartsWith("--", StringComparison.Ordinal))
-                    {
-                        path = args[i];
-                        break;
-                    }
-
-                    await error.WriteLineAsync($"import: unexpected argument '{args[i]}'");
-                    return 2;
-            }
+            await error.WriteLineAsync($"import: no file or folder '{path}'.");
+            return 1;
         }
 
-        if (path is null || eventId is null)
+        if (timeZone is not null && NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone) is null)
         {
-            await error.WriteLineAsync("Usage: import FILE|FOLDER --event ID [--time-zone ZONE] [--draft]");
-            return 2;
+            await error.WriteLineAsync($"import: --time-zone '{timeZone}' is not an IANA time zone id; use one such as --time-zone {ImportException.TimeZoneExample}.");
+            return CommandLine.UsageError;
         }
 
-        await MigrateIfPostgresAsync(services);
         var summary = await services.GetRequiredService<ImportService>()
-            .ImportAsync(eventId, ImportService.FromPath(path, timeZone), publish, CancellationToken.None);
+            .ImportAsync(eventId, ImportService.FromPath(path, timeZone), publish, cancellationToken);
         await output.WriteLineAsync(
             $"{(summary.Created ? "Created" : summary.Changed ? "Updated" : "Unchanged:")} event '{summary.EventId}' ({summary.Name}): {summary.Sessions} sessions, {summary.PublicSessions} public, {(summary.Published ? "published" : "draft")}.");
-        return 0;
-    }
-
-    private static async Task MigrateIfPostgresAsync(IServiceProvider services)
-    {
-        if (services.GetService<NpgsqlDataSource>() is { } dataSource)
+        if (services.GetService<NpgsqlDataSource>() is null)
         {
-            await MigrationRunner.ApplyAsync(dataSource);
+            var folder = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedProxyOptions>>().Value.EventsPath;
+            await output.WriteLineAsync($"Written to {Path.Combine(folder, summary.EventId + ".json")} (the embedded file store).");
         }
+
+        return 0;
     }
 }

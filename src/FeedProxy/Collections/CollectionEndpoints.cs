@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Feeds;
 using FeedProxy.Formats.Json;
@@ -18,32 +18,38 @@ namespace FeedProxy.Collections;
 /// the subscribe page at /collections/{id}, private collections under
 /// /private/{token}/collections/{id}.{ext}, and the admin routes /admin/collections.
 /// </summary>
-internal static class CollectionEndpoints
+public sealed class CollectionEndpoints : ICarterModule
 {
     private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
 
-    public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder routes)
+    public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = routes.MapGroup("/collections").WithTags("Collections")
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup("/collections").WithTags("Collections")
             .RequireRateLimiting(ObservabilityExtensions.FeedRateLimitPolicy);
         group.MapMethods("/{file}", Methods, GetCollectionFeed)
             .WithName("GetCollectionFeed")
             .WithSummary("A live feed of several events' public schedules, named after the collection.");
-        routes.MapGroup("/private/{token}/collections").WithTags("Private feeds").ExcludeFromDescription()
+        app.MapGroup("/private/{token}/collections").WithTags("Private feeds").ExcludeFromDescription()
             .MapMethods("/{file}", Methods, GetPrivateCollectionFeed);
-        return routes;
+
+        // Without a token the admin API does not exist (404), rather than being open.
+        var token = app.ServiceProvider.GetRequiredService<IConfiguration>()[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
+        if (!string.IsNullOrWhiteSpace(token))
+        {
+            MapAdmin(app, token);
+        }
     }
 
-    public static IEndpointRouteBuilder MapCollectionAdmin(this IEndpointRouteBuilder routes, string token)
+    private static void MapAdmin(IEndpointRouteBuilder routes, string token)
     {
-        var group = routes.MapGroup("/admin/collections").AddEndpointFilter(new AdminAuthorization(token)).WithTags("Admin");
-        group.MapGet("/", ListCollections).WithName("ListCollections");
-        group.MapGet("/{collectionId}", GetCollection).WithName("GetCollection");
-        group.MapPut("/{collectionId}", PutCollection).WithName("PutCollection").Accepts<CollectionJson>("application/json");
-        group.MapDelete("/{collectionId}", DeleteCollection).WithName("DeleteCollection");
-        group.MapPost("/{collectionId}/token", RotateToken).WithName("RotateCollectionToken")
+        var admin = routes.MapGroup("/admin/collections").AddEndpointFilter(new AdminAuthorization(token)).WithTags("Admin");
+        admin.MapGet("/", ListCollections).WithName("ListCollections");
+        admin.MapGet("/{collectionId}", GetCollection).WithName("GetCollection");
+        admin.MapPut("/{collectionId}", PutCollection).WithName("PutCollection").Accepts<CollectionJson>("application/json");
+        admin.MapDelete("/{collectionId}", DeleteCollection).WithName("DeleteCollection");
+        admin.MapPost("/{collectionId}/token", RotateToken).WithName("RotateCollectionToken")
             .WithSummary("Issues a new secret URL token for a private collection; the old URL stops working at once.");
-        return routes;
     }
 
     internal static Task<IResult> GetCollectionFeed(string file, HttpContext context, CollectionFeedService collections, IOptions<FeedProxyOptions> options) =>

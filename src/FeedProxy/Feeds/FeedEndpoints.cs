@@ -1,3 +1,4 @@
+using Carter;
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Http;
 using FeedProxy.Observability;
@@ -11,13 +12,13 @@ namespace FeedProxy.Feeds;
 /// /events/{id}/sessions/{sessionId}.{ext}. GET and HEAD; never redirects (some calendar
 /// clients do not follow them).
 /// </summary>
-internal static class FeedEndpoints
+public sealed class FeedEndpoints : ICarterModule
 {
     private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
 
-    public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder routes)
+    public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = routes.MapGroup("/events").WithTags("Feeds")
+        var group = app.MapGroup("/events").WithTags("Feeds")
             .RequireRateLimiting(Observability.ObservabilityExtensions.FeedRateLimitPolicy);
         group.MapMethods("/{file}", Methods, GetFeed)
             .WithName("GetFeed")
@@ -25,7 +26,6 @@ internal static class FeedEndpoints
         group.MapMethods("/{eventId}/sessions/{file}", Methods, GetSessionFeed)
             .WithName("GetSessionFeed")
             .WithSummary("One session as a single-event download.");
-        return routes;
     }
 
     internal static Task<IResult> GetFeed(string file, HttpContext context, FeedService feeds, IOptions<FeedProxyOptions> options) =>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using FeedProxy.Storage;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FeedProxy.Observability;
@@ -20,7 +19,7 @@ public sealed class RateLimitOptions
 internal static class ObservabilityExtensions
 {
     public const string FeedRateLimitPolicy = "feeds";
-    private const string ReadyTag = "ready";
+    internal const string ReadyTag = "ready";
 
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
@@ -67,20 +66,6 @@ internal static class ObservabilityExtensions
         // listens are not kept.
         _ = app.Services.GetRequiredService<PrometheusExporter>();
         app.UseRateLimiter();
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithTags("Health").WithSummary("Liveness: the process serves requests.");
-        app.MapHealthChecks("/readyz", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(ReadyTag),
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                // Degraded (e.g. Redis down, serving from memory and the database) is still ready.
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-        }).WithTags("Health");
-        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Health").WithSummary("Prometheus metrics.");
         app.MapOpenApi();
         return app;
     }

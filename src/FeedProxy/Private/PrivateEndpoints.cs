@@ -1,3 +1,4 @@
+using Carter;
 using FeedProxy.Feeds;
 using FeedProxy.Http;
 using FeedProxy.Pages;
@@ -12,16 +13,15 @@ namespace FeedProxy.Private;
 /// cannot send credentials, so the URL is the credential. A wrong token and an unknown event
 /// give the same 404.
 /// </summary>
-internal static class PrivateEndpoints
+public sealed class PrivateEndpoints : ICarterModule
 {
     private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
 
-    public static IEndpointRouteBuilder MapPrivateFeeds(this IEndpointRouteBuilder routes)
+    public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = routes.MapGroup("/private/{token}/events").WithTags("Private feeds").ExcludeFromDescription();
+        var group = app.MapGroup("/private/{token}/events").WithTags("Private feeds").ExcludeFromDescription();
         group.MapMethods("/{file}", Methods, GetPrivateFeed);
         group.MapMethods("/{eventId}/sessions/{file}", Methods, GetPrivateSessionFeed);
-        return routes;
     }
 
     internal static async Task<IResult> GetPrivateFeed(

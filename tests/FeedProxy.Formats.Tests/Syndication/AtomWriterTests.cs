@@ -97,12 +97,28 @@ public sealed partial class AtomWriterTests
     }
 
     [Fact]
+    public void Campus_EntriesCarryRfc3339Updated_ForGenericReaders_AndKeepTheGuidesPublished()
+    {
+        var document = SyndicationSamples.Document(FeedFormat.Atom, SyndicationProfile.Campus);
+        var entries = AtomXml(SyndicationProfile.Campus).Root!.Elements(A + "entry").ToList();
+        Assert.Equal(document.Sessions.Count, entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var updated = entries[i].Element(A + "updated")!.Value;
+            Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", updated);
+            Assert.Equal(document.Sessions[i].LastModified.ToDateTimeOffset(), DateTimeOffset.Parse(updated, System.Globalization.CultureInfo.InvariantCulture));
+            // The campus app's own field is still RFC 822 and still the session start.
+            Assert.Equal(document.Sessions[i].Start.ToDateTimeOffset(), RssWriterTests.ParseRfc822(entries[i].Element(A + "published")!.Value));
+        }
+    }
+
+    [Fact]
     public void Campus_EntryHasExactlyTheGuideShape()
     {
         var feed = AtomXml(SyndicationProfile.Campus).Root!;
         var entries = feed.Elements(A + "entry").ToList();
         Assert.Equal(
-            ["title", "content", "id", "published", "endDate", "image"],
+            ["title", "content", "id", "published", "endDate", "image", "updated"],
             entries[0].Elements().Select(e => e.Name.LocalName));
         Assert.Equal("https://conf.example.org/logo.png", entries[1].Element(A + "image")!.Element(A + "url")!.Value);
         Assert.Equal(

@@ -1,11 +1,14 @@
+using Alba;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace FeedProxy.Production.Tests.Scenarios;
 
-/// <summary>One FeedProxy instance in production mode: PostgreSQL store, Redis cache, admin API.</summary>
-public sealed class AppInstance(string postgres, string redis) : WebApplicationFactory<Program>
+/// <summary>
+/// One FeedProxy instance in production mode (PostgreSQL store, Redis cache, admin API),
+/// hosted through an <see cref="AlbaHost"/> that starts on first use.
+/// </summary>
+public sealed class AppInstance(string postgres, string redis) : IDisposable
 {
     public const string AdminToken = "scenario-admin-token";
 
@@ -13,7 +16,14 @@ public sealed class AppInstance(string postgres, string redis) : WebApplicationF
 
     public Infrastructure.CapturingLoggerProvider Logs { get; } = new();
 
-    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    private IAlbaHost? _host;
+
+    // AlbaHost.For completes synchronously without extensions (the host starts when its
+    // TestServer is first read).
+    public IAlbaHost Host => _host ??= AlbaHost.For<Program>(ConfigureWebHost).GetAwaiter().GetResult();
+
+    /// <summary>A client of the in-memory server; it never follows redirects.</summary>
+    public HttpClient Client() => Host.Server.CreateClient();
 
     public HttpClient AdminClient()
     {
@@ -22,7 +32,7 @@ public sealed class AppInstance(string postgres, string redis) : WebApplicationF
         return client;
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    private void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
@@ -35,9 +45,9 @@ public sealed class AppInstance(string postgres, string redis) : WebApplicationF
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
     }
 
-    protected override void Dispose(bool disposing)
+    public void Dispose()
     {
-        base.Dispose(disposing);
+        _host?.Dispose();
         try
         {
             Directory.Delete(_state, recursive: true);

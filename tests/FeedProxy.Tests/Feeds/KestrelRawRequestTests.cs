@@ -11,11 +11,11 @@ namespace FeedProxy.Tests.Feeds;
 public sealed class KestrelRawRequestTests : IDisposable
 {
     private readonly FeedProxyFactory _factory = new();
+    private readonly Uri _address;
 
     public KestrelRawRequestTests()
     {
-        _factory.UseKestrel(0);
-        _factory.StartServer();
+        _address = _factory.StartKestrel();
     }
 
     public void Dispose() => _factory.Dispose();
@@ -26,7 +26,7 @@ public sealed class KestrelRawRequestTests : IDisposable
     /// </summary>
     private async Task<string> SendRawAsync(string requestLine)
     {
-        var address = new Uri(_factory.ClientOptions.BaseAddress.ToString());
+        var address = _address;
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port);
         using var stream = tcp.GetStream();

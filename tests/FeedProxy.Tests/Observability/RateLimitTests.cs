@@ -1,4 +1,5 @@
 using System.Net;
+using Alba;
 using FeedProxy.Tests.Support;
 
 namespace FeedProxy.Tests.Observability;
@@ -70,19 +71,20 @@ public sealed class MetricsAndHealthTests(FeedProxyFactory factory) : IClassFixt
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/readyz")]
-    public async Task HealthEndpoints_Answer200(string url)
-    {
-        using var response = await factory.CreatePlainClient().GetAsync(new Uri(url, UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    public async Task HealthEndpoints_Answer200(string url) =>
+        await factory.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.StatusCodeShouldBeOk();
+        });
 
     [Fact]
-    public async Task OpenApi_DescribesFeedRoutes()
-    {
-        var document = await factory.CreatePlainClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
-
-        Assert.Contains("/events/{file}", document, StringComparison.Ordinal);
-        Assert.Contains("\"openapi\"", document, StringComparison.Ordinal);
-    }
+    public async Task OpenApi_DescribesFeedRoutes() =>
+        await factory.Scenario(s =>
+        {
+            s.Get.Url("/openapi/v1.json");
+            s.StatusCodeShouldBeOk();
+            s.ContentShouldContain("/events/{file}");
+            s.ContentShouldContain("\"openapi\"");
+        });
 }

@@ -176,9 +176,10 @@ public sealed class PrivateEventTests : IDisposable
     {
         var old = await Access.RotateAsync("hidden", CancellationToken.None);
         using var output = new StringWriter();
+        using var error = new StringWriter();
 
-        Assert.True(await TokenCommand.TryRunAsync(["rotate-token", "hidden"], _factory.Services, output));
-        Assert.False(await TokenCommand.TryRunAsync(["--urls", "http://x"], _factory.Services, output));
+        Assert.Equal(0, await TokenCommand.RunAsync(_factory.Services, "hidden", makePrivate: false, output, error));
+        Assert.Equal(string.Empty, error.ToString());
 
         var path = output.ToString().Trim();
         Assert.Matches("^/private/[A-Za-z0-9_-]{43}/events/hidden$", path);
@@ -198,7 +199,7 @@ public sealed class PrivateEventTests : IDisposable
             builder.ConfigureLogging(l => l.AddProvider(new SinkProvider(sink)));
         });
         var token = await logged.Services.GetRequiredService<PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
-        var client = logged.CreateClient();
+        var client = logged.Server.CreateClient();
 
         using (var response = await client.GetAsync($"/private/{token}/events/hidden.ics?track=security"))
         {

@@ -1,14 +1,20 @@
+using Alba;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FeedProxy.Tests.Support;
 
 /// <summary>
-/// Hosts the real application over a private temporary events folder (embedded store,
-/// in-process cache). Each test class gets its own folder, so tests may edit files.
+/// Hosts the real application through an <see cref="AlbaHost"/> over a private temporary
+/// events folder (embedded store, in-process cache). Each instance is one configuration: as
+/// an xunit class fixture it is shared by all tests of the class, and tests may edit files in
+/// its folder. The host starts on first use, so <see cref="Settings"/> can be changed until then.
 /// </summary>
-public sealed class FeedProxyFactory : WebApplicationFactory<Program>
+public sealed class FeedProxyFactory : IDisposable
 {
+    private readonly List<IDisposable> _kestrelHosts = [];
+    private IAlbaHost? _host;
+
     public FeedProxyFactory()
     {
         Root = Directory.CreateTempSubdirectory("feedproxy-tests-").FullName;
@@ -27,6 +33,13 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The running application; started on first use with the current <see cref="Settings"/>.</summary>
+    // AlbaHost.For completes synchronously without extensions (the host starts when its
+    // TestServer is first read), so waiting here does not block on xunit's context.
+    public IAlbaHost Host => _host ??= AlbaHost.For<Program>(Configure).GetAwaiter().GetResult();
+
+    public IServiceProvider Services => Host.Services;
+
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
 
@@ -36,10 +49,39 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
         File.WriteAllText(Path.Combine(CollectionsPath, id + ".json"), json);
     }
 
-    public HttpClient CreatePlainClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    /// <summary>A client of the in-memory server; it never follows redirects.</summary>
+    public HttpClient CreatePlainClient() => Host.Server.CreateClient();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    public HttpClient CreateClient() => CreatePlainClient();
+
+    /// <summary>Runs an Alba scenario (request plus expectations) against this host.</summary>
+    public Task<IScenarioResult> Scenario(Action<Scenario> configure) => Host.Scenario(configure);
+
+    /// <summary>
+    /// A second host over the same folders with extra host configuration (e.g. logging); the
+    /// caller disposes it.
+    /// </summary>
+    public IAlbaHost WithWebHostBuilder(Action<IWebHostBuilder> configure) =>
+        AlbaHost.For<Program>(builder =>
+        {
+            Configure(builder);
+            configure(builder);
+        }).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Starts the application on real Kestrel (an ephemeral loopback port) for requests the
+    /// in-memory server cannot carry, and returns its address.
+    /// </summary>
+    public Uri StartKestrel()
+    {
+        var kestrel = new KestrelHost(Configure);
+        _kestrelHosts.Add(kestrel);
+        kestrel.UseKestrel(0);
+        kestrel.StartServer();
+        return kestrel.ClientOptions.BaseAddress;
+    }
+
+    private void Configure(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
@@ -55,9 +97,14 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
         }
     }
 
-    protected override void Dispose(bool disposing)
+    public void Dispose()
     {
-        base.Dispose(disposing);
+        foreach (var kestrel in _kestrelHosts)
+        {
+            kestrel.Dispose();
+        }
+
+        _host?.Dispose();
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -65,5 +112,11 @@ public sealed class FeedProxyFactory : WebApplicationFactory<Program>
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>The same application on Kestrel, which AlbaHost (in-memory TestServer) does not run.</summary>
+    private sealed class KestrelHost(Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => configure(builder);
     }
 }
