@@ -83,4 +83,13 @@ public sealed class FeedContentOptions
 
     /// <summary>At most this many sessions per feed (the latest are kept); null = all.</summary>
     public int? MaxSessions { get; set; }
+
+    /// <summary>
+    /// Formats without recurrence (RSS, Atom, pentabarf xCal, UTC times, day filters, the page)
+    /// list the occurrences of a recurring session that start at most this many days ago.
+    /// </summary>
+    public int RecurrenceBackDays { get; set; } = 30;
+
+    /// <summary>... and at most this many days ahead.</summary>
+    public int RecurrenceAheadDays { get; set; } = 180;
 }

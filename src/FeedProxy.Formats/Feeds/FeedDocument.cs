@@ -73,12 +73,33 @@ public sealed record FeedDocument
     public Event EventOf(Session session) =>
         Origins is not null && Origins.TryGetValue(session, out var origin) ? origin : Event;
 
-    /// <summary>
-    /// Globally unique, stable UID of a session. Always the session's own event's, also in a
-    /// collection, so a session reached through two subscriptions is one calendar entry.
-    /// </summary>
-    public string UidOf(Session session) => $"{session.Id}-{EventOf(session).Id}@{UidDomain}";
-
     /// <summary>An empty origin map keyed by reference: equal records of two events stay apart.</summary>
     public static Dictionary<Session, Event> CreateOrigins() => new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Globally unique, stable UID of a session; an expanded occurrence of a series adds its
+    /// original start, so each occurrence is its own item in feeds without recurrence. Always
+    /// the session's own event's, also in a collection, so a session reached through two
+    /// subscriptions is one calendar entry.
+    /// </summary>
+    public string UidOf(Session session) => UidOf(session, EventOf(session));
+
+    /// <summary>The UID of a session of <paramref name="origin"/> (for instances derived from a series of that event).</summary>
+    public string UidOf(Session session, Event origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        return OccurrenceKey(session) is { } key
+            ? $"{session.Id}-{key}-{origin.Id}@{UidDomain}"
+            : $"{session.Id}-{origin.Id}@{UidDomain}";
+    }
+
+    /// <summary>"20260310T170000Z" (the RECURRENCE-ID in UTC) for an expanded occurrence; null otherwise.</summary>
+    public static string? OccurrenceKey(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.RecurrenceId is { } id ? OccurrenceKeyPattern.Format(id) : null;
+    }
+
+    private static readonly NodaTime.Text.InstantPattern OccurrenceKeyPattern =
+        NodaTime.Text.InstantPattern.CreateWithInvariantCulture("uuuuMMdd'T'HHmmss'Z'");
 }

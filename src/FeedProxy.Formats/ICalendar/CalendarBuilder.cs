@@ -1,5 +1,6 @@
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Recurring;
 using FeedProxy.Formats.Text;
 using FeedProxy.Formats.TimeZones;
 using NodaTime;
@@ -41,11 +42,10 @@ internal static class CalendarBuilder
             properties.Add(new CalendarProperty("X-PUBLISHED-TTL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
         }
 
-        // A collection's sessions keep their own events' zones: one VTIMEZONE per zone used.
-        var zones = ZonesUsed(document);
-        if (zone is not null && (document.Origins is null || (zones.Count == 1 && zones[0].Zone == zone)))
+        // Must name the zone the times actually use (FIELD.md); a collection whose sessions
+        // come from events in different zones names none.
+        if (zone is not null && (document.Origins is null || document.Sessions.All(s => ZoneFor(document, document.EventOf(s))?.Id == zone.Id)))
         {
-            // Must name the zone the times actually use (FIELD.md); a feed mixing zones names none.
             properties.Text("X-WR-TIMEZONE", zone.Id);
         }
 
@@ -55,26 +55,47 @@ internal static class CalendarBuilder
         properties.Image(schedule.ImageUrl);
 
         var components = new List<CalendarComponent>(document.Sessions.Count + 1);
-        foreach (var (used, start, end) in zones)
-        {
-            components.Add(VTimeZoneBuilder.Build(used, start, end));
-        }
-
+        components.AddRange(TimeZones(document, zone));
         foreach (var session in document.Sessions)
         {
-            components.Add(BuildEvent(document, session, document.Origins is null ? zone : ZoneFor(document, document.EventOf(session))));
+            // In a collection each session keeps its own event's zone, venue and UID.
+            var origin = document.EventOf(session);
+            if (session.Recurrence is null)
+            {
+                components.Add(BuildEvent(document, origin, session, document.Origins is null ? zone : ZoneFor(document, origin)));
+                continue;
+            }
+
+            // A series is written in its own zone whatever the feed's time mode: a rule in UTC
+            // would move the meeting by an hour at every DST change (RFC 5545 §3.3.10 expands
+            // BYxxx on DTSTART's wall clock).
+            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, EventZone(origin)));
+            components.Add(BuildEvent(document, origin, session, seriesZone, series: session.Recurrence));
+            // RFC 5545 §3.8.4.4: each changed instance is a VEVENT with the series' UID and the
+            // RECURRENCE-ID of the start it replaces, in the same zone as DTSTART.
+            foreach (var o in session.Recurrence.Overrides.OrderBy(o => o.RecurrenceId))
+            {
+                components.Add(BuildEvent(document, origin, RecurrenceExpander.Instance(session, o), seriesZone, recurrenceId: o.RecurrenceId));
+            }
         }
 
         return new CalendarComponent("VCALENDAR", properties, components);
     }
 
-    private static CalendarComponent BuildEvent(FeedDocument document, Session session, DateTimeZone? zone)
+    private static CalendarComponent BuildEvent(
+        FeedDocument document, Event origin, Session session, DateTimeZone? zone, Recurrence? series = null, Instant? recurrenceId = null)
     {
         var properties = new PropertyList();
-        properties.Text("UID", document.UidOf(session));
+        properties.Text("UID", document.UidOf(session, origin));
         properties.Add(new CalendarProperty("DTSTAMP", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
         // Both ends in the same form: when either is a repeated wall-clock time, both go UTC.
-        var timeZone = zone is not null && IsUnambiguous(session.Start, zone) && IsUnambiguous(session.End, zone) ? zone : null;
+        // A series keeps its zone: its rule is expanded on that wall clock.
+        var timeZone = zone is not null && (series is not null || (IsUnambiguous(session.Start, zone) && IsUnambiguous(session.End, zone))) ? zone : null;
+        if (recurrenceId is { } id)
+        {
+            properties.Add(Time("RECURRENCE-ID", id, zone));
+        }
+
         properties.Add(Time("DTSTART", session.Start, timeZone));
 
         // A zero-length session has no DTEND: RFC 5545 §3.6.1 then ends it at DTSTART, while
@@ -84,12 +105,17 @@ internal static class CalendarBuilder
             properties.Add(Time("DTEND", session.End, timeZone));
         }
 
+        if (series is not null)
+        {
+            AddRecurrence(properties, series, timeZone);
+        }
+
         properties.Add(new CalendarProperty("SEQUENCE", CalendarValueType.Integer, new IntegerValue(session.Revision)));
         properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
         properties.Text("SUMMARY", session.Title);
         properties.Text("DESCRIPTION", EventDescription.Of(session));
-        properties.Text("LOCATION", Location(document.EventOf(session), session));
-        if ((session.Room?.Geo ?? document.EventOf(session).Venue?.Geo) is { IsValid: true } geo)
+        properties.Text("LOCATION", Location(origin, session));
+        if ((session.Room?.Geo ?? origin.Venue?.Geo) is { IsValid: true } geo)
         {
             properties.Add(new CalendarProperty(
                 "GEO", CalendarValueType.Float, new GeoValue(Math.Round(geo.Latitude, 6), Math.Round(geo.Longitude, 6))));
@@ -126,38 +152,96 @@ internal static class CalendarBuilder
         return new CalendarComponent("VEVENT", properties, []);
     }
 
-    /// <summary>The zone an event's times are written in, or null for UTC ("Z") times.</summary>
-    private static DateTimeZone? ZoneFor(FeedDocument document, Event schedule)
+    /// <summary>
+    /// RRULE, RDATE and EXDATE (RFC 5545 §3.8.5), dates in DTSTART's form (§3.8.5.1: EXDATE
+    /// and RDATE share DTSTART's value type and zone). Rules are written in canonical form.
+    /// </summary>
+    private static void AddRecurrence(PropertyList properties, Recurrence series, DateTimeZone? zone)
     {
-        var zone = document.Options.TimeMode == TimeMode.EventZone
-            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
-            : null;
+        foreach (var text in series.Rules)
+        {
+            if (RecurrenceRule.TryParse(text, out var rule, out _))
+            {
+                properties.Add(new CalendarProperty("RRULE", CalendarValueType.Recur, new RuleValue(rule!)));
+            }
+        }
 
-        // "UTC", "Etc/UTC" and friends: write Z times, never TZID=UTC (FIELD.md, ical.net#58).
-        return zone is not null && zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero ? null : zone;
+        if (series.Dates.Count > 0)
+        {
+            properties.Add(Times("RDATE", [.. series.Dates.Order()], zone));
+        }
+
+        if (series.ExceptionDates.Count > 0)
+        {
+            properties.Add(Times("EXDATE", [.. series.ExceptionDates.Order()], zone));
+        }
+    }
+
+    private static CalendarProperty Times(string name, IReadOnlyList<Instant> instants, DateTimeZone? zone)
+    {
+        var values = instants.Select(i => (CalendarValue)((DateTimeValue)Time(name, i, zone).Values[0])).ToList();
+        return zone is null
+            ? new CalendarProperty(name, [], CalendarValueType.DateTime, values)
+            : new CalendarProperty(name, [new CalendarParameter("TZID", zone.Id)], CalendarValueType.DateTime, values);
     }
 
     /// <summary>
-    /// Every zone a TZID will name, with the span of its sessions, in order of zone id
-    /// (deterministic). RFC 5545 §3.6.5: each TZID needs exactly one VTIMEZONE.
+    /// The VTIMEZONE of every zone a time is written in: the event's for one-off sessions, each
+    /// series' own, spanning the sessions (and the overrides and dates of series) that use it.
     /// </summary>
-    private static List<(DateTimeZone Zone, Instant Start, Instant End)> ZonesUsed(FeedDocument document)
+    private static IEnumerable<CalendarComponent> TimeZones(FeedDocument document, DateTimeZone? zone)
     {
-        var spans = new SortedDictionary<string, (DateTimeZone Zone, Instant Start, Instant End)>(StringComparer.Ordinal);
+        var spans = new Dictionary<string, (DateTimeZone Zone, Instant From, Instant To)>(StringComparer.Ordinal);
+        void Use(DateTimeZone? z, Instant from, Instant to)
+        {
+            if (z is null)
+            {
+                return;
+            }
+
+            spans[z.Id] = spans.TryGetValue(z.Id, out var span)
+                ? (z, from < span.From ? from : span.From, to > span.To ? to : span.To)
+                : (z, from, to);
+        }
+
         foreach (var session in document.Sessions)
         {
-            if (ZoneFor(document, document.EventOf(session)) is not { } zone)
+            var origin = document.EventOf(session);
+            if (session.Recurrence is not { } r)
             {
+                Use(document.Origins is null ? zone : ZoneFor(document, origin), session.Start, session.End);
                 continue;
             }
 
-            spans[zone.Id] = spans.TryGetValue(zone.Id, out var span)
-                ? (zone, Instant.Min(span.Start, session.Start), Instant.Max(span.End, session.End))
-                : (zone, session.Start, session.End);
+            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, EventZone(origin)));
+            var instants = r.Dates.Concat(r.ExceptionDates).Concat(r.Overrides.SelectMany(o => new[] { o.RecurrenceId, o.Instance.Start, o.Instance.End }))
+                .Append(session.Start).Append(session.End).ToList();
+            Use(seriesZone, instants.Min(), instants.Max());
         }
 
-        return [.. spans.Values];
+        // The event's zone first (as before series existed), then others by id.
+        return spans.Values
+            .OrderBy(s => s.Zone.Id == zone?.Id ? 0 : 1)
+            .ThenBy(s => s.Zone.Id, StringComparer.Ordinal)
+            .Select(s => VTimeZoneBuilder.Build(s.Zone, s.From, s.To));
     }
+
+    /// <summary>The zone one-off sessions of an event are written in, or null for UTC ("Z") times.</summary>
+    private static DateTimeZone? ZoneFor(FeedDocument document, Event schedule)
+    {
+        // "UTC", "Etc/UTC" and friends: write Z times, never TZID=UTC (FIELD.md, ical.net#58).
+        var zone = document.Options.TimeMode == TimeMode.EventZone
+            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
+            : null;
+        return zone is null ? null : Zoned(zone);
+    }
+
+    private static DateTimeZone EventZone(Event schedule) =>
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
+
+    /// <summary>The zone as written: null (UTC "Z" times) for zones that are always UTC.</summary>
+    private static DateTimeZone? Zoned(DateTimeZone zone) =>
+        zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero ? null : zone;
 
     /// <summary>Local time with TZID (a VTIMEZONE is written for it) or UTC; never floating.</summary>
     private static CalendarProperty Time(string name, Instant instant, DateTimeZone? zone)

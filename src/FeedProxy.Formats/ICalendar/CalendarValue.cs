@@ -41,3 +41,10 @@ internal sealed record UtcOffsetValue(Offset Offset) : CalendarValue;
 /// UNTIL (always UTC, §3.3.10 requires it when DTSTART has a TZID), BYMONTH and BYDAY.
 /// </summary>
 internal sealed record RecurValue(string Frequency, Instant? Until, int ByMonth, string ByDay) : CalendarValue;
+
+/// <summary>
+/// RECUR of a recurring session (RFC 5545 §3.3.10): the whole validated rule, which iCalendar
+/// writes as text, xCal as one element per part (RFC 6321 §3.6.10) and jCal as an object
+/// (RFC 7265 §3.6.10).
+/// </summary>
+internal sealed record RuleValue(Recurring.RecurrenceRule Rule) : CalendarValue;

@@ -113,6 +113,9 @@ public sealed class ICalendarWriter : IFeedWriter
             case RecurValue recur:
                 writer.WriteAscii(ValueFormat.Recur(recur));
                 break;
+            case RuleValue rule:
+                writer.WriteAscii(rule.Rule.ToString());
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.GetType().Name, "Unknown calendar value.");
         }

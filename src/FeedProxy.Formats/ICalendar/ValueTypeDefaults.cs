@@ -17,7 +17,7 @@ internal static class ValueTypeDefaults
 
     private static CalendarValueType? DefaultOf(string name) => name switch
     {
-        "DTSTART" or "DTEND" or "DTSTAMP" or "LAST-MODIFIED" or "RDATE" => CalendarValueType.DateTime,
+        "DTSTART" or "DTEND" or "DTSTAMP" or "LAST-MODIFIED" or "RDATE" or "EXDATE" or "RECURRENCE-ID" => CalendarValueType.DateTime,
         "URL" or "ATTACH" or "TZURL" => CalendarValueType.Uri,
         "SEQUENCE" => CalendarValueType.Integer,
         "GEO" => CalendarValueType.Float,

@@ -124,8 +124,69 @@ public sealed class JCalWriter : IFeedWriter
                 json.WriteString("byday", recur.ByDay);
                 json.WriteEndObject();
                 break;
+            case RuleValue rule:
+                WriteRule(json, rule.Rule);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.GetType().Name, "Unknown calendar value.");
         }
+    }
+
+    /// <summary>
+    /// RFC 7265 §3.6.10: an object with lower-case part names; numeric parts are numbers, a part
+    /// with several values is an array, BYDAY entries and WKST stay strings.
+    /// </summary>
+    private static void WriteRule(Utf8JsonWriter json, Recurring.RecurrenceRule rule)
+    {
+        json.WriteStartObject();
+        json.WriteString("freq", rule.Frequency.ToString().ToUpperInvariant());
+        if (rule.Until is { } until)
+        {
+            json.WriteString("until", ValueFormat.UtcDateTime(until, extended: true));
+        }
+
+        if (rule.Count is { } count)
+        {
+            json.WriteNumber("count", count);
+        }
+
+        if (rule.Interval != 1)
+        {
+            json.WriteNumber("interval", rule.Interval);
+        }
+
+        foreach (var (name, values) in rule.Parts())
+        {
+            var numeric = name != "BYDAY";
+            json.WritePropertyName(name.ToLowerInvariant());
+            if (values.Count > 1)
+            {
+                json.WriteStartArray();
+            }
+
+            foreach (var value in values)
+            {
+                if (numeric)
+                {
+                    json.WriteRawValue(value, skipInputValidation: true);
+                }
+                else
+                {
+                    json.WriteStringValue(value);
+                }
+            }
+
+            if (values.Count > 1)
+            {
+                json.WriteEndArray();
+            }
+        }
+
+        if (rule.WeekStart != NodaTime.IsoDayOfWeek.Monday)
+        {
+            json.WriteString("wkst", Recurring.RecurrenceRule.DayCode(rule.WeekStart));
+        }
+
+        json.WriteEndObject();
     }
 }

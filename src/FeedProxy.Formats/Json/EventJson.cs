@@ -86,6 +86,26 @@ public sealed class SessionJson
     public List<string>? Speakers { get; set; }
     public string? LastModified { get; set; }
     public int? Revision { get; set; }
+    /// <summary>How the session repeats; absent for a one-off session.</summary>
+    public RecurrenceJson? Recurrence { get; set; }
+    /// <summary>Only in <see cref="RecurrenceJson.Overrides"/>: the start the changed occurrence has under the rule.</summary>
+    public string? RecurrenceId { get; set; }
+}
+
+/// <summary>
+/// RFC 5545 recurrence of a session: RRULE texts, extra and removed starts (RDATE, EXDATE),
+/// and changed occurrences. An override is a session object with "recurrenceId"; fields it
+/// leaves out are the series' (start defaults to the recurrenceId, the length to the series').
+/// </summary>
+public sealed class RecurrenceJson
+{
+    /// <summary>RRULE values, e.g. "FREQ=WEEKLY;BYDAY=TU".</summary>
+    public List<string>? Rules { get; set; }
+    public List<string>? Dates { get; set; }
+    public List<string>? ExceptionDates { get; set; }
+    public List<SessionJson>? Overrides { get; set; }
+    /// <summary>IANA zone the rule follows; times without offset are read in it. Default: the event's.</summary>
+    public string? TimeZone { get; set; }
 }
 
 [JsonSourceGenerationOptions(
@@ -99,6 +119,7 @@ public sealed class SessionJson
 [JsonSerializable(typeof(SpeakerJson))]
 [JsonSerializable(typeof(TrackJson))]
 [JsonSerializable(typeof(RoomJson))]
+[JsonSerializable(typeof(RecurrenceJson))]
 public sealed partial class EventJsonContext : JsonSerializerContext
 {
     /// <summary>

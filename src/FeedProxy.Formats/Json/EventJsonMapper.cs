@@ -157,23 +157,16 @@ public static partial class EventJsonMapper
             if (!speakers.TryAdd(s.Id!, speaker)) { Error($"{path}.id", $"Duplicate speaker id '{s.Id}'."); }
         }
 
-        var sessions = new List<Session>(json.Sessions?.Count ?? 0);
-        var sessionIds = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < (json.Sessions?.Count ?? 0); i++)
+        Session? MapSession(SessionJson s, string path, DateTimeZone sessionZone)
         {
-            var s = json.Sessions![i];
-            var path = $"sessions[{i}]";
             var ok = true;
-            if (!IsValidId(s.Id)) { Error($"{path}.id", "Required: a valid id."); ok = false; }
-            else if (!sessionIds.Add(s.Id!)) { Error($"{path}.id", $"Duplicate session id '{s.Id}'."); ok = false; }
-
             var title = TextSanitizer.Line(s.Title);
             if (title is null) { Error($"{path}.title", "Required."); ok = false; }
 
-            var start = ParseInstant(s.Start, zone, $"{path}.start", Error);
+            var start = ParseInstant(s.Start, sessionZone, $"{path}.start", Error);
             if (start is null && s.Start is null) { Error($"{path}.start", "Required."); }
 
-            Instant? end = ParseInstant(s.End, zone, $"{path}.end", Error);
+            Instant? end = ParseInstant(s.End, sessionZone, $"{path}.end", Error);
             if (end is null && s.End is null && start is { } st)
             {
                 if (s.Duration is null) { Error($"{path}.end", "Required (or give 'duration')."); }
@@ -202,14 +195,14 @@ public static partial class EventJsonMapper
             }
 
             if (s.Revision is < 0) { Error($"{path}.revision", "Must not be negative."); ok = false; }
-            var modified = ParseInstant(s.LastModified, zone, $"{path}.lastModified", Error) ?? eventModified;
+            var modified = ParseInstant(s.LastModified, sessionZone, $"{path}.lastModified", Error) ?? eventModified;
 
             if (!ok || start is null || end is null || title is null)
             {
-                continue;
+                return null;
             }
 
-            sessions.Add(new Session
+            return new Session
             {
                 Id = s.Id!,
                 Title = title,
@@ -230,7 +223,35 @@ public static partial class EventJsonMapper
                 Speakers = sessionSpeakers,
                 LastModified = modified,
                 Revision = s.Revision ?? 0,
-            });
+            };
+        }
+
+        var sessions = new List<Session>(json.Sessions?.Count ?? 0);
+        var sessionIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (json.Sessions?.Count ?? 0); i++)
+        {
+            var s = json.Sessions![i];
+            var path = $"sessions[{i}]";
+            var ok = true;
+            if (!IsValidId(s.Id)) { Error($"{path}.id", "Required: a valid id."); ok = false; }
+            else if (!sessionIds.Add(s.Id!)) { Error($"{path}.id", $"Duplicate session id '{s.Id}'."); ok = false; }
+
+            if (s.RecurrenceId is not null) { Error($"{path}.recurrenceId", "Allowed only in recurrence.overrides."); ok = false; }
+
+            // Times of a series without an offset are wall-clock times of the series' zone.
+            var sessionZone = s.Recurrence?.TimeZone is { } rz && DateTimeZoneProviders.Tzdb.GetZoneOrNull(rz.Trim()) is { } seriesZone
+                ? seriesZone
+                : zone;
+            var session = MapSession(s, path, sessionZone);
+            if (session is not null && s.Recurrence is { } recurrence)
+            {
+                session = Recurrence(session, s, recurrence, $"{path}.recurrence", sessionZone, zone, MapSession, Error);
+            }
+
+            if (ok && session is not null)
+            {
+                sessions.Add(session);
+            }
         }
 
         var eventUrl = Url(json.Url, "url", Error);
@@ -257,6 +278,127 @@ public static partial class EventJsonMapper
             Speakers = [.. speakers.Values],
             Sessions = sessions,
         };
+    }
+
+    /// <summary>Most rules, dates, exception dates and overrides one session may carry.</summary>
+    public const int MaxRecurrenceRules = 8;
+    public const int MaxRecurrenceItems = 1000;
+
+    /// <summary>
+    /// Validates a session's recurrence: rules per RFC 5545 §3.3.10 (stored in canonical form),
+    /// dates, and overrides, each of which must name a start the series actually has (a
+    /// RECURRENCE-ID that matches nothing is ignored or misread by clients).
+    /// </summary>
+    private static Session? Recurrence(
+        Session series, SessionJson json, RecurrenceJson recurrence, string path, DateTimeZone seriesZone, DateTimeZone eventZone,
+        Func<SessionJson, string, DateTimeZone, Session?> mapSession, Action<string, string> error)
+    {
+        var ok = true;
+        string? zoneId = null;
+        if (recurrence.TimeZone is { } tz)
+        {
+            zoneId = tz.Trim();
+            if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) is null) { error($"{path}.timeZone", "Must be an IANA time zone id such as 'Europe/Brussels'."); ok = false; }
+        }
+
+        var rules = new List<string>();
+        var ruleTexts = recurrence.Rules ?? [];
+        if (ruleTexts.Count > MaxRecurrenceRules) { error($"{path}.rules", $"At most {MaxRecurrenceRules} rules."); ok = false; }
+        for (var i = 0; i < Math.Min(ruleTexts.Count, MaxRecurrenceRules); i++)
+        {
+            if (Recurring.RecurrenceRule.TryParse(ruleTexts[i], out var rule, out var problem)) { rules.Add(rule!.ToString()); }
+            else { error($"{path}.rules[{i}]", problem!); ok = false; }
+        }
+
+        List<Instant> Instants(List<string>? texts, string field)
+        {
+            var list = new SortedSet<Instant>();
+            if (texts is null)
+            {
+                return [];
+            }
+
+            if (texts.Count > MaxRecurrenceItems) { error($"{path}.{field}", $"At most {MaxRecurrenceItems} entries."); ok = false; return []; }
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (ParseInstant(texts[i], seriesZone, $"{path}.{field}[{i}]", error) is { } instant) { list.Add(instant); }
+                else { ok = false; }
+            }
+
+            return [.. list];
+        }
+
+        var dates = Instants(recurrence.Dates, "dates");
+        var exceptionDates = Instants(recurrence.ExceptionDates, "exceptionDates");
+        if (rules.Count == 0 && dates.Count == 0 && ok)
+        {
+            error($"{path}.rules", "A recurrence needs at least one rule or date.");
+            ok = false;
+        }
+
+        var model = new Recurrence { Rules = rules, Dates = dates, ExceptionDates = exceptionDates, TimeZone = zoneId };
+        var withRule = series with { Recurrence = model };
+        var overrides = new List<RecurrenceOverride>();
+        var seen = new HashSet<Instant>();
+        var overrideTexts = recurrence.Overrides ?? [];
+        if (overrideTexts.Count > MaxRecurrenceItems) { error($"{path}.overrides", $"At most {MaxRecurrenceItems} overrides."); return null; }
+        for (var i = 0; i < overrideTexts.Count; i++)
+        {
+            var o = overrideTexts[i];
+            var itemPath = $"{path}.overrides[{i}]";
+            if (o.Id is not null && o.Id != series.Id) { error($"{itemPath}.id", "Must be left out or equal the series' id."); ok = false; }
+            if (o.Recurrence is not null) { error($"{itemPath}.recurrence", "An override does not recur."); ok = false; }
+            if (ParseInstant(o.RecurrenceId, seriesZone, $"{itemPath}.recurrenceId", error) is not { } recurrenceId)
+            {
+                if (o.RecurrenceId is null) { error($"{itemPath}.recurrenceId", "Required: the start this occurrence has under the rule."); }
+                ok = false;
+                continue;
+            }
+
+            if (!seen.Add(recurrenceId)) { error($"{itemPath}.recurrenceId", "Duplicate override of the same occurrence."); ok = false; continue; }
+            if (ok && !Recurring.RecurrenceExpander.IsOccurrence(withRule, eventZone, recurrenceId))
+            {
+                error($"{itemPath}.recurrenceId", "Is not a start of the series (or lies beyond the expansion limits).");
+                ok = false;
+                continue;
+            }
+
+            var merged = new SessionJson
+            {
+                Id = series.Id,
+                Title = o.Title ?? json.Title,
+                Subtitle = o.Subtitle ?? json.Subtitle,
+                Abstract = o.Abstract ?? json.Abstract,
+                Start = o.Start ?? o.RecurrenceId,
+                End = o.End,
+                Duration = o.End is null && o.Duration is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"PT{(long)series.Duration.TotalSeconds}S")
+                    : o.Duration,
+                State = o.State ?? json.State,
+                Track = o.Track ?? json.Track,
+                Room = o.Room ?? json.Room,
+                Type = o.Type ?? json.Type,
+                Language = o.Language ?? json.Language,
+                Url = o.Url ?? json.Url,
+                Image = o.Image ?? json.Image,
+                StreamUrl = o.StreamUrl ?? json.StreamUrl,
+                VideoUrl = o.VideoUrl ?? json.VideoUrl,
+                SlidesUrl = o.SlidesUrl ?? json.SlidesUrl,
+                Speakers = o.Speakers ?? json.Speakers,
+                LastModified = o.LastModified ?? json.LastModified,
+                Revision = o.Revision ?? json.Revision,
+            };
+            if (mapSession(merged, itemPath, seriesZone) is { } instance)
+            {
+                overrides.Add(new RecurrenceOverride { RecurrenceId = recurrenceId, Instance = instance });
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
+        return ok ? withRule with { Recurrence = model with { Overrides = [.. overrides.OrderBy(o => o.RecurrenceId)] } } : null;
     }
 
     /// <summary>Reads ISO 8601 with offset, or local time in <paramref name="zone"/> (gaps shift forward, overlaps take the earlier).</summary>

@@ -56,6 +56,29 @@ public static class EventJsonWriter
             Speakers = session.Speakers.Count == 0 ? null : [.. session.Speakers.Select(s => s.Id)],
             LastModified = Utc(session.LastModified),
             Revision = session.Revision,
+            Recurrence = session.Recurrence is { } r ? FromModel(session, r, zone) : null,
+        };
+    }
+
+    private static RecurrenceJson FromModel(Session series, Recurrence recurrence, DateTimeZone eventZone)
+    {
+        var zone = Recurring.RecurrenceExpander.ZoneOf(series, eventZone);
+        string Local(Instant i) => OffsetDateTimePattern.ExtendedIso.Format(i.InZone(zone).ToOffsetDateTime());
+        return new RecurrenceJson
+        {
+            Rules = [.. recurrence.Rules],
+            Dates = recurrence.Dates.Count == 0 ? null : [.. recurrence.Dates.Select(Local)],
+            ExceptionDates = recurrence.ExceptionDates.Count == 0 ? null : [.. recurrence.ExceptionDates.Select(Local)],
+            Overrides = recurrence.Overrides.Count == 0
+                ? null
+                : [.. recurrence.Overrides.Select(o =>
+                {
+                    var instance = FromModel(o.Instance with { Recurrence = null }, zone);
+                    instance.Id = null;
+                    instance.RecurrenceId = Local(o.RecurrenceId);
+                    return instance;
+                })],
+            TimeZone = recurrence.TimeZone,
         };
     }
 

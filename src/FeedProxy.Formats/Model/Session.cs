@@ -36,5 +36,12 @@ public sealed record Session
     /// <summary>Null for a one-off session; otherwise how it repeats from <see cref="Start"/>.</summary>
     public Recurrence? Recurrence { get; init; }
 
+    /// <summary>
+    /// Set only on one occurrence of a recurring session, as feeds without recurrence write it
+    /// (see <see cref="Recurring.RecurrenceExpander"/>): the start it has under the rule
+    /// (RFC 5545 RECURRENCE-ID). It makes the occurrence's UID and GUID unique and stable.
+    /// </summary>
+    public Instant? RecurrenceId { get; init; }
+
     public Duration Duration => End - Start;
 }

@@ -26,8 +26,13 @@ public sealed class AtomWriter : IFeedWriter
         $"tag:{document.UidDomain},2024:{document.Kind}/{Uri.EscapeDataString(document.Event.Id)}";
 
     /// <summary>The entry id is the session's own event's, also in a collection (no duplicates across feeds).</summary>
-    internal static string EntryId(FeedDocument document, Session session) =>
-        $"tag:{document.UidDomain},2024:events/{Uri.EscapeDataString(document.EventOf(session).Id)}/sessions/{Uri.EscapeDataString(session.Id)}";
+    internal static string EntryId(FeedDocument document, Session session)
+    {
+        var events = $"tag:{document.UidDomain},2024:events/{Uri.EscapeDataString(document.EventOf(session).Id)}";
+        return FeedDocument.OccurrenceKey(session) is { } occurrence
+            ? $"{events}/sessions/{Uri.EscapeDataString(session.Id)}/{occurrence}"
+            : $"{events}/sessions/{Uri.EscapeDataString(session.Id)}";
+    }
 
     public void Write(FeedDocument document, IBufferWriter<byte> output)
     {

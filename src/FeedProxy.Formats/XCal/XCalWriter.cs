@@ -130,10 +130,52 @@ public sealed class XCalWriter : IFeedWriter
                 xml.WriteElementString("bymonth", Namespace, recur.ByMonth.ToString(CultureInfo.InvariantCulture));
                 xml.WriteEndElement();
                 break;
+            case RuleValue rule:
+                WriteRule(xml, rule.Rule);
+                break;
             default:
                 xml.WriteElementString(type.XmlName(), Namespace, Scalar(value));
                 break;
         }
+    }
+
+    /// <summary>
+    /// RFC 6321 §3.6.10: one element per rule part and per value, in the schema's order
+    /// (freq, until or count, interval, bysecond ... bysetpos, wkst).
+    /// </summary>
+    private static void WriteRule(XmlWriter xml, Recurring.RecurrenceRule rule)
+    {
+        xml.WriteStartElement("recur", Namespace);
+        xml.WriteElementString("freq", Namespace, rule.Frequency.ToString().ToUpperInvariant());
+        if (rule.Until is { } until)
+        {
+            xml.WriteElementString("until", Namespace, ValueFormat.UtcDateTime(until, extended: true));
+        }
+
+        if (rule.Count is { } count)
+        {
+            xml.WriteElementString("count", Namespace, count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (rule.Interval != 1)
+        {
+            xml.WriteElementString("interval", Namespace, rule.Interval.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (name, values) in rule.Parts())
+        {
+            foreach (var value in values)
+            {
+                xml.WriteElementString(name.ToLowerInvariant(), Namespace, value);
+            }
+        }
+
+        if (rule.WeekStart != NodaTime.IsoDayOfWeek.Monday)
+        {
+            xml.WriteElementString("wkst", Namespace, Recurring.RecurrenceRule.DayCode(rule.WeekStart));
+        }
+
+        xml.WriteEndElement();
     }
 
     private static string Scalar(CalendarValue value) => value switch

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -22,52 +25,49 @@ public sealed class RedisFeedCacheOptions
 
     /// <summary>After a failure, Redis is skipped (miss / no-op) for this long.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Longest life of an entry and of a tag's eviction mark; longer lifetimes are shortened
+    /// to this, so an eviction mark always outlives the entries it invalidates.
+    /// </summary>
+    public TimeSpan MaxEntryLifetime { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>
-/// <see cref="IFeedCacheStore"/> on Redis, shared by all instances. Each entry is a string with
-/// an expiry; each tag is a set of entry keys (evicting a tag deletes its members and itself).
+/// <see cref="IFeedCacheStore"/> on Redis through <see cref="IDistributedCache"/>
+/// (Microsoft.Extensions.Caching.StackExchangeRedis), shared by all instances. What the
+/// interface lacks is added here: tags and the circuit breaker.
+/// <para>
+/// Tags are generations: evicting a tag stores a new random generation under the tag's key,
+/// and each entry carries the generation of each of its tags as they were when it was
+/// written, so an entry whose generations differ from the current ones is a miss. Eviction
+/// is one write, whatever the number of entries; a read costs one round trip per tag more.
+/// </para>
+/// <para>
 /// The cache is an optimisation, never a dependency: when Redis is unreachable, slow or
 /// failing, every operation returns a miss or does nothing within
 /// <see cref="RedisFeedCacheOptions.OperationTimeout"/>, Redis is then skipped for
 /// <see cref="RedisFeedCacheOptions.BreakDuration"/> (a circuit breaker), the outage and the
 /// recovery are each logged once, and the multiplexer reconnects on its own
-/// (AbortOnConnectFail=false). This is the only file that uses the StackExchange.Redis API.
-/// Thread-safe.
+/// (AbortOnConnectFail=false). Thread-safe.
+/// </para>
 /// </summary>
 public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
 {
-    // SET the entry, add it to each tag set and make each tag set live at least as long.
-    private const string SetScript = """
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        for i = 2, #KEYS do
-            redis.call('SADD', KEYS[i], KEYS[1])
-            if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[2]) then
-                redis.call('PEXPIRE', KEYS[i], ARGV[2])
-            end
-        end
-        return 1
-        """;
-
-    // Atomic, so an entry added to the tag while evicting is not left behind unlisted.
-    // DEL in slices: unpack() of a very large table exceeds Lua's stack.
-    private const string EvictScript = """
-        local keys = redis.call('SMEMBERS', KEYS[1])
-        for i = 1, #keys, 500 do
-            redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys)))
-        end
-        redis.call('DEL', KEYS[1])
-        return #keys
-        """;
-
-    private const byte EnvelopeFormat = 1;
+    private const byte EnvelopeFormat = 2;
     private const char TagSeparator = '\u001f';
+    private const char GenerationSeparator = '\u001e';
+
+    // RedisCache does not store an entry that expires within its one-second grace period, so
+    // the key lives at least this long; the envelope's own expiry decides when it is stale.
+    private static readonly TimeSpan MinimumKeyLifetime = TimeSpan.FromSeconds(2);
 
     private readonly RedisFeedCacheOptions _options;
     private readonly ConfigurationOptions _configuration;
+    private readonly RedisCache _cache;
     private readonly ILogger<RedisFeedCacheStore> _logger;
     private readonly TimeProvider _time;
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private Task<ConnectionMultiplexer>? _connecting;
     private long _skipUntilTicks;
     private int _down;
@@ -82,9 +82,25 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
         _configuration.AbortOnConnectFail = false;
         _configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
         _configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
+        _configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         // Seconds between keep-alive PINGs: finds a dead connection without waiting for traffic.
         _configuration.KeepAlive = 5;
+
+        // The cache shares this store's multiplexer, so the breaker can see whether it is
+        // connected before queueing a command behind a reconnect.
+        _cache = new RedisCache(new RedisCacheOptions
+        {
+            InstanceName = options.KeyPrefix,
+            ConnectionMultiplexerFactory = async () => await Connection().ConfigureAwait(false),
+        });
     }
+
+    /// <summary>
+    /// Calls <paramref name="use"/> with the multiplexer once it is created (tracing
+    /// instrumentation); starts connecting if nothing has yet.
+    /// </summary>
+    internal void OnConnected(Action<IConnectionMultiplexer> use) =>
+        _ = Connection().ContinueWith(t => use(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
     /// <summary>False while Redis is being skipped after a failure.</summary>
     public bool IsAvailable => Volatile.Read(ref _down) == 0;
@@ -94,9 +110,9 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
     /// a success also ends an outage, so health reflects recovery without feed traffic.
     /// </summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken) =>
-        await RunAsync(async database =>
+        await RunAsync(async multiplexer =>
         {
-            await database.PingAsync().ConfigureAwait(false);
+            await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
 
@@ -110,8 +126,24 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
     internal async ValueTask<RedisCacheEntry?> GetEntryAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var stored = await RunAsync(db => db.StringGetAsync(EntryKey(key)), cancellationToken).ConfigureAwait(false);
-        return stored.HasValue ? Unwrap((byte[]?)stored) : null;
+        return await RunAsync(async _ =>
+        {
+            var envelope = Unwrap(await _cache.GetAsync(EntryKey(key), cancellationToken).ConfigureAwait(false));
+            if (envelope is null || envelope.Entry.Expires <= _time.GetUtcNow())
+            {
+                return null;
+            }
+
+            for (var i = 0; i < envelope.Entry.Tags.Length; i++)
+            {
+                if (!string.Equals(await GenerationAsync(envelope.Entry.Tags[i], cancellationToken).ConfigureAwait(false), envelope.Generations[i], StringComparison.Ordinal))
+                {
+                    return null;
+                }
+            }
+
+            return envelope.Entry;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask SetAsync(string key, byte[] value, string[] tags, TimeSpan validFor, CancellationToken cancellationToken)
@@ -119,27 +151,42 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(tags);
-        var milliseconds = (long)validFor.TotalMilliseconds;
-        if (milliseconds <= 0)
+        if (validFor > _options.MaxEntryLifetime)
+        {
+            validFor = _options.MaxEntryLifetime;
+        }
+
+        if (validFor <= TimeSpan.Zero)
         {
             return;
         }
 
-        var keys = new RedisKey[tags.Length + 1];
-        keys[0] = EntryKey(key);
-        for (var i = 0; i < tags.Length; i++)
+        await RunAsync(async _ =>
         {
-            keys[i + 1] = TagKey(tags[i]);
-        }
+            // Generations are read before the write: an eviction in between leaves this entry
+            // with an old generation, a miss, never a stale hit.
+            var generations = new string[tags.Length];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                generations[i] = await GenerationAsync(tags[i], cancellationToken).ConfigureAwait(false);
+            }
 
-        var envelope = Wrap(value, tags, _time.GetUtcNow() + validFor);
-        await RunAsync(db => db.ScriptEvaluateAsync(SetScript, keys, [envelope, milliseconds]), cancellationToken).ConfigureAwait(false);
+            var envelope = Wrap(value, tags, generations, _time.GetUtcNow() + validFor);
+            var keyLifetime = validFor < MinimumKeyLifetime ? MinimumKeyLifetime : validFor;
+            await _cache.SetAsync(EntryKey(key), envelope, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = keyLifetime }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        await RunAsync(db => db.ScriptEvaluateAsync(EvictScript, [TagKey(tag)]), cancellationToken).ConfigureAwait(false);
+        await RunAsync(async _ =>
+        {
+            var generation = Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+            await _cache.SetAsync(TagKey(tag), generation, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = _options.MaxEntryLifetime }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -152,6 +199,7 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
             _connecting = null;
         }
 
+        _cache.Dispose();
         if (connecting is { IsCompletedSuccessfully: true })
         {
             connecting.Result.Dispose();
@@ -162,8 +210,15 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
         }
     }
 
-    /// <summary>Runs one Redis operation under the breaker and the timeout; default(T) when skipped or failed.</summary>
-    private async ValueTask<T?> RunAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellationToken)
+    /// <summary>The tag's current generation; "" when it was never evicted (or its mark expired with its entries).</summary>
+    private async Task<string> GenerationAsync(string tag, CancellationToken cancellationToken)
+    {
+        var stored = await _cache.GetAsync(TagKey(tag), cancellationToken).ConfigureAwait(false);
+        return stored is null ? string.Empty : Encoding.ASCII.GetString(stored);
+    }
+
+    /// <summary>Runs Redis operations under the breaker and the timeout; default(T) when skipped or failed.</summary>
+    private async ValueTask<T?> RunAsync<T>(Func<ConnectionMultiplexer, Task<T>> operation, CancellationToken cancellationToken)
     {
         if (_time.GetUtcNow().UtcTicks < Interlocked.Read(ref _skipUntilTicks))
         {
@@ -180,7 +235,7 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
                 return default;
             }
 
-            var result = await operation(multiplexer.GetDatabase()).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await operation(multiplexer).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
             if (Interlocked.Exchange(ref _down, 0) == 1)
             {
                 LogRecovered();
@@ -226,26 +281,28 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
         }
     }
 
-    private RedisKey EntryKey(string key) => _options.KeyPrefix + "e:" + key;
+    // Keys under RedisCacheOptions.InstanceName (the configured prefix).
+    private static string EntryKey(string key) => "e:" + key;
 
-    private RedisKey TagKey(string tag) => _options.KeyPrefix + "t:" + tag;
+    private static string TagKey(string tag) => "t:" + tag;
 
-    // Envelope: format byte, expiry (Unix ms, big-endian), tag bytes length, tags (UTF-8,
-    // unit-separated), value. Tags and expiry travel with the value so a second-level hit
-    // can fill the first level with the same tags and lifetime.
-    private static byte[] Wrap(byte[] value, string[] tags, DateTimeOffset expires)
+    // Envelope: format byte, expiry (Unix ms, big-endian), header length, header (UTF-8: each
+    // tag with the generation it had when written, unit-separated), value. Tags and expiry
+    // travel with the value so a second-level hit can fill the first level with the same
+    // tags and lifetime.
+    private static byte[] Wrap(byte[] value, string[] tags, string[] generations, DateTimeOffset expires)
     {
-        var tagBytes = Encoding.UTF8.GetBytes(string.Join(TagSeparator, tags));
-        var envelope = new byte[1 + 8 + 4 + tagBytes.Length + value.Length];
+        var header = Encoding.UTF8.GetBytes(string.Join(TagSeparator, tags.Select((tag, i) => tag + GenerationSeparator + generations[i])));
+        var envelope = new byte[1 + 8 + 4 + header.Length + value.Length];
         envelope[0] = EnvelopeFormat;
         BinaryPrimitives.WriteInt64BigEndian(envelope.AsSpan(1), expires.ToUnixTimeMilliseconds());
-        BinaryPrimitives.WriteInt32BigEndian(envelope.AsSpan(9), tagBytes.Length);
-        tagBytes.CopyTo(envelope, 13);
-        value.CopyTo(envelope, 13 + tagBytes.Length);
+        BinaryPrimitives.WriteInt32BigEndian(envelope.AsSpan(9), header.Length);
+        header.CopyTo(envelope, 13);
+        value.CopyTo(envelope, 13 + header.Length);
         return envelope;
     }
 
-    private static RedisCacheEntry? Unwrap(byte[]? envelope)
+    private static Envelope? Unwrap(byte[]? envelope)
     {
         if (envelope is null || envelope.Length < 13 || envelope[0] != EnvelopeFormat)
         {
@@ -253,15 +310,29 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
         }
 
         var expires = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(envelope.AsSpan(1)));
-        var tagLength = BinaryPrimitives.ReadInt32BigEndian(envelope.AsSpan(9));
-        if (tagLength < 0 || 13 + tagLength > envelope.Length)
+        var headerLength = BinaryPrimitives.ReadInt32BigEndian(envelope.AsSpan(9));
+        if (headerLength < 0 || 13 + headerLength > envelope.Length)
         {
             return null;
         }
 
-        var tagText = Encoding.UTF8.GetString(envelope, 13, tagLength);
-        string[] tags = tagText.Length == 0 ? [] : tagText.Split(TagSeparator);
-        return new RedisCacheEntry(envelope.AsSpan(13 + tagLength).ToArray(), tags, expires);
+        var header = Encoding.UTF8.GetString(envelope, 13, headerLength);
+        var pairs = header.Length == 0 ? [] : header.Split(TagSeparator);
+        var tags = new string[pairs.Length];
+        var generations = new string[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            var separator = pairs[i].LastIndexOf(GenerationSeparator);
+            if (separator < 0)
+            {
+                return null;
+            }
+
+            tags[i] = pairs[i][..separator];
+            generations[i] = pairs[i][(separator + 1)..];
+        }
+
+        return new Envelope(new RedisCacheEntry(envelope.AsSpan(13 + headerLength).ToArray(), tags, expires), generations);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Redis feed cache unavailable; serving without it and retrying every {Seconds} s")]
@@ -269,6 +340,8 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Redis feed cache available again")]
     private partial void LogRecovered();
+
+    private sealed record Envelope(RedisCacheEntry Entry, string[] Generations);
 }
 
 /// <summary>A Redis entry as stored: value, tags and absolute expiry.</summary>

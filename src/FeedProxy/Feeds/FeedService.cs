@@ -127,7 +127,7 @@ internal sealed partial class FeedService(
         }
 
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        var sessions = FeedSelection.Select(schedule, Policy(), now, filter);
+        var sessions = FeedSelection.Select(schedule, Policy(), now, filter, FeedSelection.ModeFor(request.Format, request.Options));
         if (request.SessionId is not null && sessions.Count == 0)
         {
             return new FeedResult.NotFound($"No session '{request.SessionId}' in event '{request.EventId}'.");
@@ -210,6 +210,8 @@ internal sealed partial class FeedService(
         CancelledRetention = Duration.FromDays(Math.Max(0, _options.Feeds.CancelledRetentionDays)),
         Window = _options.Feeds.WindowDays is { } days ? Duration.FromDays(days) : null,
         MaxSessions = _options.Feeds.MaxSessions,
+        RecurrenceBack = Duration.FromDays(Math.Clamp(_options.Feeds.RecurrenceBackDays, 0, 3660)),
+        RecurrenceAhead = Duration.FromDays(Math.Clamp(_options.Feeds.RecurrenceAheadDays, 0, 3660)),
     };
 
     internal string UidDomain => _options.UidDomain ?? _options.PublicBaseUrl?.Host ?? "feedproxy.localhost";

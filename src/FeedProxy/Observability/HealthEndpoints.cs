@@ -23,7 +23,6 @@ public sealed class HealthEndpoints : ICarterModule
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         }).WithTags("Health");
-        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Health").WithSummary("Prometheus metrics.");
+        app.MapPrometheusScrapingEndpoint("/metrics").WithTags("Health").WithSummary("Prometheus metrics (OpenTelemetry exporter).");
     }
 }

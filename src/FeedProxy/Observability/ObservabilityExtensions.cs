@@ -24,7 +24,7 @@ internal static class ObservabilityExtensions
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<FeedMetrics>();
-        services.AddSingleton<PrometheusExporter>();
+        services.AddTelemetry(configuration);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
         services.AddOpenApi();
 
@@ -62,9 +62,6 @@ internal static class ObservabilityExtensions
 
     public static WebApplication UseObservability(this WebApplication app)
     {
-        // The listener must exist before the first request: measurements made while nobody
-        // listens are not kept.
-        _ = app.Services.GetRequiredService<PrometheusExporter>();
         app.UseRateLimiter();
         app.MapOpenApi();
         return app;

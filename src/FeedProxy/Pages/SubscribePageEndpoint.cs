@@ -82,8 +82,9 @@ internal static class SubscribePageEndpoint
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var policy = feeds.Policy();
-        var all = FeedSelection.Select(schedule, policy, now);
-        var selected = filter is null ? all : FeedSelection.Select(schedule, policy, now, filter);
+        // The page lists dates, so a recurring session shows each occurrence in the window.
+        var all = FeedSelection.Select(schedule, policy, now, mode: RecurrenceMode.Expand);
+        var selected = filter is null ? all : FeedSelection.Select(schedule, policy, now, filter, RecurrenceMode.Expand);
 
         var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);
         var relative = access is null

@@ -106,6 +106,20 @@ internal sealed class ChangeTracker(string? statePath, ILogger logger)
             text.Append('\u001e').Append(speaker.Name).Append('\u001f').Append(speaker.Organisation).Append('\u001f').Append(speaker.Position);
         }
 
+        // A changed rule, date or override changes what calendars show: the series' SEQUENCE
+        // must grow (RFC 5545 §3.8.7.4), and its overrides' with it.
+        if (s.Recurrence is { } r)
+        {
+            text.Append('\u001d').Append(r.TimeZone);
+            foreach (var rule in r.Rules) { text.Append('\u001e').Append(rule); }
+            foreach (var date in r.Dates) { text.Append("\u001e+").Append(date.ToUnixTimeTicks()); }
+            foreach (var date in r.ExceptionDates) { text.Append("\u001e-").Append(date.ToUnixTimeTicks()); }
+            foreach (var o in r.Overrides)
+            {
+                text.Append("\u001e=").Append(o.RecurrenceId.ToUnixTimeTicks()).Append(':').Append(Fingerprint(o.Instance));
+            }
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 12));
     }
 

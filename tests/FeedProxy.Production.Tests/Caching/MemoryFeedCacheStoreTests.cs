@@ -1,5 +1,5 @@
 using FeedProxy.Caching;
-using FeedProxy.Production.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Production.Tests.Caching;
 
@@ -69,7 +69,7 @@ public sealed class MemoryFeedCacheStoreTests : FeedCacheStoreTests
     [Fact]
     public async Task Get_UsesInjectedClockForExpiry()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var store = new MemoryFeedCacheStore(timeProvider: clock);
         await store.SetAsync("k", [1], [], TimeSpan.FromSeconds(30), default);
 

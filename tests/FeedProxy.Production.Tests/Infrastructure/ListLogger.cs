@@ -17,13 +17,3 @@ public sealed class ListLogger<T> : ILogger<T>
 
     public int Count(int eventId) => Entries.Count(e => e.EventId.Id == eventId);
 }
-
-/// <summary>A clock that tests move by hand.</summary>
-public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

@@ -60,6 +60,8 @@ internal sealed record ChildTable(string Name, IReadOnlyList<ChildColumn> Column
         new("stream_url", NpgsqlDbType.Text),
         new("video_url", NpgsqlDbType.Text),
         new("slides_url", NpgsqlDbType.Text),
+        // The "recurrence" object of the JSON event format (migration 0002); null for one-offs.
+        new("recurrence", NpgsqlDbType.Jsonb),
         // Taken from the model when a session is created; afterwards the triggers own them.
         new("last_modified", NpgsqlDbType.TimestampTz, InsertOnly: true),
         new("revision", NpgsqlDbType.Integer, InsertOnly: true),
@@ -111,6 +113,7 @@ internal sealed record ChildColumn(string Name, NpgsqlDbType Type, bool InsertOn
         NpgsqlDbType.Integer => "integer",
         NpgsqlDbType.Double => "double precision",
         NpgsqlDbType.TimestampTz => "timestamptz",
+        NpgsqlDbType.Jsonb => "jsonb",
         _ => throw new NotSupportedException(Type.ToString()),
     };
 }

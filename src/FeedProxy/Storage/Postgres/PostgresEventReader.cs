@@ -29,7 +29,8 @@ internal static class PostgresEventReader
         "SELECT id, name, organisation, position FROM speakers WHERE event_id = $1 ORDER BY ordinal, id",
         """
         SELECT id, title, subtitle, abstract, start_at, end_at, state, track_id, room_id, type,
-               language, url, image_url, stream_url, video_url, slides_url, last_modified, revision
+               language, url, image_url, stream_url, video_url, slides_url, last_modified, revision,
+               recurrence::text
         FROM sessions WHERE event_id = $1 ORDER BY ordinal, start_at, id
         """,
         "SELECT session_id, speaker_id FROM session_speakers WHERE event_id = $1 ORDER BY session_id, ordinal, speaker_id",
@@ -100,6 +101,7 @@ internal static class PostgresEventReader
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<(Session Session, string? TrackId, string? RoomId)>();
+        var recurrences = new Dictionary<string, string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = reader.GetString(0);
@@ -122,6 +124,10 @@ internal static class PostgresEventReader
                 LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(16)),
                 Revision = reader.GetInt32(17),
             }, reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            if (!reader.IsDBNull(18))
+            {
+                recurrences[id] = reader.GetString(18);
+            }
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -152,6 +158,11 @@ internal static class PostgresEventReader
         }
 
         var ev = head.Event with { Tracks = tracks, Rooms = rooms, Speakers = speakers, Sessions = sessions };
+        if (recurrences.Count > 0)
+        {
+            ev = SessionRecurrence.Attach(ev, recurrences);
+        }
+
         return new EventSnapshot(ev, FormatVersion(head.Version));
     }
 

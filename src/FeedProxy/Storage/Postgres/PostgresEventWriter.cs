@@ -399,6 +399,7 @@ public sealed class PostgresEventWriter
         Array(sessions.Select(s => s.StreamUrl).ToArray(), NpgsqlDbType.Text),
         Array(sessions.Select(s => s.VideoUrl).ToArray(), NpgsqlDbType.Text),
         Array(sessions.Select(s => s.SlidesUrl).ToArray(), NpgsqlDbType.Text),
+        Array(sessions.Select(s => SessionRecurrence.ToJson(s)).ToArray(), NpgsqlDbType.Jsonb),
         Array(sessions.Select(s => Utc(s.LastModified)).ToArray(), NpgsqlDbType.TimestampTz),
         Array(sessions.Select(s => s.Revision).ToArray(), NpgsqlDbType.Integer),
     ];
