@@ -48,6 +48,9 @@ public sealed class FeedProxyOptions
     public CachingOptions Caching { get; set; } = new();
 
     public FeedContentOptions Feeds { get; set; } = new();
+
+    /// <summary>Live upstream sources (fetching, SSRF policy, refresh bounds).</summary>
+    public Upstream.UpstreamOptions Upstream { get; set; } = new();
 }
 
 /// <summary>HTTP caching (RFC 9111) and the in-process render cache.</summary>

@@ -9,6 +9,7 @@ using FeedProxy.Observability;
 using FeedProxy.Private;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
+using FeedProxy.Upstream;
 
 namespace FeedProxy;
 
@@ -50,6 +51,9 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<AdminServices>();
         services.AddSingleton<ImportService>();
 
+        // Live upstream sources (Upstream/): declarations beside the events, a background refresher.
+        services.AddUpstreamSources(postgres: !string.IsNullOrWhiteSpace(postgres));
+
         var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 256)) * 1024L * 1024;
         var redis = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redis))
@@ -85,6 +89,7 @@ internal static class ServiceCollectionExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseObservability();
+        app.UseUpstreamFreshness();
 
         // Every endpoint group is an ICarterModule in its feature folder (Feeds, Agenda,
         // Private, Admin, Observability, Collections, Changes); the subscribe page is served

@@ -131,7 +131,8 @@ public static class ICalendarSourceReader
             Id = options.EventId,
             Name = name,
             Description = ImportText.Text(Prop(calendar, "X-WR-CALDESC") ?? Prop(calendar, "DESCRIPTION")),
-            Url = ImportText.Url(Prop(calendar, "URL")) ?? ImportText.Url(options.SourceUrl?.AbsoluteUri),
+            // Never the source URL itself: private calendar addresses carry a secret.
+            Url = ImportText.Url(Prop(calendar, "URL")) is { } own && own != options.SourceUrl?.AbsoluteUri ? own : null,
             TimeZone = zoneId,
             LastModified = options.ReadAt,
         });

@@ -110,7 +110,8 @@ public static partial class SyndicationSourceReader
 
     private static Event Map(SyndicationFeed feed, DateTimeZone zone, UpstreamReadOptions options)
     {
-        var baseUri = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate")?.Uri is { IsAbsoluteUri: true } alt ? alt : options.SourceUrl;
+        var alternate = feed.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate")?.Uri is { IsAbsoluteUri: true } alt ? alt : null;
+        var baseUri = alternate ?? options.SourceUrl;
         var builder = new ScheduleBuilder();
         var items = feed.Items
             .Select(item => ToSession(item, zone, builder, baseUri, options))
@@ -127,7 +128,8 @@ public static partial class SyndicationSourceReader
             Id = options.EventId,
             Name = name,
             Description = ImportText.Text(feed.Description?.Text),
-            Url = ImportText.Url(baseUri?.IsAbsoluteUri == true ? baseUri.AbsoluteUri : null),
+            // The feed's own page, never the source URL itself (it may carry a secret).
+            Url = ImportText.Url(alternate is not null && alternate != options.SourceUrl ? alternate.AbsoluteUri : null),
             TimeZone = zone.Id,
             ImageUrl = ImportText.Url(feed.ImageUrl?.IsAbsoluteUri == true ? feed.ImageUrl.AbsoluteUri : null),
             LastModified = options.ReadAt,

@@ -71,6 +71,8 @@ internal static class CommandLine
             root.Add(command);
         }
 
+        root.Add(Upstream.SourceCommand.Create(buildHost, output, error));
+
         return root;
     }
 }

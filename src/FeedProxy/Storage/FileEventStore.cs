@@ -161,7 +161,8 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
             foreach (var path in files.Order(StringComparer.Ordinal))
             {
                 var stem = Path.GetFileNameWithoutExtension(path);
-                if (!EventJsonMapper.IsValidId(stem))
+                // {id}.source.json beside an event declares its upstream (Upstream/FileSourceStore), not an event.
+                if (!EventJsonMapper.IsValidId(stem) || path.EndsWith(Upstream.FileSourceStore.Suffix, StringComparison.Ordinal))
                 {
                     continue;
                 }

@@ -1,0 +1,307 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FeedProxy.Testing;
+using Xunit.Abstractions;
+
+namespace FeedProxy.Tests.Upstream;
+
+/// <summary>
+/// Live sources against a real upstream HTTP server serving the real files of ../shared/data:
+/// refreshed without client requests, conditional GETs, byte-stable normalisation, and faults
+/// that never turn a 200 into an error.
+/// </summary>
+public sealed class LiveSourceTests(ITestOutputHelper output)
+{
+    private const string Club = "feeds/indiewebclub-blr/events.ics";
+    private static readonly string[] Unchanged = ["304", "unchanged"];
+
+    private static byte[]? Real(string relative, ITestOutputHelper output)
+    {
+        var root = RepositoryPaths.SharedData;
+        var path = root is null ? null : Path.Combine(root, relative);
+        if (path is null || !File.Exists(path))
+        {
+            output.WriteLine($"SKIPPED: real data '{relative}' not found under ../shared/data next to the repository. Nothing was checked.");
+            return null;
+        }
+
+        return File.ReadAllBytes(path);
+    }
+
+    private static async Task<string> WaitForFeedAsync(SourceTestHost host, string path)
+    {
+        string? etag = null;
+        Assert.True(await SourceTestHost.EventuallyAsync(async () =>
+        {
+            var feed = await host.FeedAsync(path);
+            etag = feed.Status == HttpStatusCode.OK ? feed.ETag : null;
+            return etag is not null;
+        }, TimeSpan.FromSeconds(15)), $"{path} never answered 200");
+        return etag!;
+    }
+
+    [Fact]
+    public async Task IcsSource_RefreshedEveryIntervalWithoutRequests_ConditionallyAndVisibleInEveryFormat()
+    {
+        if (Real(Club, output) is not { } ics)
+        {
+            return;
+        }
+
+        using var host = new SourceTestHost();
+        host.Upstream.Set("/club.ics", ics, "text/calendar");
+        using (var put = await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 1 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var icsETag = await WaitForFeedAsync(host, "/events/club.ics");
+        var campusETag = await WaitForFeedAsync(host, "/events/club.rss?profile=campus");
+
+        // No client requests for a while: the refresher polls by itself, conditionally.
+        await Task.Delay(3500);
+        var requests = host.Upstream.Requests.Where(r => r.Path == "/club.ics").ToList();
+        output.WriteLine(string.Join("\n", requests.Select(r => $"{r.Status} If-None-Match={r.IfNoneMatch} If-Modified-Since={r.IfModifiedSince}")));
+        Assert.InRange(requests.Count, 3, 8);
+        Assert.Equal(200, requests[0].Status);
+        Assert.All(requests.Skip(1), r =>
+        {
+            Assert.NotNull(r.IfNoneMatch);
+            Assert.NotNull(r.IfModifiedSince);
+            Assert.Equal(304, r.Status);
+        });
+        Assert.Equal(icsETag, (await host.FeedAsync("/events/club.ics")).ETag);
+
+        var changed = Encoding.UTF8.GetString(ics).Replace("SUMMARY:IndieWebClub #32", "SUMMARY:IndieWebClub #32 moved upstairs", StringComparison.Ordinal);
+        host.Upstream.Set("/club.ics", changed, "text/calendar");
+        await Task.Delay(TimeSpan.FromSeconds(1 + 2)); // the interval plus a margin, still without any feed request
+        var after = await host.FeedAsync("/events/club.ics");
+        var campus = await host.FeedAsync("/events/club.rss?profile=campus");
+        Assert.NotEqual(icsETag, after.ETag);
+        Assert.NotEqual(campusETag, campus.ETag);
+        Assert.Contains("moved upstairs", after.Body, StringComparison.Ordinal);
+        Assert.Contains("moved upstairs", campus.Body, StringComparison.Ordinal);
+
+        var status = await host.StatusAsync("club");
+        Assert.Equal(0, status.GetProperty("failures").GetInt32());
+        Assert.NotNull(status.GetProperty("eTag").GetString());
+        Assert.NotNull(status.GetProperty("lastChange").GetString());
+    }
+
+    [Fact]
+    public async Task UpstreamRewritingDtStampOnEveryFetch_NeverChangesOurETag()
+    {
+        if (Real(Club, output) is not { } ics)
+        {
+            return;
+        }
+
+        using var host = new SourceTestHost();
+        host.Upstream.Set("/club.ics", ics, "text/calendar");
+        host.Upstream.Fault = UpstreamFault.ChangingDtStamp;
+        using (await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 1 }))
+        {
+        }
+
+        var etag = await WaitForFeedAsync(host, "/events/club.ics");
+        var before = host.Upstream.Count("/club.ics");
+        Assert.True(await SourceTestHost.EventuallyAsync(() => Task.FromResult(host.Upstream.Count("/club.ics") >= before + 3), TimeSpan.FromSeconds(10)));
+
+        Assert.All(host.Upstream.Requests, r => Assert.Equal(200, r.Status));
+        Assert.Equal(etag, (await host.FeedAsync("/events/club.ics")).ETag);
+        Assert.Equal("200", (await host.StatusAsync("club")).GetProperty("lastResult").GetString());
+    }
+
+    [Theory]
+    [InlineData(UpstreamFault.ServerError)]
+    [InlineData(UpstreamFault.Timeout)]
+    [InlineData(UpstreamFault.SlowDrip)]
+    [InlineData(UpstreamFault.Truncated)]
+    [InlineData(UpstreamFault.Garbage)]
+    internal async Task Fault_KeepsTheLastGoodSchedule_ReportsTheError_AndRecovers(UpstreamFault fault)
+    {
+        if (Real(Club, output) is not { } ics)
+        {
+            return;
+        }
+
+        using var host = new SourceTestHost();
+        host.Upstream.Set("/club.ics", ics, "text/calendar");
+        using (await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 3600 }))
+        {
+        }
+
+        var etag = await WaitForFeedAsync(host, "/events/club.ics");
+        host.Upstream.Fault = fault;
+        var failed = await host.RefreshAsync("club");
+        output.WriteLine($"{fault}: {failed}");
+
+        Assert.Equal("error", failed.GetProperty("lastResult").GetString());
+        Assert.Equal(1, failed.GetProperty("failures").GetInt32());
+        Assert.False(string.IsNullOrEmpty(failed.GetProperty("lastError").GetString()));
+        var during = await host.FeedAsync("/events/club.ics");
+        Assert.Equal(HttpStatusCode.OK, during.Status);
+        Assert.Equal(etag, during.ETag);
+
+        host.Upstream.Fault = UpstreamFault.None;
+        var recovered = await host.RefreshAsync("club");
+        Assert.Contains(recovered.GetProperty("lastResult").GetString(), Unchanged);
+        Assert.Equal(0, recovered.GetProperty("failures").GetInt32());
+        Assert.Equal(etag, (await host.FeedAsync("/events/club.ics")).ETag);
+    }
+
+    [Fact]
+    public async Task ScheduleSource_RealFrabXml_ServedAsCampusFeed()
+    {
+        var root = RepositoryPaths.SharedData;
+        if (Real("ccc-31c3-FelixU/schedule.xml", output) is not { } xml)
+        {
+            return;
+        }
+
+        using var host = new SourceTestHost();
+        host.Upstream.Set("/fahrplan/schedule.xml", xml, "application/xml");
+        using (var put = await host.PutSourceAsync("31c3", new { kind = "schedule", url = host.Upstream.Url("/fahrplan/schedule.xml").AbsoluteUri }))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        await WaitForFeedAsync(host, "/events/31c3.rss?profile=campus");
+        var ics = await host.FeedAsync("/events/31c3.ics");
+        Assert.Equal(138, ics.Body.Split("BEGIN:VEVENT").Length - 1);
+        Assert.NotNull(root);
+    }
+
+    [Fact]
+    public async Task FeedSource_RealSidearmRss_ServedAsCalendar()
+    {
+        if (Real("feeds/miami-redhawks-sidearm/calendar.rss", output) is not { } rss)
+        {
+            return;
+        }
+
+        using var host = new SourceTestHost();
+        host.Upstream.Set("/calendar.rss", rss, "application/rss+xml");
+        using (await host.PutSourceAsync("redhawks", new { kind = "feed", url = host.Upstream.Url("/calendar.rss").AbsoluteUri, timeZone = "America/New_York" }))
+        {
+        }
+
+        await WaitForFeedAsync(host, "/events/redhawks.ics");
+        var ics = await host.FeedAsync("/events/redhawks.ics");
+        Assert.Equal(141, ics.Body.Split("BEGIN:VEVENT").Length - 1);
+    }
+
+    [Fact]
+    public async Task OpenEventSource_PagesThroughTheApi_OnlyPublicSessions_NoContactData_ChangesFollow()
+    {
+        using var host = new SourceTestHost();
+        host.Upstream.ServeOpenEvent = true;
+        var url = host.Upstream.Url("/v1/events/" + OpenEventApiSample.Identifier).AbsoluteUri;
+        using (await host.PutSourceAsync("oes", new { kind = "openevent", url, refreshSeconds = 3600 }))
+        {
+        }
+
+        await WaitForFeedAsync(host, "/events/oes.ics");
+        var ics = await host.FeedAsync("/events/oes.ics");
+        Assert.Equal(OpenEventApiSample.PublicCount(OpenEventApiSample.SessionCount), ics.Body.Split("BEGIN:VEVENT").Length - 1);
+        Assert.DoesNotContain("@example.org", ics.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("(rejected)", ics.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("(draft)", ics.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Session 8 ", ics.Body, StringComparison.Ordinal);
+        Assert.True(host.Upstream.Count("/v1/events/" + OpenEventApiSample.Identifier + "/sessions") >= 2); // paged
+
+        Assert.Equal("unchanged", (await host.RefreshAsync("oes")).GetProperty("lastResult").GetString());
+        Assert.Equal(ics.ETag, (await host.FeedAsync("/events/oes.ics")).ETag);
+
+        host.Upstream.OpenEventTitleSuffix = " (room change)";
+        Assert.Equal("200", (await host.RefreshAsync("oes")).GetProperty("lastResult").GetString());
+        var after = await host.FeedAsync("/events/oes.ics");
+        Assert.NotEqual(ics.ETag, after.ETag);
+        Assert.Contains("(room change)", after.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Headers_AreSentToTheSourceOriginOnly_NeverShownByGet()
+    {
+        using var host = new SourceTestHost();
+        host.Upstream.Set("/private.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270101T100000Z\r\nSUMMARY:Board\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "text/calendar");
+        using (await host.PutSourceAsync("board", new { kind = "ics", url = host.Upstream.Url("/private.ics").AbsoluteUri, headers = new Dictionary<string, string> { ["Authorization"] = "Bearer s3cr3t-upstream-token" } }))
+        {
+        }
+
+        await WaitForFeedAsync(host, "/events/board.ics");
+        Assert.Equal("Bearer s3cr3t-upstream-token", host.Upstream.Requests.First(r => r.Path == "/private.ics").Authorization);
+        var get = await host.Admin.GetStringAsync(new Uri("/admin/events/board/source", UriKind.Relative));
+        Assert.DoesNotContain("s3cr3t", get, StringComparison.Ordinal);
+        Assert.Contains("Authorization", get, StringComparison.Ordinal);
+
+        // A PUT without headers keeps them (GET cannot show them to copy); another origin never gets them.
+        host.Upstream.Redirect("/moved.ics", host.Upstream.Url("/private.ics").AbsoluteUri.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
+        using (await host.PutSourceAsync("board", new { kind = "ics", url = host.Upstream.Url("/moved.ics").AbsoluteUri }))
+        {
+        }
+
+        var status = await host.RefreshAsync("board");
+        output.WriteLine(status.ToString());
+        var last = host.Upstream.Requests.Where(r => r.Path is "/moved.ics" or "/private.ics").ToList();
+        Assert.Equal("Bearer s3cr3t-upstream-token", last.Last(r => r.Path == "/moved.ics").Authorization);
+        Assert.Null(last.Last(r => r.Path == "/private.ics").Authorization);
+    }
+
+    [Fact]
+    public async Task SourceFileBesideTheEvents_IsPickedUpAndNotReadAsAnEvent()
+    {
+        if (Real(Club, output) is not { } ics)
+        {
+            return;
+        }
+
+        using var host = new SourceTestHost();
+        host.Upstream.Set("/club.ics", ics, "text/calendar");
+        File.WriteAllText(Path.Combine(host.Factory.EventsPath, "club.source.json"), JsonSerializer.Serialize(new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 60 }));
+
+        await WaitForFeedAsync(host, "/events/club.ics");
+        Assert.Equal(HttpStatusCode.NotFound, (await host.FeedAsync("/events/club.source.ics")).Status);
+        Assert.True(File.Exists(Path.Combine(host.Factory.EventsPath, "club.json")));
+    }
+
+    [Theory]
+    [InlineData("{\"kind\":\"ics\",\"url\":\"file:///etc/passwd\"}", "url")]
+    [InlineData("{\"kind\":\"ics\",\"url\":\"ftp://example.org/x.ics\"}", "url")]
+    [InlineData("{\"kind\":\"ics\",\"url\":\"https://user:pw@example.org/x.ics\"}", "url")]
+    [InlineData("{\"kind\":\"gopher\",\"url\":\"https://example.org/x.ics\"}", "kind")]
+    [InlineData("{\"kind\":\"ics\",\"url\":\"https://example.org/x.ics\",\"refreshSeconds\":0}", "refreshSeconds")]
+    [InlineData("{\"kind\":\"ics\",\"url\":\"https://example.org/x.ics\",\"timeZone\":\"Mars/Olympus\"}", "timeZone")]
+    [InlineData("{\"kind\":\"ics\",\"url\":\"https://example.org/x.ics\",\"headers\":{\"Host\":\"internal\"}}", "headers['Host']")]
+    public async Task InvalidSource_Is400NamingTheField(string json, string field)
+    {
+        using var host = new SourceTestHost();
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await host.Admin.PutAsync(new Uri("/admin/events/x/source", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task WebcalUrl_IsStoredAsHttps_DeleteStopsIt()
+    {
+        using var host = new SourceTestHost();
+        using (var put = await host.PutSourceAsync("w", new { kind = "ics", url = "webcal://calendar.example.org/basic.ics" }))
+        {
+            var body = JsonDocument.Parse(await put.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("https://calendar.example.org/basic.ics", body.GetProperty("url").GetString());
+            Assert.Equal(300, body.GetProperty("refreshSeconds").GetInt32());
+        }
+
+        using (var delete = await host.Admin.DeleteAsync(new Uri("/admin/events/w/source", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        using var get = await host.Admin.GetAsync(new Uri("/admin/events/w/source", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+}

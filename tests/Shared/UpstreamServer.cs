@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FeedProxy.Testing;
+
+/// <summary>What the upstream does wrong on the next requests.</summary>
+internal enum UpstreamFault
+{
+    None,
+    /// <summary>500 Internal Server Error.</summary>
+    ServerError,
+    /// <summary>No answer until the client gives up.</summary>
+    Timeout,
+    /// <summary>A 200 whose body arrives a few bytes at a time, slower than any time cap.</summary>
+    SlowDrip,
+    /// <summary>A 200 that declares the full length and closes the connection halfway.</summary>
+    Truncated,
+    /// <summary>A 200 with bytes that are not the format (an HTML error page), with a new ETag.</summary>
+    Garbage,
+    /// <summary>Every response rewrites DTSTAMP to the current time and never answers 304 (Google's basic.ics).</summary>
+    ChangingDtStamp,
+}
+
+/// <summary>One request as the upstream saw it.</summary>
+internal sealed record UpstreamRequest(string Path, string? IfNoneMatch, string? IfModifiedSince, string? Authorization, int Status);
+
+/// <summary>
+/// A real HTTP server on a loopback port (HttpListener) standing in for a calendar publisher,
+/// schedule server or Open Event Server: serves byte arrays with a strong ETag and a
+/// Last-Modified, answers If-None-Match / If-Modified-Since with 304 (RFC 9110 §13.1), follows
+/// switchable faults, redirects, and logs every request.
+/// </summary>
+internal sealed class UpstreamServer : IDisposable
+{
+    private readonly HttpListener _listener;
+    private readonly ConcurrentDictionary<string, Resource> _resources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<UpstreamRequest> _requests = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    private sealed record Resource(byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified);
+
+    public UpstreamServer()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Prefixes.Add($"http://localhost:{port}/"); // a second origin on the same server (redirect tests)
+            try
+            {
+                listener.Start();
+                _listener = listener;
+                BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
+
+        _loop = Task.Run(AcceptAsync);
+    }
+
+    public Uri BaseUrl { get; }
+
+    private volatile UpstreamFault _fault;
+    private int _stamps;
+
+    public UpstreamFault Fault
+    {
+        get => _fault;
+        set => _fault = value;
+    }
+
+    /// <summary>Open Event Server JSON:API: events under /v1/events/{identifier} are answered from <see cref="OpenEventApiSample"/>.</summary>
+    public bool ServeOpenEvent { get; set; }
+
+    /// <summary>Suffix put on every Open Event session title (a test changes it to change the upstream).</summary>
+    public string OpenEventTitleSuffix { get; set; } = string.Empty;
+
+    public IReadOnlyList<UpstreamRequest> Requests => [.. _requests];
+
+    public int Count(string path) => _requests.Count(r => r.Path == path);
+
+    public Uri Url(string path) => new(BaseUrl, path.TrimStart('/'));
+
+    public void Set(string path, byte[] body, string contentType)
+    {
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12)) + "\"";
+        var now = DateTimeOffset.UtcNow;
+        _resources[Normalise(path)] = new Resource(body, contentType, etag, new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero));
+    }
+
+    public void Set(string path, string body, string contentType) => Set(path, Encoding.UTF8.GetBytes(body), contentType);
+
+    public void Redirect(string path, string location) => _redirects[Normalise(path)] = location;
+
+    private static string Normalise(string path) => "/" + path.TrimStart('/');
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var path = request.Url!.AbsolutePath;
+        var status = 200;
+        try
+        {
+            var fault = Fault;
+            if (_redirects.TryGetValue(path, out var location))
+            {
+                status = 302;
+                response.StatusCode = 302;
+                response.RedirectLocation = location;
+                response.Close();
+                return;
+            }
+
+            switch (fault)
+            {
+                case UpstreamFault.ServerError:
+                    status = 500;
+                    response.StatusCode = 500;
+                    response.Close();
+                    return;
+                case UpstreamFault.Timeout:
+                    status = 0;
+                    await Task.Delay(TimeSpan.FromSeconds(60), _stop.Token).ConfigureAwait(false);
+                    response.Abort();
+                    return;
+            }
+
+            var resource = Find(path, request.Url.Query);
+            if (resource is null)
+            {
+                status = 404;
+                response.StatusCode = 404;
+                response.Close();
+                return;
+            }
+
+            if (fault == UpstreamFault.Garbage)
+            {
+                resource = resource with { Body = Encoding.UTF8.GetBytes("<html><body><h1>502 Bad Gateway</h1>" + Guid.NewGuid() + "</body></html>"), ContentType = "text/html", ETag = "\"" + Guid.NewGuid().ToString("N") + "\"" };
+            }
+            else if (fault == UpstreamFault.ChangingDtStamp)
+            {
+                var text = Encoding.UTF8.GetString(resource.Body);
+                var stamp = "DTSTAMP:" + DateTime.UtcNow.AddSeconds(Interlocked.Increment(ref _stamps)).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+                text = System.Text.RegularExpressions.Regex.Replace(text, "DTSTAMP:[0-9TZ]+", stamp);
+                var body = Encoding.UTF8.GetBytes(text);
+                resource = resource with { Body = body, ETag = "\"" + Guid.NewGuid().ToString("N") + "\"", LastModified = DateTimeOffset.UtcNow };
+            }
+            else if (fault == UpstreamFault.None && NotModified(request, resource))
+            {
+                status = 304;
+                response.StatusCode = 304;
+                response.Headers["ETag"] = resource.ETag;
+                response.Close();
+                return;
+            }
+
+            response.StatusCode = 200;
+            response.ContentType = resource.ContentType;
+            response.Headers["ETag"] = resource.ETag;
+            response.Headers["Last-Modified"] = resource.LastModified.ToString("R", CultureInfo.InvariantCulture);
+            response.ContentLength64 = resource.Body.Length;
+            switch (fault)
+            {
+                case UpstreamFault.SlowDrip:
+                    for (var i = 0; i < resource.Body.Length && !_stop.IsCancellationRequested; i += 16)
+                    {
+                        await response.OutputStream.WriteAsync(resource.Body.AsMemory(i, Math.Min(16, resource.Body.Length - i))).ConfigureAwait(false);
+                        await response.OutputStream.FlushAsync().ConfigureAwait(false);
+                        await Task.Delay(500, _stop.Token).ConfigureAwait(false);
+                    }
+
+                    break;
+                case UpstreamFault.Truncated:
+                    await response.OutputStream.WriteAsync(resource.Body.AsMemory(0, resource.Body.Length / 2)).ConfigureAwait(false);
+                    await response.OutputStream.FlushAsync().ConfigureAwait(false);
+                    response.Abort();
+                    return;
+                default:
+                    await response.OutputStream.WriteAsync(resource.Body).ConfigureAwait(false);
+                    break;
+            }
+
+            response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            try
+            {
+                response.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        finally
+        {
+            _requests.Enqueue(new UpstreamRequest(path, request.Headers["If-None-Match"], request.Headers["If-Modified-Since"], request.Headers["Authorization"], status));
+        }
+    }
+
+    private Resource? Find(string path, string query)
+    {
+        if (_resources.TryGetValue(path, out var resource))
+        {
+            return resource;
+        }
+
+        if (!ServeOpenEvent || !path.StartsWith("/v1/events/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = path["/v1/events/".Length..].Split('/');
+        string json;
+        if (rest.Length == 1)
+        {
+            json = OpenEventApiSample.EventDocument(rest[0]);
+        }
+        else if (rest.Length == 2 && rest[1] == "sessions")
+        {
+            var parameters = System.Web.HttpUtility.ParseQueryString(query);
+            var number = int.TryParse(parameters["page[number]"], out var n) ? n : 1;
+            var size = int.TryParse(parameters["page[size]"], out var s) && s > 0 ? s : 20;
+            json = OpenEventApiSample.SessionsPage(new Uri(BaseUrl, path.TrimStart('/')).AbsoluteUri, number, size, OpenEventTitleSuffix);
+        }
+        else
+        {
+            return null;
+        }
+
+        var body = Encoding.UTF8.GetBytes(json);
+        return new Resource(body, "application/vnd.api+json", "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12)) + "\"", DateTimeOffset.UtcNow);
+    }
+
+    private static bool NotModified(HttpListenerRequest request, Resource resource)
+    {
+        var ifNoneMatch = request.Headers["If-None-Match"];
+        if (ifNoneMatch is not null)
+        {
+            return ifNoneMatch.Split(',').Any(t => t.Trim() == resource.ETag || t.Trim() == "*");
+        }
+
+        return DateTimeOffset.TryParse(request.Headers["If-Modified-Since"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since)
+            && resource.LastModified <= since;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Close();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+}
