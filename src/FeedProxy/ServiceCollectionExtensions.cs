@@ -4,6 +4,7 @@ using FeedProxy.Agenda;
 using FeedProxy.Caching;
 using FeedProxy.Changes;
 using FeedProxy.Collections;
+using FeedProxy.FastPath;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
 using FeedProxy.Private;
@@ -70,6 +71,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<CollectionFeedService>();
         services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section + ":Changes"));
         services.AddSingleton<ChangeFeedService>();
+        services.AddRevalidationFastPath();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
@@ -87,6 +89,9 @@ internal static class ServiceCollectionExtensions
     {
         app.UseRedactedRequestLog();
         app.UseExceptionHandler();
+        // Before routing: repeated polls of known feed URLs are answered here (FastPath).
+        app.UseRevalidationFastPath();
+        app.UseRouting();
         app.UseStatusCodePages();
         app.UseObservability();
         app.UseUpstreamFreshness();

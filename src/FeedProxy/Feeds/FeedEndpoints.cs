@@ -1,4 +1,5 @@
 using Carter;
+using FeedProxy.FastPath;
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Http;
 using FeedProxy.Observability;
@@ -68,10 +69,23 @@ public sealed class FeedEndpoints : ICarterModule
     {
         var baseUrl = BaseUrl(context.Request, options);
         var selfUrl = SelfUrl(baseUrl, context.Request.Path, request);
-        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted);
+        var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
+        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted, wanted);
+        if (result is FeedResult.Found found)
+        {
+            var response = new FeedResponse(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate));
+            if (!allowPrivate && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
+            {
+                // Public and from a versioned cache entry: the next poll of this exact URL can be
+                // answered before routing (FastPath). Private-token URLs are always re-checked.
+                context.RequestServices.GetRequiredService<KnownFeeds>().Remember(context.Request, source, response);
+            }
+
+            return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<FeedMetrics>());
+        }
+
         return result switch
         {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),

@@ -12,7 +12,8 @@ namespace FeedProxy.Feeds;
 /// <summary>Outcome of asking for a feed.</summary>
 internal abstract record FeedResult
 {
-    public sealed record Found(RenderedFeed Feed, bool IsPrivate) : FeedResult;
+    /// <param name="Source">Where the feed is cached and for which event version and hour; null for a stale fallback.</param>
+    public sealed record Found(RenderedFeed Feed, bool IsPrivate, CachedFeed? Source = null) : FeedResult;
 
     public sealed record NotFound(string Detail) : FeedResult;
 
@@ -21,6 +22,9 @@ internal abstract record FeedResult
     /// <summary>The store failed and nothing was cached to fall back on.</summary>
     public sealed record Unavailable(string Detail) : FeedResult;
 }
+
+/// <summary>The cache entry a feed came from: valid while the event's version and the hour are unchanged.</summary>
+internal sealed record CachedFeed(string EventId, string Version, long Hour, string Key);
 
 /// <summary>
 /// The read path: version lookup, cache, single-flight render, stale fallback. Cache keys
@@ -35,10 +39,15 @@ internal sealed partial class FeedService(
     FeedMetrics metrics,
     ILogger<FeedService> logger)
 {
+    private static readonly KeyValuePair<string, object?> VersionOperation = new("operation", "version");
+
     private readonly FeedProxyOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
     // Representation -> the versioned key last rendered for it: stale-if-error fallback.
     private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
+    // Feeds answered before their compressed codings were made: until the complete feed is
+    // cached, requests find them here (and wait for the coding they need) instead of rendering again.
+    private readonly ConcurrentDictionary<string, Completion> _completing = new(StringComparer.Ordinal);
     // 1 while the store is failing: outages are logged when they start and end, not per request.
     private int _storeDown;
 
@@ -46,7 +55,8 @@ internal sealed partial class FeedService(
     /// <param name="baseUrl">Scheme, host and path base the self links are built from.</param>
     /// <param name="selfUrl">Absolute URL of the feed as requested.</param>
     /// <param name="allowPrivate">True when the request came through a valid private token.</param>
-    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken)
+    /// <param name="wanted">The coding the client prefers: on a cache miss it is the one made before answering, the others follow off the request path.</param>
+    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken, ContentCoding wanted = ContentCoding.Identity)
     {
         ArgumentNullException.ThrowIfNull(request);
         var representation = request.RepresentationKey + "\u001f" + selfUrl.AbsoluteUri + "\u001f" + (allowPrivate ? "p" : "-");
@@ -55,7 +65,7 @@ internal sealed partial class FeedService(
         {
             var started = time.GetTimestamp();
             version = await store.GetVersionAsync(request.EventId, cancellationToken);
-            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "version"));
+            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
             StoreAnswered();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -70,19 +80,26 @@ internal sealed partial class FeedService(
 
         // Selection depends on the clock (cancelled-session retention, window): re-render
         // at most hourly even when the data does not change.
-        var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        var hour = CurrentHour();
         var key = $"feed\u001f{version}\u001f{hour}\u001f{representation}";
         var hit = await GetCachedAsync(key, cancellationToken);
         metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
+        var source = new CachedFeed(request.EventId, version, hour, key);
         if (hit is not null)
         {
-            return new FeedResult.Found(hit, allowPrivate);
+            return new FeedResult.Found(hit, allowPrivate, source);
         }
 
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(k, representation, request, baseUrl, selfUrl, allowPrivate)));
+        if (_completing.TryGetValue(key, out var completing))
+        {
+            return new FeedResult.Found(await completing.ForAsync(wanted, cancellationToken), allowPrivate, source);
+        }
+
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(source, representation, request, baseUrl, selfUrl, allowPrivate, wanted)));
+        FeedResult result;
         try
         {
-            return await flight.Value.WaitAsync(cancellationToken);
+            result = await flight.Value.WaitAsync(cancellationToken);
         }
         finally
         {
@@ -91,9 +108,46 @@ internal sealed partial class FeedService(
                 _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<FeedResult>>>(key, flight));
             }
         }
+
+        // A request that shared someone else's render and wants a coding not made yet waits for it.
+        return result is FeedResult.Found { Feed.CodingsPending: true } found && !found.Feed.Has(wanted) && _completing.TryGetValue(key, out completing)
+            ? found with { Feed = await completing.ForAsync(wanted, cancellationToken) }
+            : result;
     }
 
-    private async Task<FeedResult> RenderAsync(string key, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
+    /// <summary>The event's current version, or null when it is unknown or the store fails (callers then take <see cref="GetAsync"/>, which handles both).</summary>
+    public async ValueTask<string?> TryGetVersionAsync(string eventId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = time.GetTimestamp();
+            var version = await store.GetVersionAsync(eventId, cancellationToken);
+            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
+            StoreAnswered();
+            return version;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Selection depends on the clock, so cache entries are per hour (see <see cref="GetAsync"/>).</summary>
+    public long CurrentHour() => time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+
+    /// <summary>
+    /// The cached feed of a known cache entry when it is still there; null when evicted,
+    /// expired or unreadable (the caller then takes the full path, which renders again).
+    /// </summary>
+    public async ValueTask<RenderedFeed?> GetCachedAsync(CachedFeed source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var hit = await GetCachedAsync(source.Key, cancellationToken);
+        metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
+        return hit;
+    }
+
+    private async Task<FeedResult> RenderAsync(CachedFeed source, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, ContentCoding wanted)
     {
         await Task.Yield();
         EventSnapshot? snapshot;
@@ -146,22 +200,77 @@ internal sealed partial class FeedService(
             Subtitle = request.DescribeFilters(),
         };
 
+        // Rendered once; answered from the identity bytes or the one coding asked for. The
+        // other codings are made off the request path, and only the complete feed is cached,
+        // so the shared cache (Redis) never holds a feed another instance would compress again.
         var started = time.GetTimestamp();
-        var feed = FeedRenderer.Render(document, request.Format);
+        var feed = FeedRenderer.With(FeedRenderer.RenderIdentity(document, request.Format), wanted);
         var elapsed = time.GetElapsedTime(started);
         metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
+        if (feed.CodingsPending)
+        {
+            var completion = new Completion(feed);
+            _completing[source.Key] = completion;
+            _ = Task.Run(() => CompleteAsync(source, representation, completion));
+        }
+        else
+        {
+            await StoreAsync(source, representation, feed);
+        }
+
+        return new FeedResult.Found(feed, allowPrivate, source);
+    }
+
+    private async Task CompleteAsync(CachedFeed source, string representation, Completion completion)
+    {
+        var complete = completion.Partial;
         try
         {
-            await cache.SetAsync(key, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
-            _lastGood[representation] = key;
+            complete = FeedRenderer.Complete(completion.Partial);
+            await StoreAsync(source, representation, complete);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never thrown to anyone: the requests already answered, and the next miss renders again.
+            LogCompressionFailed(source.EventId, ex.Message);
+        }
+        finally
+        {
+            completion.Done(complete);
+            _completing.TryRemove(new KeyValuePair<string, Completion>(source.Key, completion));
+        }
+    }
+
+    private async Task StoreAsync(CachedFeed source, string representation, RenderedFeed feed)
+    {
+        if (feed.CodingsPending)
+        {
+            return;
+        }
+
+        try
+        {
+            await cache.SetAsync(source.Key, feed.Pack(), [CacheTag(source.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+            _lastGood[representation] = source.Key;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCacheWriteFailed(ex.Message);
         }
+    }
 
-        return new FeedResult.Found(feed, allowPrivate);
+    /// <summary>A feed answered before all its codings existed, and the moment they do.</summary>
+    private sealed class Completion(RenderedFeed partial)
+    {
+        private readonly TaskCompletionSource<RenderedFeed> _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RenderedFeed Partial => partial;
+
+        public void Done(RenderedFeed complete) => _complete.TrySetResult(complete);
+
+        public async ValueTask<RenderedFeed> ForAsync(ContentCoding coding, CancellationToken cancellationToken) =>
+            partial.Has(coding) ? partial : await _complete.Task.WaitAsync(cancellationToken);
     }
 
     private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)
@@ -227,6 +336,9 @@ internal sealed partial class FeedService(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cache read failed: {Message}")]
     private partial void LogCacheReadFailed(string message);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Compressing {EventId} failed: {Message}; it is served uncompressed until rendered again")]
+    private partial void LogCompressionFailed(string eventId, string message);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Cache write failed: {Message}")]
     private partial void LogCacheWriteFailed(string message);

@@ -49,7 +49,9 @@ internal static partial class RequestLogRedaction
 
     /// <summary>"/private/abc.../events/x.ics" -> "/private/***/events/x.ics"; other paths unchanged. The query is never logged.</summary>
     public static string Redact(string? path) =>
-        string.IsNullOrEmpty(path) ? "/" : PrivateSegment().Replace(path, "/private/***");
+        string.IsNullOrEmpty(path) ? "/"
+        : !path.StartsWith("/private", StringComparison.OrdinalIgnoreCase) ? path // every feed poll: no regex
+        : PrivateSegment().Replace(path, "/private/***");
 
     [GeneratedRegex("^/private/[^/]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PrivateSegment();

@@ -43,6 +43,8 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
         builder.UseSetting("FeedProxy:UidDomain", "scenario.feedproxy.example");
         builder.UseSetting("FeedProxy:StatePath", _state);
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
+        // "Rendered ..." lines show which instance rendered what (metrics are process-wide here).
+        builder.UseSetting("Logging:LogLevel:FeedProxy.Feeds.FeedService", "Debug");
     }
 
     public void Dispose()

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Alba;
+using FeedProxy.FastPath;
 using FeedProxy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedProxy.Tests.Observability;
 
@@ -17,6 +19,8 @@ public sealed class RateLimitTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
+    // Each URL is new to the server (the unknown parameter is ignored by the feed but makes a
+    // URL the revalidation fast path has not seen), so each passes the full pipeline and its limiter.
     [Fact]
     public async Task TooManyFeedRequests_Get429ProblemWithRetryAfter()
     {
@@ -25,7 +29,7 @@ public sealed class RateLimitTests : IDisposable
         HttpResponseMessage? limited = null;
         for (var i = 0; i < 10; i++)
         {
-            var response = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            var response = await client.GetAsync(new Uri($"/events/testconf.ics?n={i}", UriKind.Relative));
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -45,6 +49,52 @@ public sealed class RateLimitTests : IDisposable
         // Health and metrics are not rate limited.
         using var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    // Changed with the revalidation fast path: polling a feed the server already answered
+    // (cache hit or 304) costs almost nothing, so it spends no budget; a busy calendar
+    // fetcher behind one address is not refused for polling often.
+    [Fact]
+    public async Task RepeatedPollsOfAKnownFeed_AreNotRefused_WhileNewUrlsStillAre()
+    {
+        var client = _factory.CreatePlainClient();
+        var known = _factory.Services.GetRequiredService<KnownFeeds>();
+        var spent = 0;
+        string? etag = null;
+        // The render answers before its compressed codings exist; the URL is remembered by
+        // the first full-pipeline answer after that, each such request spending budget.
+        while (known.Count == 0 && spent < 4)
+        {
+            using var warm = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            etag = warm.Headers.ETag!.ToString();
+            spent++;
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, known.Count);
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/testconf.ics", UriKind.Relative));
+            if (i % 2 == 0)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            }
+
+            using var poll = await client.SendAsync(request);
+            Assert.Equal(i % 2 == 0 ? HttpStatusCode.NotModified : HttpStatusCode.OK, poll.StatusCode);
+        }
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await client.GetAsync(new Uri($"/events/testconf.ics?n={i}", UriKind.Relative));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(5 - spent, statuses.Count(s => s == HttpStatusCode.OK)); // burst 5
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
     }
 }
 
