@@ -6,6 +6,7 @@ using FeedProxy.Changes;
 using FeedProxy.Collections;
 using FeedProxy.FastPath;
 using FeedProxy.Feeds;
+using FeedProxy.Limits;
 using FeedProxy.Observability;
 using FeedProxy.Private;
 using FeedProxy.Storage;
@@ -20,7 +21,7 @@ internal static class ServiceCollectionExtensions
     public static IServiceCollection AddFeedProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FeedProxyOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section));
-        services.AddProblemDetails();
+        services.AddRequestLimits(configuration);
         services.AddObservability(configuration);
         services.AddSingleton(TimeProvider.System);
 
@@ -87,6 +88,7 @@ internal static class ServiceCollectionExtensions
 
     public static WebApplication MapFeedProxy(this WebApplication app)
     {
+        app.UseRequestLimits();
         app.UseRedactedRequestLog();
         app.UseExceptionHandler();
         // Before routing: repeated polls of known feed URLs are answered here (FastPath).

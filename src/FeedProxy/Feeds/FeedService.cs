@@ -21,6 +21,9 @@ internal abstract record FeedResult
 
     /// <summary>The store failed and nothing was cached to fall back on.</summary>
     public sealed record Unavailable(string Detail) : FeedResult;
+
+    /// <summary>The answer needs a render and the client's budget for expensive work is spent.</summary>
+    public sealed record Limited(TimeSpan RetryAfter) : FeedResult;
 }
 
 /// <summary>The cache entry a feed came from: valid while the event's version and the hour are unchanged.</summary>
@@ -30,6 +33,9 @@ internal sealed record CachedFeed(string EventId, string Version, long Hour, str
 /// The read path: version lookup, cache, single-flight render, stale fallback. Cache keys
 /// carry the event's version, so an edit makes every old entry unreachable at once and a
 /// conditional request for an unchanged feed costs a version lookup and a cache hit.
+/// Nothing here grows with the number of distinct requests: rendered feeds, the stale-if-error
+/// pointers, the first-seen times and "not served" markers all live in the byte-bounded cache
+/// store; in-flight renders and completions exist only while they run.
 /// </summary>
 internal sealed partial class FeedService(
     IEventStore store,
@@ -43,8 +49,6 @@ internal sealed partial class FeedService(
 
     private readonly FeedProxyOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
-    // Representation -> the versioned key last rendered for it: stale-if-error fallback.
-    private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
     // Feeds answered before their compressed codings were made: until the complete feed is
     // cached, requests find them here (and wait for the coding they need) instead of rendering again.
     private readonly ConcurrentDictionary<string, Completion> _completing = new(StringComparer.Ordinal);
@@ -56,7 +60,13 @@ internal sealed partial class FeedService(
     /// <param name="selfUrl">Absolute URL of the feed as requested.</param>
     /// <param name="allowPrivate">True when the request came through a valid private token.</param>
     /// <param name="wanted">The coding the client prefers: on a cache miss it is the one made before answering, the others follow off the request path.</param>
-    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken, ContentCoding wanted = ContentCoding.Identity)
+    /// <param name="admitRender">
+    /// Asked only when the answer is not cached (a render, or a store read for a filter that
+    /// may not resolve): null admits, a wait refuses. Cache hits and 304s cost the client nothing.
+    /// </param>
+    public async ValueTask<FeedResult> GetAsync(
+        FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken,
+        ContentCoding wanted = ContentCoding.Identity, Func<TimeSpan?>? admitRender = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var representation = request.RepresentationKey + "\u001f" + selfUrl.AbsoluteUri + "\u001f" + (allowPrivate ? "p" : "-");
@@ -82,7 +92,13 @@ internal sealed partial class FeedService(
         // at most hourly even when the data does not change.
         var hour = CurrentHour();
         var key = $"feed\u001f{version}\u001f{hour}\u001f{representation}";
-        var hit = await GetCachedAsync(key, cancellationToken);
+        var cached = await GetBytesAsync(key, cancellationToken);
+        if (cached is not null && cached.AsSpan().SequenceEqual(HiddenMarker))
+        {
+            return new FeedResult.NotFound($"No event '{request.EventId}'.");
+        }
+
+        var hit = cached is null ? null : RenderedFeed.Unpack(cached);
         metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
         var source = new CachedFeed(request.EventId, version, hour, key);
         if (hit is not null)
@@ -93,6 +109,12 @@ internal sealed partial class FeedService(
         if (_completing.TryGetValue(key, out var completing))
         {
             return new FeedResult.Found(await completing.ForAsync(wanted, cancellationToken), allowPrivate, source);
+        }
+
+        // Joining a render already under way costs nothing more; starting one spends budget.
+        if (!_inFlight.ContainsKey(key) && admitRender?.Invoke() is { } wait)
+        {
+            return new FeedResult.Limited(wait);
         }
 
         var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(source, representation, request, baseUrl, selfUrl, allowPrivate, wanted)));
@@ -163,24 +185,28 @@ internal sealed partial class FeedService(
             return await FallbackAsync(representation, ex, CancellationToken.None);
         }
 
-        if (snapshot is null || !snapshot.Event.Published)
+        if (snapshot is null)
         {
             return new FeedResult.NotFound($"No event '{request.EventId}'.");
         }
 
         var schedule = snapshot.Event;
-        if (schedule.Visibility == EventVisibility.Private && !allowPrivate)
+        if (!schedule.Published || (schedule.Visibility == EventVisibility.Private && !allowPrivate))
         {
+            // Remembered for this version like a rendered feed, so asking for a private or
+            // unpublished event costs what asking for a nonexistent one does (a version lookup
+            // and a cache read) and answers the same: neither timing nor text tells them apart.
+            await SetQuietlyAsync(source.Key, HiddenMarker.ToArray(), request.EventId);
             return new FeedResult.NotFound($"No event '{request.EventId}'.");
         }
 
-        var filter = request.ResolveFilter(schedule, out var filterError);
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var filter = request.ResolveFilter(schedule, FeedSelection.Visible(schedule, Policy(), now), out var filterError);
         if (filterError is not null)
         {
             return new FeedResult.Invalid(filterError);
         }
 
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var sessions = FeedSelection.Select(schedule, Policy(), now, filter, FeedSelection.ModeFor(request.Format, request.Options));
         if (request.SessionId is not null && sessions.Count == 0)
         {
@@ -208,6 +234,7 @@ internal sealed partial class FeedService(
         var elapsed = time.GetElapsedTime(started);
         metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
+        feed = feed.WithLastModified(Instant.Min(feed.LastModified, await FirstSeenAsync(request.EventId, snapshot.Version)));
         if (feed.CodingsPending)
         {
             var completion = new Completion(feed);
@@ -251,8 +278,11 @@ internal sealed partial class FeedService(
 
         try
         {
-            await cache.SetAsync(source.Key, feed.Pack(), [CacheTag(source.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
-            _lastGood[representation] = source.Key;
+            var tags = new[] { CacheTag(source.EventId) };
+            var lifetime = TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes));
+            await cache.SetAsync(source.Key, feed.Pack(), tags, lifetime, CancellationToken.None);
+            // The stale-if-error pointer lives in the cache too (bounded, shared through Redis).
+            await cache.SetAsync(LastGoodKey(representation), System.Text.Encoding.UTF8.GetBytes(source.Key), tags, lifetime, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -280,7 +310,8 @@ internal sealed partial class FeedService(
         {
             LogStoreFailed(error.GetType().Name, error.Message);
         }
-        if (_lastGood.TryGetValue(representation, out var key) && await GetCachedAsync(key, cancellationToken) is { } stale)
+        if (await GetPointerAsync(LastGoodKey(representation), cancellationToken) is { } key
+            && await GetCachedAsync(key, cancellationToken) is { } stale)
         {
             // A private representation stays private when served stale (Cache-Control: private).
             return new FeedResult.Found(stale, IsPrivate: representation.EndsWith("\u001fp", StringComparison.Ordinal));
@@ -289,12 +320,17 @@ internal sealed partial class FeedService(
         return new FeedResult.Unavailable("The schedule store is unavailable and this feed is not cached. Try again shortly.");
     }
 
-    private async ValueTask<RenderedFeed?> GetCachedAsync(string key, CancellationToken cancellationToken)
+    // Not a packed feed (RenderedFeed.Unpack rejects it): "this version is not served publicly".
+    private static ReadOnlySpan<byte> HiddenMarker => "FPNF"u8;
+
+    private async ValueTask<RenderedFeed?> GetCachedAsync(string key, CancellationToken cancellationToken) =>
+        await GetBytesAsync(key, cancellationToken) is { } bytes ? RenderedFeed.Unpack(bytes) : null;
+
+    private async ValueTask<byte[]?> GetBytesAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            var bytes = await cache.GetAsync(key, cancellationToken);
-            return bytes is null ? null : RenderedFeed.Unpack(bytes);
+            return await cache.GetAsync(key, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -302,6 +338,55 @@ internal sealed partial class FeedService(
             return null;
         }
     }
+
+    private async ValueTask SetQuietlyAsync(string key, byte[] value, string eventId)
+    {
+        try
+        {
+            await cache.SetAsync(key, value, [CacheTag(eventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCacheWriteFailed(ex.Message);
+        }
+    }
+
+    private async ValueTask<string?> GetPointerAsync(string pointer, CancellationToken cancellationToken) =>
+        await GetBytesAsync(pointer, cancellationToken) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>
+    /// When this deployment (any instance sharing the cache) first rendered this version of
+    /// the event, in whole seconds. Last-Modified is capped by it, so data that claims changes
+    /// in the future still gets a validator that stays put while the data does (RFC 9110
+    /// section 8.8.2: never later than the origin's clock; a moving one defeats
+    /// If-Modified-Since). Kept for the stale-if-error horizon plus a day; when the cache has
+    /// lost it the next render records a new time, which costs clients one full download.
+    /// </summary>
+    private async ValueTask<Instant> FirstSeenAsync(string eventId, string version)
+    {
+        var key = $"seen\u001f{eventId}\u001f{version}";
+        if (await GetBytesAsync(key, CancellationToken.None) is { Length: 8 } stored)
+        {
+            return Instant.FromUnixTimeSeconds(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(stored));
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, now);
+        try
+        {
+            var keep = TimeSpan.FromSeconds(Math.Max(0, _options.Caching.StaleIfErrorSeconds)) + TimeSpan.FromDays(1);
+            await cache.SetAsync(key, bytes, [CacheTag(eventId)], keep, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCacheWriteFailed(ex.Message);
+        }
+
+        return Instant.FromUnixTimeSeconds(now);
+    }
+
+    private static string LastGoodKey(string representation) => "last\u001f" + representation;
 
     public static string CacheTag(string eventId) => "event:" + eventId;
 

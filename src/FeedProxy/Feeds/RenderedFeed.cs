@@ -49,6 +49,10 @@ internal sealed class RenderedFeed
     /// <summary>Latest change of anything in the feed, whole seconds.</summary>
     public Instant LastModified { get; }
 
+    /// <summary>The same bytes with another Last-Modified (whole seconds).</summary>
+    public RenderedFeed WithLastModified(Instant lastModified) =>
+        new(Identity, Gzip, Brotli, Hash, Instant.FromUnixTimeSeconds(lastModified.ToUnixTimeSeconds()), CodingsPending);
+
     public ReadOnlyMemory<byte> Body(ContentCoding coding) => coding switch
     {
         ContentCoding.Gzip => Gzip,
