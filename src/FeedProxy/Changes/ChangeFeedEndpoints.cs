@@ -24,22 +24,20 @@ public sealed class ChangeFeedEndpoints : ICarterModule
         {
             app.MapMethods($"/events/{{eventId}}/changes.{extension}", Methods,
                     (string eventId, HttpContext context, ChangeFeedService changes, IOptions<FeedProxyOptions> options) =>
-                        Serve(eventId, format, context, options.Value, (base_, self, ct) => changes.GetEventAsync(eventId, format, base_, self, ct)))
+                        Serve(eventId, format, context, options.Value, (base_, self, admit, ct) => changes.GetEventAsync(eventId, format, base_, self, admit, ct)))
                 .WithTags("Change feeds").WithName("GetEventChanges" + extension)
-                .WithSummary("News of an event's schedule: sessions added, cancelled, moved, retitled, speakers changed.")
-                .RequireRateLimiting(ObservabilityExtensions.FeedRateLimitPolicy);
+                .WithSummary("News of an event's schedule: sessions added, cancelled, moved, retitled, speakers changed.");
             app.MapMethods($"/collections/{{collectionId}}/changes.{extension}", Methods,
                     (string collectionId, HttpContext context, ChangeFeedService changes, IOptions<FeedProxyOptions> options) =>
-                        Serve(collectionId, format, context, options.Value, (base_, self, ct) => changes.GetCollectionAsync(collectionId, format, base_, self, ct)))
+                        Serve(collectionId, format, context, options.Value, (base_, self, admit, ct) => changes.GetCollectionAsync(collectionId, format, base_, self, admit, ct)))
                 .WithTags("Change feeds").WithName("GetCollectionChanges" + extension)
-                .WithSummary("News of every member event of a collection.")
-                .RequireRateLimiting(ObservabilityExtensions.FeedRateLimitPolicy);
+                .WithSummary("News of every member event of a collection.");
         }
     }
 
     private static async Task<IResult> Serve(
         string id, FeedFormat format, HttpContext context, FeedProxyOptions options,
-        Func<Uri, Uri, CancellationToken, ValueTask<FeedResult>> get)
+        Func<Uri, Uri, Func<TimeSpan?>, CancellationToken, ValueTask<FeedResult>> get)
     {
         if (!EventJsonMapper.IsValidId(id))
         {
@@ -52,7 +50,9 @@ public sealed class ChangeFeedEndpoints : ICarterModule
         FeedResult result;
         try
         {
-            result = await get(baseUrl, selfUrl, context.RequestAborted);
+            // No blanket rate limit: only renders spend the client's budget (Limits.ClientBudget).
+            var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
+            result = await get(baseUrl, selfUrl, () => budget.TrySpend(context), context.RequestAborted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -62,6 +62,7 @@ public sealed class ChangeFeedEndpoints : ICarterModule
         return result switch
         {
             FeedResult.Found found => new FeedHttpResult(found.Feed, format, FeedHttpResult.CacheControl(options.Caching, isPrivate: false), context.RequestServices.GetRequiredService<FeedMetrics>()),
+            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
             _ => Problems.NotFound("No change feed at this URL."),

@@ -29,7 +29,7 @@ internal sealed class ChangeFeedService(
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
 
-    public async ValueTask<FeedResult> GetEventAsync(string eventId, FeedFormat format, Uri baseUrl, Uri selfUrl, CancellationToken cancellationToken)
+    public async ValueTask<FeedResult> GetEventAsync(string eventId, FeedFormat format, Uri baseUrl, Uri selfUrl, Func<TimeSpan?> admitRender, CancellationToken cancellationToken)
     {
         var version = await store.GetVersionAsync(eventId, cancellationToken);
         if (version is null)
@@ -37,7 +37,7 @@ internal sealed class ChangeFeedService(
             return new FeedResult.NotFound($"No event '{eventId}'.");
         }
 
-        return await CachedAsync($"e\u001f{eventId}\u001f{version}", format, selfUrl, async () =>
+        return await CachedAsync($"e\u001f{eventId}\u001f{version}", format, selfUrl, admitRender, async () =>
         {
             var snapshot = await store.GetAsync(eventId, CancellationToken.None);
             if (snapshot is not { Event.Published: true, Event.Visibility: EventVisibility.Public })
@@ -53,7 +53,7 @@ internal sealed class ChangeFeedService(
         }, cancellationToken);
     }
 
-    public async ValueTask<FeedResult> GetCollectionAsync(string collectionId, FeedFormat format, Uri baseUrl, Uri selfUrl, CancellationToken cancellationToken)
+    public async ValueTask<FeedResult> GetCollectionAsync(string collectionId, FeedFormat format, Uri baseUrl, Uri selfUrl, Func<TimeSpan?> admitRender, CancellationToken cancellationToken)
     {
         var snapshot = await collections.GetAsync(collectionId, cancellationToken);
         if (snapshot is null || snapshot.Definition.Visibility != EventVisibility.Public)
@@ -62,7 +62,7 @@ internal sealed class ChangeFeedService(
         }
 
         var version = await collectionFeeds.VersionAsync(snapshot, cancellationToken);
-        return await CachedAsync($"c\u001f{collectionId}\u001f{version}", format, selfUrl, async () =>
+        return await CachedAsync($"c\u001f{collectionId}\u001f{version}", format, selfUrl, admitRender, async () =>
         {
             var definition = snapshot.Definition;
             var content = await collectionFeeds.LoadAsync(definition, allowPrivate: false, CancellationToken.None);
@@ -82,10 +82,11 @@ internal sealed class ChangeFeedService(
     /// session: no filters, or the session (as it is now) matches them. A session deleted
     /// from a filtered member can no longer be matched and is left out.
     /// </summary>
-    private static bool Matches(CollectionDefinition definition, Event schedule, string sessionId)
+    private bool Matches(CollectionDefinition definition, Event schedule, string sessionId)
     {
         var session = schedule.Sessions.FirstOrDefault(s => s.Id == sessionId);
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
+        var visible = FeedSelection.Select(schedule, feeds.Policy(), Instant.FromDateTimeOffset(time.GetUtcNow()));
         foreach (var member in definition.Members.Where(m => m.EventId == schedule.Id))
         {
             if (member.Filters.Count == 0)
@@ -93,7 +94,7 @@ internal sealed class ChangeFeedService(
                 return true;
             }
 
-            var filter = new FeedRequest { EventId = schedule.Id, Format = FeedFormat.ICalendar, Filters = member.Filters }.ResolveFilter(schedule, out var error);
+            var filter = new FeedRequest { EventId = schedule.Id, Format = FeedFormat.ICalendar, Filters = member.Filters }.ResolveFilter(schedule, visible, out var error);
             if (session is not null && error is null && (filter is null || filter.Matches(session, zone)))
             {
                 return true;
@@ -133,13 +134,19 @@ internal sealed class ChangeFeedService(
         return new ChangeFeedItem(change, schedule.Name, zone, link);
     }
 
-    private async ValueTask<FeedResult> CachedAsync(string scope, FeedFormat format, Uri selfUrl, Func<Task<ChangeFeedDocument?>> build, CancellationToken cancellationToken)
+    private async ValueTask<FeedResult> CachedAsync(string scope, FeedFormat format, Uri selfUrl, Func<TimeSpan?> admitRender, Func<Task<ChangeFeedDocument?>> build, CancellationToken cancellationToken)
     {
         var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
         var key = $"changes\u001f{scope}\u001f{hour}\u001f{format.Extension()}\u001f{selfUrl.AbsoluteUri}";
         if (await cache.GetAsync(key, cancellationToken) is { } bytes && RenderedFeed.Unpack(bytes) is { } hit)
         {
             return new FeedResult.Found(hit, IsPrivate: false);
+        }
+
+        // A render reads the log and the events: expensive work spends the client's budget.
+        if (admitRender() is { } wait)
+        {
+            return new FeedResult.Limited(wait);
         }
 
         var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(async () =>

@@ -25,8 +25,9 @@ public sealed class CollectionEndpoints : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var group = app.MapGroup("/collections").WithTags("Collections")
-            .RequireRateLimiting(ObservabilityExtensions.FeedRateLimitPolicy);
+        // No blanket rate limit: renders, pages and failed token checks spend the client's
+        // budget (Limits.ClientBudget), so cache hits and 304s are never refused.
+        var group = app.MapGroup("/collections").WithTags("Collections");
         group.MapMethods("/{file}", Methods, GetCollectionFeed)
             .WithName("GetCollectionFeed")
             .WithSummary("A live feed of several events' public schedules, named after the collection.");
@@ -43,7 +44,10 @@ public sealed class CollectionEndpoints : ICarterModule
 
     private static void MapAdmin(IEndpointRouteBuilder routes, string token)
     {
-        var admin = routes.MapGroup("/admin/collections").AddEndpointFilter(new AdminAuthorization(token)).WithTags("Admin");
+        var admin = routes.MapGroup("/admin/collections")
+            .AddEndpointFilter<Limits.SpendBudgetFilter>()
+            .AddEndpointFilter(new AdminAuthorization(token))
+            .WithTags("Admin");
         admin.MapGet("/", ListCollections).WithName("ListCollections");
         admin.MapGet("/{collectionId}", GetCollection).WithName("GetCollection");
         admin.MapPut("/{collectionId}", PutCollection).WithName("PutCollection").Accepts<CollectionJson>("application/json");
@@ -62,7 +66,10 @@ public sealed class CollectionEndpoints : ICarterModule
         if (!AccessTokens.LooksValid(token) || !EventJsonMapper.IsValidId(id)
             || !AccessTokens.Matches(token, await store.GetTokenAsync(id, context.RequestAborted)))
         {
-            return Problems.NotFound("No feed at this URL.");
+            // Guessing tokens spends the client's budget, as for private events.
+            return context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait
+                ? Problems.TooManyRequests(wait)
+                : Problems.NotFound("No feed at this URL.");
         }
 
         return await ServeAsync(file, token, context, collections, options.Value);
@@ -77,6 +84,12 @@ public sealed class CollectionEndpoints : ICarterModule
                 context.Response.Headers.Vary = "Accept";
                 if (SubscribePageEndpoint.AcceptsHtml(context.Request))
                 {
+                    // Pages are rendered per request: expensive work.
+                    if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
+                    {
+                        return Problems.TooManyRequests(wait);
+                    }
+
                     return await PageAsync(file, token, context, collections, options);
                 }
             }
@@ -93,10 +106,12 @@ public sealed class CollectionEndpoints : ICarterModule
 
         var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);
         var selfUrl = FeedEndpoints.SelfUrl(baseUrl, context.Request.Path, request);
-        var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted);
+        var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
+        var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted, () => budget.TrySpend(context));
         return result switch
         {
             FeedResult.Found found => new FeedHttpResult(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
+            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
@@ -149,7 +164,7 @@ public sealed class CollectionEndpoints : ICarterModule
             ? TypedResults.Json(CollectionJsonMapper.ToJson(snapshot.Definition), CollectionJsonContext.Default.CollectionJson)
             : Problems.NotFound($"No collection '{collectionId}'.");
 
-    internal static async Task<IResult> PutCollection(string collectionId, HttpRequest request, ICollectionStore store, IEventStore events, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<IResult> PutCollection(string collectionId, HttpRequest request, ICollectionStore store, IEventStore events, FeedService feeds, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!EventJsonMapper.IsValidId(collectionId))
         {
@@ -185,8 +200,9 @@ public sealed class CollectionEndpoints : ICarterModule
             var member = definition.Members[i];
             if (member.Filters.Count > 0 && await events.GetAsync(member.EventId, cancellationToken) is { } snapshot)
             {
+                var visible = Formats.Feeds.FeedSelection.Select(snapshot.Event, feeds.Policy(), Instant.FromDateTimeOffset(time.GetUtcNow()));
                 new FeedRequest { EventId = member.EventId, Format = Formats.Feeds.FeedFormat.ICalendar, Filters = member.Filters }
-                    .ResolveFilter(snapshot.Event, out var filterError);
+                    .ResolveFilter(snapshot.Event, visible, out var filterError);
                 if (filterError is not null)
                 {
                     errors[$"members[{i}].filters"] = [filterError];

@@ -38,7 +38,8 @@ internal sealed partial class CollectionFeedService(
     private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
 
     /// <param name="request">Parsed request; <see cref="FeedRequest.EventId"/> is the collection id.</param>
-    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken)
+    /// <param name="admitRender">Asked before a render (expensive work): null admits, else how long the client must wait.</param>
+    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken, Func<TimeSpan?>? admitRender = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var representation = "collection\u001f" + request.RepresentationKey + "\u001f" + selfUrl.AbsoluteUri + "\u001f" + (allowPrivate ? "p" : "-");
@@ -69,6 +70,11 @@ internal sealed partial class CollectionFeedService(
         }
 
         metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", "miss"));
+        if (admitRender?.Invoke() is { } wait)
+        {
+            return new FeedResult.Limited(wait);
+        }
+
         var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(k, representation, snapshot, request, baseUrl, selfUrl, allowPrivate)));
         try
         {
@@ -122,7 +128,9 @@ internal sealed partial class CollectionFeedService(
             }
 
             var schedule = snapshot.Event;
-            var filter = new FeedRequest { EventId = schedule.Id, Format = FeedFormat.ICalendar, Filters = member.Filters }.ResolveFilter(schedule, out var error);
+            // Filter values resolve against the sessions a feed may show, as for event feeds.
+            var visible = FeedSelection.Select(schedule, policy, now);
+            var filter = new FeedRequest { EventId = schedule.Id, Format = FeedFormat.ICalendar, Filters = member.Filters }.ResolveFilter(schedule, visible, out var error);
             if (error is not null)
             {
                 // A filter value the event no longer has: showing the whole event instead
@@ -131,7 +139,7 @@ internal sealed partial class CollectionFeedService(
                 continue;
             }
 
-            if (!members.Contains(schedule))
+            if (!members.Any(m => m.Id == schedule.Id))
             {
                 members.Add(schedule);
             }
@@ -141,7 +149,7 @@ internal sealed partial class CollectionFeedService(
                 lastModified = schedule.LastModified;
             }
 
-            foreach (var session in FeedSelection.Select(schedule, policy, now, filter))
+            foreach (var session in filter is null ? visible : FeedSelection.Select(schedule, policy, now, filter))
             {
                 // The same event twice with different filters is a union, each session once.
                 if (seen.Add((schedule.Id, session.Id)))

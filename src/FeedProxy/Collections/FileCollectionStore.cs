@@ -97,8 +97,9 @@ internal sealed partial class FileCollectionStore : ICollectionStore
         lock (_writeGate)
         {
             var tokens = ReadTokens();
+            // Only the hash is stored (as for private events): the state folder cannot open the feed.
             var token = AccessTokens.NewToken();
-            tokens[id] = token;
+            tokens[id] = AccessTokens.Hash(token);
             if (_tokenPath is null)
             {
                 throw new InvalidOperationException("Private collections need FeedProxy:StatePath to keep their tokens.");

@@ -19,7 +19,7 @@ internal interface ICollectionStore
     /// <summary>False when there was no such collection.</summary>
     ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>The private collection's secret URL token, or null when it has none.</summary>
+    /// <summary>The stored form of the private collection's URL token (<see cref="Private.AccessTokens.Hash"/>), or null when it has none.</summary>
     ValueTask<string?> GetTokenAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>A new random token; the old URL stops working at once. Null when there is no such collection.</summary>

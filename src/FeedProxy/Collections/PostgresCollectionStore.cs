@@ -77,7 +77,8 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
         var token = AccessTokens.NewToken();
         await using var command = dataSource.CreateCommand("UPDATE collections SET private_token = $2 WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = token });
+        // Only the hash is stored (as for private events): a database reader cannot open the feed.
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = AccessTokens.Hash(token) });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? token : null;
     }
 
