@@ -73,6 +73,7 @@ internal static class ServiceCollectionExtensions
         services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section + ":Changes"));
         services.AddSingleton<ChangeFeedService>();
         services.AddRevalidationFastPath();
+        services.AddHostedService<StartupReport>();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
