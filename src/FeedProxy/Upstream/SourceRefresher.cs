@@ -181,7 +181,8 @@ internal sealed partial class SourceRefresher(
             metrics.Fetches.Add(1, new KeyValuePair<string, object?>("result", "200"));
             metrics.Bytes.Add(bytes, new KeyValuePair<string, object?>("kind", kind));
             var hash = Hash(definition, bodies);
-            if (hash == previous.BodyHash && await events.GetVersionAsync(definition.EventId, timeout.Token).ConfigureAwait(false) is not null)
+            // The time cap is the fetch's; parsing and the store write are bounded by size and run to completion.
+            if (hash == previous.BodyHash && await events.GetVersionAsync(definition.EventId, cancellationToken).ConfigureAwait(false) is not null)
             {
                 // Identical bytes: no parse, no write, no version change.
                 return Succeeded(previous, now, "unchanged", result.ETag, result.LastModified, hash, previous.LastChange, definition, result.MaxAge);
@@ -191,8 +192,8 @@ internal sealed partial class SourceRefresher(
             var model = Read(definition, result, bodies, now);
             metrics.ParseDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
 
-            var existing = await events.GetAsync(definition.EventId, timeout.Token).ConfigureAwait(false);
-            var summary = await imports.ImportAsync(definition.EventId, _ => model, existing?.Event.Published ?? true, timeout.Token).ConfigureAwait(false);
+            var existing = await events.GetAsync(definition.EventId, cancellationToken).ConfigureAwait(false);
+            var summary = await imports.ImportAsync(definition.EventId, _ => model, existing?.Event.Published ?? true, cancellationToken).ConfigureAwait(false);
             if (summary.Changed)
             {
                 metrics.Changes.Add(1);

@@ -16,6 +16,9 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
 
     public Infrastructure.CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>Extra settings, applied when the host starts (first use).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
     private IAlbaHost? _host;
 
     // AlbaHost.For completes synchronously without extensions (the host starts when its
@@ -43,6 +46,10 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
         builder.UseSetting("FeedProxy:UidDomain", "scenario.feedproxy.example");
         builder.UseSetting("FeedProxy:StatePath", _state);
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public void Dispose()
