@@ -146,7 +146,10 @@ internal sealed partial class SourceRefresher(
         {
             var status = await RefreshAsync(claimed, stoppingToken).ConfigureAwait(false);
             await sources.CompleteAsync(claimed.Definition.EventId, status, CancellationToken.None).ConfigureAwait(false);
-            _dueLoadedTicks = 0; // re-read next due times on the next turn
+
+            // The overdue check of feed requests needs the new next due time now, not at the next turn.
+            _due = await sources.ListDueAsync(stoppingToken).ConfigureAwait(false);
+            _dueLoadedTicks = Stopwatch.GetTimestamp();
         }
 #pragma warning disable CA1031 // the lease expires by itself; nothing else to do here
         catch (Exception ex) when (ex is not OperationCanceledException)
