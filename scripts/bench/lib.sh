@@ -80,3 +80,18 @@ rss_sampler() {
 }
 
 max_rss_mb() { awk 'BEGIN{m=0} $2>m{m=$2} END{printf "%.1f", m/1024}' "$1"; }
+
+# ensure_tools <command[:debian-package]>... : installs what is missing with apt-get (Debian 12),
+# as root or through non-interactive sudo; fails with a clear message otherwise.
+ensure_tools() {
+  local missing=() spec
+  for spec in "$@"; do
+    command -v "${spec%%:*}" >/dev/null 2>&1 || missing+=("${spec#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]}" >&2
+  local sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+    || { "${sudo[@]}" apt-get update >/dev/null 2>&1 && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || { echo "cannot install ${missing[*]}: install them, then run again" >&2; return 1; }
+}

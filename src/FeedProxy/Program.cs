@@ -13,5 +13,5 @@ app.MapFeedProxy();
 await app.RunAsync();
 return 0;
 
-/// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
+/// <summary>Entry point; public so tests can host it (AlbaHost, WebApplicationFactory).</summary>
 public partial class Program;

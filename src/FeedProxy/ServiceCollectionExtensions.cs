@@ -2,7 +2,9 @@ using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
+using FeedProxy.FastPath;
 using FeedProxy.Feeds;
+using FeedProxy.Limits;
 using FeedProxy.Observability;
 using FeedProxy.Private;
 using FeedProxy.Storage;
@@ -17,7 +19,7 @@ internal static class ServiceCollectionExtensions
     public static IServiceCollection AddFeedProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FeedProxyOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section));
-        services.AddProblemDetails();
+        services.AddRequestLimits(configuration);
         services.AddObservability(configuration);
         services.AddSingleton(TimeProvider.System);
 
@@ -58,6 +60,7 @@ internal static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<FeedService>();
+        services.AddRevalidationFastPath();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
@@ -73,8 +76,12 @@ internal static class ServiceCollectionExtensions
 
     public static WebApplication MapFeedProxy(this WebApplication app)
     {
+        app.UseRequestLimits();
         app.UseRedactedRequestLog();
         app.UseExceptionHandler();
+        // Before routing: repeated polls of known feed URLs are answered here (FastPath).
+        app.UseRevalidationFastPath();
+        app.UseRouting();
         app.UseStatusCodePages();
         app.UseObservability();
         app.UseUpstreamFreshness();

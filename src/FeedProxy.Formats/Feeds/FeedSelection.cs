@@ -115,6 +115,16 @@ public static class FeedSelection
         return selected;
     }
 
+    /// <summary>
+    /// Every session (recurring ones as their occurrences in the expansion window) a feed may
+    /// show, before window, filter and size budget: what filters resolve against.
+    /// </summary>
+    public static IReadOnlyList<Session> Visible(Event schedule, SelectionPolicy policy, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return Select(schedule, policy with { Window = null, MaxSessions = null }, now, filter: null, RecurrenceMode.Expand);
+    }
+
     /// <summary>The mode a representation needs: only iCalendar-family formats in the event's zone keep rules.</summary>
     public static RecurrenceMode ModeFor(FeedFormat format, FeedOptions options)
     {

@@ -39,8 +39,14 @@ public sealed record SessionFilter
 
     // Sources give "en", "de, en" or "English": any listed language matches.
     private bool MatchesLanguage(string language) =>
-        language.Split([',', '/', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Any(part => Languages.Contains(part.ToUpperInvariant()));
+        LanguageParts(language).Any(part => Languages.Contains(part.ToUpperInvariant()));
+
+    /// <summary>The languages a session's language text names ("de, en" -> "de", "en").</summary>
+    public static string[] LanguageParts(string language)
+    {
+        ArgumentNullException.ThrowIfNull(language);
+        return language.Split([',', '/', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
 
     /// <summary>Canonical, order-independent text of the filter, for cache keys.</summary>
     public string CanonicalKey()

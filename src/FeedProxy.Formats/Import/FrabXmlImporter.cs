@@ -39,7 +39,7 @@ public sealed class FrabXmlImporter : IScheduleImporter
 
     private static Event ImportCore(Stream input, ImportOptions options)
     {
-        var root = Load(input).Root!;
+        var root = Load(input, options.Limits).Root!;
         if (root.Name.LocalName != "schedule")
         {
             throw new ImportException($"The root element is <{root.Name.LocalName}>; a frab schedule starts with <schedule>.", root.Name.LocalName, LineOf(root));
@@ -215,8 +215,16 @@ public sealed class FrabXmlImporter : IScheduleImporter
         }
     }
 
-    private static XDocument Load(Stream input)
+    private static XDocument Load(Stream input, ImportLimits limits)
     {
+        // XDocument builds its tree recursively: 200,000 nested elements overflow the stack
+        // (which ends the process, no catch can help) and long nesting costs O(n^2). A
+        // streaming pass measures depth and element count first, iteratively.
+        var seekable = input.CanSeek ? input : Buffered(input);
+        var start = seekable.Position;
+        Measure(seekable, limits);
+        seekable.Position = start;
+        input = seekable;
         var settings = new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Prohibit,
@@ -240,6 +248,58 @@ public sealed class FrabXmlImporter : IScheduleImporter
         {
             throw new ImportException("The XML is not valid in its declared encoding.", e);
         }
+    }
+
+    private static void Measure(Stream input, ImportLimits limits)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = true,
+            CloseInput = false,
+        };
+        try
+        {
+            using var reader = XmlReader.Create(input, settings);
+            var elements = 0;
+            while (reader.Read())
+            {
+                if (reader.NodeType != XmlNodeType.Element)
+                {
+                    continue;
+                }
+
+                var line = reader is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : (int?)null;
+                if (reader.Depth >= limits.MaxXmlDepth)
+                {
+                    throw new ImportException($"The XML nests elements deeper than the limit of {limits.MaxXmlDepth} levels.", reader.LocalName, line);
+                }
+
+                if (++elements > limits.MaxXmlElements)
+                {
+                    throw new ImportException($"The XML has more elements than the limit of {limits.MaxXmlElements:N0}.", reader.LocalName, line);
+                }
+            }
+        }
+        catch (XmlException e)
+        {
+            throw new ImportException("Not well-formed XML: " + e.Message, null, e.LineNumber > 0 ? e.LineNumber : null, e.LineNumber > 0 ? e.LinePosition : null, e);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new ImportException("The XML is not valid in its declared encoding.", e);
+        }
+    }
+
+    private static MemoryStream Buffered(Stream input)
+    {
+        var buffer = new MemoryStream();
+        input.CopyTo(buffer);
+        buffer.Position = 0;
+        return buffer;
     }
 
     private static XElement? Child(XElement? parent, string name) =>

@@ -16,4 +16,7 @@ public sealed record ImportOptions
 
     /// <summary>The import's moment; becomes LastModified wherever the source carries no better timestamp.</summary>
     public Instant ImportedAt { get; init; }
+
+    /// <summary>What one import may cost (depth, element count, zip expansion).</summary>
+    public ImportLimits Limits { get; init; } = ImportLimits.Default;
 }

@@ -13,12 +13,7 @@ namespace FeedProxy.Formats.Import;
 internal static partial class ImportText
 {
     /// <summary>What replaces an e-mail address found in free text.</summary>
-    public const string EmailPlaceholder = "[e-mail removed]";
-
-    // Local part and domain as they appear in running text; deliberately loose (over-removal
-    // costs a word, under-removal leaks an address).
-    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
-    private static partial Regex EmailLike();
+    public const string EmailPlaceholder = AddressScrubber.Placeholder;
 
     [GeneratedRegex("^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$", RegexOptions.CultureInvariant)]
     private static partial Regex HexColor();
@@ -120,45 +115,8 @@ internal static partial class ImportText
         return Url(text, baseUri);
     }
 
-    /// <summary>
-    /// Removes e-mail addresses from free text. Kept: fediverse handles ("@user@host", the
-    /// address part follows an '@') and message ids inside URL paths
-    /// ("https://lore.kernel.org/all/2024...@example.org/"), which are not addresses.
-    /// </summary>
-    public static string? ScrubEmails(string? value)
-    {
-        if (value is null || !value.Contains('@', StringComparison.Ordinal))
-        {
-            return value;
-        }
-
-        return EmailLike().Replace(value, match =>
-        {
-            var before = match.Index > 0 ? value[match.Index - 1] : ' ';
-            if (before == '@')
-            {
-                return match.Value;
-            }
-
-            if (before == '/' && InUrl(value, match.Index))
-            {
-                return match.Value;
-            }
-
-            return EmailPlaceholder;
-        });
-    }
-
-    private static bool InUrl(string text, int index)
-    {
-        var start = index;
-        while (start > 0 && !char.IsWhiteSpace(text[start - 1]) && text[start - 1] is not '(' and not '<' and not '"' and not '[')
-        {
-            start--;
-        }
-
-        return text.AsSpan(start, index - start).Contains("://", StringComparison.Ordinal);
-    }
+    /// <summary>Removes e-mail addresses from free text (<see cref="AddressScrubber.Scrub"/>).</summary>
+    public static string? ScrubEmails(string? value) => AddressScrubber.Scrub(value);
 
     /// <summary>
     /// An absolute http(s) URL, or a relative one resolved against <paramref name="baseUri"/>;
@@ -182,8 +140,11 @@ internal static partial class ImportText
             uri = resolved;
         }
 
-        // User info could carry credentials or an address; a feed never needs it.
-        return uri is null || uri.UserInfo.Length > 0 ? null : uri.AbsoluteUri;
+        // User info could carry credentials or an address; a feed never needs it. A URL that
+        // carries an address anywhere is dropped whole.
+        return uri is null || uri.UserInfo.Length > 0 || AddressScrubber.CarriesAddress(uri.AbsoluteUri) || AddressScrubber.CarriesAddress(text)
+            ? null
+            : uri.AbsoluteUri;
     }
 
     /// <summary>A base for resolving relative links: an absolute http(s) URL, else null.</summary>
@@ -256,6 +217,12 @@ internal static partial class ImportText
         if (string.IsNullOrEmpty(text))
         {
             return null;
+        }
+
+        // Some sources identify people by their address: the id would publish it.
+        if (AddressScrubber.ContainsAddress(text))
+        {
+            return AddressScrubber.PseudonymousId(text);
         }
 
         if (EventJsonMapper.IsValidId(text))

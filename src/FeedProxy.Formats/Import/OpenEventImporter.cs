@@ -20,7 +20,7 @@ namespace FeedProxy.Formats.Import;
 /// microlocation and speakers, the other files add colours, floors and positions. Both key
 /// spellings are read: dasherized (2016-2017: <c>starts-at</c>) and snake_case (2018:
 /// <c>start_time</c>). Session states map to the model (accepted/confirmed are public;
-/// draft, pending, rejected, withdrawn are kept but never public; soft-deleted sessions become
+/// draft, pending, rejected, withdrawn are kept but never public; soft-deleted public sessions become
 /// cancelled). Unscheduled sessions (no start) are left out. Speaker e-mail and phone fields are
 /// never read.
 /// </summary>
@@ -110,6 +110,8 @@ public sealed class OpenEventImporter : IScheduleImporter
         {
             using var archive = new ZipArchive(input, ZipArchiveMode.Read, leaveOpen: true);
             var parts = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var limits = options.Limits;
+            var budget = limits.MaxUncompressedBytes;
             foreach (var entry in archive.Entries)
             {
                 var part = Path.GetFileNameWithoutExtension(entry.Name).ToLowerInvariant().Replace('-', '_');
@@ -123,10 +125,23 @@ public sealed class OpenEventImporter : IScheduleImporter
                     throw new ImportException($"'{entry.FullName}' is larger than {ScheduleImporters.MaxInputLength / (1024 * 1024)} MB.");
                 }
 
-                using var stream = entry.Open();
+                // Declared sizes are checked first (cheap) and the actual expansion is counted
+                // while reading (declared sizes can lie).
+                if (entry.Length > OneMegabyte && entry.Length > (long)limits.MaxCompressionRatio * Math.Max(1, entry.CompressedLength))
+                {
+                    throw new ImportException($"'{entry.FullName}' expands more than {limits.MaxCompressionRatio} times (limit of the compression ratio).");
+                }
+
+                if (entry.Length > budget)
+                {
+                    throw new ImportException($"The zip expands to more than the limit of {limits.MaxUncompressedBytes / (1024 * 1024)} MB.");
+                }
+
+                using var stream = new CountingStream(entry.Open(), budget, $"The zip expands to more than the limit of {limits.MaxUncompressedBytes / (1024 * 1024)} MB.");
                 var document = ParsePart(stream, part);
                 documents.Add(document);
                 parts[part] = document.RootElement;
+                budget -= stream.Count;
             }
 
             return Read(name => parts.TryGetValue(name, out var value) ? value : null, options);
@@ -140,6 +155,8 @@ public sealed class OpenEventImporter : IScheduleImporter
             documents.ForEach(d => d.Dispose());
         }
     }
+
+    private const long OneMegabyte = 1024 * 1024;
 
     private static JsonDocument ParsePart(Stream stream, string part)
     {
@@ -289,9 +306,12 @@ public sealed class OpenEventImporter : IScheduleImporter
             state = SessionState.Pending; // unknown states are never public
         }
 
-        if (!string.IsNullOrWhiteSpace(Str(session, "deleted-at", "deleted_at")))
+        if (!string.IsNullOrWhiteSpace(Str(session, "deleted-at", "deleted_at")) && state.IsPublic())
         {
-            state = SessionState.Cancelled; // soft-deleted: subscribers should drop their copy (RFC 5545 §3.8.1.11)
+            // Soft-deleted after it was public: subscribers should drop their copy (RFC 5545
+            // section 3.8.1.11). A deleted draft, pending, rejected or withdrawn session keeps
+            // its state, so it never appears, not even as cancelled.
+            state = SessionState.Cancelled;
         }
 
         var speakers = new List<Speaker>();

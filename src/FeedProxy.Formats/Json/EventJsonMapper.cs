@@ -25,7 +25,7 @@ public static partial class EventJsonMapper
     private static readonly OffsetDateTimePattern OffsetMinutesPattern = OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>");
     private static readonly LocalDateTimePattern LocalMinutesPattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex IdPattern();
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
@@ -62,7 +62,7 @@ public static partial class EventJsonMapper
             Error("id", $"Must match the event id '{expectedId}'.");
         }
 
-        var name = TextSanitizer.Line(json.Name);
+        var name = CleanLine(json.Name);
         if (name is null)
         {
             Error("name", "Required.");
@@ -94,7 +94,7 @@ public static partial class EventJsonMapper
         Venue? venue = null;
         if (json.Venue is { } v)
         {
-            var venueName = TextSanitizer.Line(v.Name);
+            var venueName = CleanLine(v.Name);
             if (venueName is null)
             {
                 Error("venue.name", "Required when a venue is given.");
@@ -104,7 +104,7 @@ public static partial class EventJsonMapper
                 venue = new Venue
                 {
                     Name = venueName,
-                    Address = TextSanitizer.Line(v.Address),
+                    Address = CleanLine(v.Address),
                     Geo = Geo(v.Latitude, v.Longitude, "venue", Error),
                 };
             }
@@ -115,7 +115,7 @@ public static partial class EventJsonMapper
         {
             var t = json.Tracks![i];
             var path = $"tracks[{i}]";
-            var trackName = TextSanitizer.Line(t.Name);
+            var trackName = CleanLine(t.Name);
             var trackId = t.Id ?? (trackName is null ? null : Slug.From(trackName));
             if (!IsValidId(trackId)) { Error($"{path}.id", "Required: a valid id."); continue; }
             if (trackName is null) { Error($"{path}.name", "Required."); continue; }
@@ -131,7 +131,7 @@ public static partial class EventJsonMapper
         {
             var r = json.Rooms![i];
             var path = $"rooms[{i}]";
-            var roomName = TextSanitizer.Line(r.Name);
+            var roomName = CleanLine(r.Name);
             var roomId = r.Id ?? (roomName is null ? null : Slug.From(roomName));
             if (!IsValidId(roomId)) { Error($"{path}.id", "Required: a valid id."); continue; }
             if (roomName is null) { Error($"{path}.name", "Required."); continue; }
@@ -144,15 +144,15 @@ public static partial class EventJsonMapper
         {
             var s = json.Speakers![i];
             var path = $"speakers[{i}]";
-            var speakerName = TextSanitizer.Line(s.Name);
+            var speakerName = CleanLine(s.Name);
             if (!IsValidId(s.Id)) { Error($"{path}.id", "Required: a valid id."); continue; }
             if (speakerName is null) { Error($"{path}.name", "Required."); continue; }
             var speaker = new Speaker
             {
                 Id = s.Id!,
                 Name = speakerName,
-                Organisation = TextSanitizer.Line(s.Organisation),
-                Position = TextSanitizer.Line(s.Position),
+                Organisation = CleanLine(s.Organisation),
+                Position = CleanLine(s.Position),
             };
             if (!speakers.TryAdd(s.Id!, speaker)) { Error($"{path}.id", $"Duplicate speaker id '{s.Id}'."); }
         }
@@ -160,7 +160,7 @@ public static partial class EventJsonMapper
         Session? MapSession(SessionJson s, string path, DateTimeZone sessionZone)
         {
             var ok = true;
-            var title = TextSanitizer.Line(s.Title);
+            var title = CleanLine(s.Title);
             if (title is null) { Error($"{path}.title", "Required."); ok = false; }
 
             var start = ParseInstant(s.Start, sessionZone, $"{path}.start", Error);
@@ -170,7 +170,8 @@ public static partial class EventJsonMapper
             if (end is null && s.End is null && start is { } st)
             {
                 if (s.Duration is null) { Error($"{path}.end", "Required (or give 'duration')."); }
-                else if (ParseDuration(s.Duration) is { } d) { end = st + d; }
+                else if (ParseDuration(s.Duration) is { } d && d < Duration.FromDays(366) && IsInSupportedRange(st + d)) { end = st + d; }
+                else if (ParseDuration(s.Duration) is not null) { Error($"{path}.duration", "Must be shorter than a year and end before 2200."); }
                 else { Error($"{path}.duration", "Must be an ISO 8601 duration ('PT45M') or 'hh:mm'."); }
             }
 
@@ -206,15 +207,15 @@ public static partial class EventJsonMapper
             {
                 Id = s.Id!,
                 Title = title,
-                Subtitle = TextSanitizer.Line(s.Subtitle),
-                Abstract = TextSanitizer.Text(s.Abstract),
+                Subtitle = CleanLine(s.Subtitle),
+                Abstract = CleanText(s.Abstract),
                 Start = start.Value,
                 End = end.Value,
                 State = state,
                 Track = track,
                 Room = room,
-                Type = TextSanitizer.Line(s.Type),
-                Language = TextSanitizer.Line(s.Language),
+                Type = CleanLine(s.Type),
+                Language = CleanLine(s.Language),
                 Url = Url(s.Url, $"{path}.url", Error),
                 ImageUrl = Url(s.Image, $"{path}.image", Error),
                 StreamUrl = Url(s.StreamUrl, $"{path}.streamUrl", Error),
@@ -265,7 +266,7 @@ public static partial class EventJsonMapper
         {
             Id = id!,
             Name = name!,
-            Description = TextSanitizer.Text(json.Description),
+            Description = CleanText(json.Description),
             Url = eventUrl,
             TimeZone = zoneId!,
             Venue = venue,
@@ -279,6 +280,19 @@ public static partial class EventJsonMapper
             Sessions = sessions,
         };
     }
+
+    /// <summary>
+    /// Earliest instant a schedule may name (inclusive). Schedules are about the present; the
+    /// calendar's ends (year 1, 9999 in UTC+14) overflow time-zone arithmetic in every writer
+    /// and in PostgreSQL round trips, so every write path refuses them here.
+    /// </summary>
+    public static readonly Instant EarliestInstant = Instant.FromUtc(1900, 1, 1, 0, 0);
+
+    /// <summary>Latest instant a schedule may name (exclusive).</summary>
+    public static readonly Instant LatestInstant = Instant.FromUtc(2200, 1, 1, 0, 0);
+
+    /// <summary>True when <paramref name="instant"/> lies in [<see cref="EarliestInstant"/>, <see cref="LatestInstant"/>).</summary>
+    public static bool IsInSupportedRange(Instant instant) => instant >= EarliestInstant && instant < LatestInstant;
 
     /// <summary>Most rules, dates, exception dates and overrides one session may carry.</summary>
     public const int MaxRecurrenceRules = 8;
@@ -401,8 +415,35 @@ public static partial class EventJsonMapper
         return ok ? withRule with { Recurrence = model with { Overrides = [.. overrides.OrderBy(o => o.RecurrenceId)] } } : null;
     }
 
-    /// <summary>Reads ISO 8601 with offset, or local time in <paramref name="zone"/> (gaps shift forward, overlaps take the earlier).</summary>
+
+    /// <summary>
+    /// Reads ISO 8601 with offset, or local time in <paramref name="zone"/> (gaps shift forward,
+    /// overlaps take the earlier); instants outside the supported range (1900-2199) are errors.
+    /// </summary>
     public static Instant? ParseInstant(string? text, DateTimeZone zone, string field, Action<string, string> error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Instant? value;
+        try
+        {
+            value = ParseInstantUnchecked(text, zone, field, error);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            error(field, $"'{Truncate(text!.Trim())}' is outside the supported range (years 1900 to 2199).");
+            return null;
+        }
+
+        if (value is { } v && !IsInSupportedRange(v))
+        {
+            error(field, $"'{Truncate(text!.Trim())}' is outside the supported range (years 1900 to 2199).");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static Instant? ParseInstantUnchecked(string? text, DateTimeZone zone, string field, Action<string, string> error)
     {
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(error);
@@ -457,15 +498,22 @@ public static partial class EventJsonMapper
         if (iso.Success && iso.Value.Years == 0 && iso.Value.Months == 0)
         {
             // Weeks and days are fixed lengths here: a session's duration is elapsed time.
-            var d = iso.Value.ToDuration();
-            return d >= Duration.Zero ? d : null;
+            try
+            {
+                var d = iso.Value.ToDuration();
+                return d >= Duration.Zero ? d : null;
+            }
+            catch (OverflowException)
+            {
+                return null; // beyond NodaTime's range: as unusable as malformed
+            }
         }
 
         var parts = text.Split(':');
         if (parts.Length is 2 or 3
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var m)
-            && m < 60)
+            && m < 60 && h < 100_000)
         {
             var s = 0;
             if (parts.Length == 3 && (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out s) || s >= 60))
@@ -505,12 +553,24 @@ public static partial class EventJsonMapper
 
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
+            if (uri.UserInfo.Length > 0 || AddressScrubber.CarriesAddress(text))
+            {
+                // Not echoed: the value is what must not be repeated.
+                error(field, "Must not carry user info or an e-mail address.");
+                return null;
+            }
+
             return uri.AbsoluteUri;
         }
 
         error(field, $"'{Truncate(text)}' is not an absolute http(s) URL.");
         return null;
     }
+
+    // Every text field passes the one address scrubber, as imports do.
+    private static string? CleanLine(string? value) => TextSanitizer.Line(AddressScrubber.Scrub(TextSanitizer.Line(value)));
+
+    private static string? CleanText(string? value) => TextSanitizer.Text(AddressScrubber.Scrub(TextSanitizer.Text(value)));
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -24,7 +24,9 @@ public sealed class AdminEndpoints : ICarterModule
             return;
         }
 
+        // The budget is spent before the token check: admin calls and token guesses are expensive work.
         var group = app.MapGroup("/admin/events")
+            .AddEndpointFilter<Limits.SpendBudgetFilter>()
             .AddEndpointFilter(new AdminAuthorization(token))
             .WithTags("Admin");
 
@@ -133,11 +135,17 @@ public sealed class AdminEndpoints : ICarterModule
     }
 
     internal static async Task<IResult> Import(
-        string eventId, HttpRequest request, ImportService imports, CancellationToken cancellationToken,
+        string eventId, HttpRequest request, ImportService imports, Microsoft.Extensions.Options.IOptions<Limits.RequestLimitOptions> limits, CancellationToken cancellationToken,
         bool publish = true, string? timeZone = null)
     {
-        // Importers parse synchronously; read the upload asynchronously first, bounded.
-        const int limit = 64 * 1024 * 1024;
+        // Importers parse synchronously; read the upload asynchronously first, bounded (the
+        // same bound Kestrel enforces, for hosts that do not).
+        var limit = Limits.RequestLimits.MaxBodyBytes(limits.Value);
+        if (request.ContentLength > limit)
+        {
+            return Problems.TooLarge($"The schedule is larger than the limit of {limit / (1024 * 1024)} MB.");
+        }
+
         using var body = new MemoryStream();
         var buffer = new byte[81920];
         int read;
@@ -145,7 +153,7 @@ public sealed class AdminEndpoints : ICarterModule
         {
             if (body.Length + read > limit)
             {
-                return TypedResults.Problem("The schedule is larger than 64 MB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large");
+                return Problems.TooLarge($"The schedule is larger than the limit of {limit / (1024 * 1024)} MB.");
             }
 
             body.Write(buffer, 0, read);

@@ -15,7 +15,7 @@ public sealed record ImportSummary(string EventId, string Name, int Sessions, in
 /// before one store write replaces the event, so a malformed upload changes nothing.
 /// Idempotent: ids come from the source, so a re-import updates in place and UIDs stay stable.
 /// </summary>
-internal sealed class ImportService(IEventStore store, IEventAdminStore admin, TimeProvider time)
+internal sealed class ImportService(IEventStore store, IEventAdminStore admin, TimeProvider time, Microsoft.Extensions.Options.IOptions<Limits.RequestLimitOptions> limits)
 {
     /// <exception cref="ImportException">The input is not a schedule we can read; names the line or field.</exception>
     public async Task<ImportSummary> ImportAsync(string eventId, Func<ImportOptions, Event> read, bool publish, CancellationToken cancellationToken)
@@ -31,6 +31,13 @@ internal sealed class ImportService(IEventStore store, IEventAdminStore admin, T
         {
             EventId = eventId,
             ImportedAt = Instant.FromDateTimeOffset(time.GetUtcNow()),
+            Limits = new ImportLimits
+            {
+                MaxXmlDepth = Math.Max(8, limits.Value.MaxXmlDepth),
+                MaxXmlElements = Math.Max(1000, limits.Value.MaxXmlElements),
+                MaxUncompressedBytes = Math.Max(1, limits.Value.MaxUncompressedMegabytes) * 1024L * 1024,
+                MaxCompressionRatio = Math.Max(2, limits.Value.MaxCompressionRatio),
+            },
         });
 
         // An import replaces the schedule, not the organiser's decisions about the event:

@@ -17,7 +17,10 @@ namespace FeedProxy.Agenda;
 /// truncated HMAC tags used as authenticators).
 /// Version 1: ids as (varint length, UTF-8 bytes)*. Version 2, chosen when every id is a
 /// canonical decimal number (the common case for imported schedules): sorted, delta-encoded
-/// varints, a few bytes per session.
+/// varints, a few bytes per session. Version 3, chosen when every id is a canonical
+/// lower-case GUID (frab and pretalx exports: FOSDEM's 883 sessions), 16 bytes per session.
+/// Whatever the ids, the page never builds a code longer than <see cref="MaxCodeLength"/>
+/// (<see cref="CreateWithin"/>), so every code it hands out resolves.
 /// </remarks>
 internal sealed class AgendaCode(byte[] key)
 {
@@ -28,6 +31,46 @@ internal sealed class AgendaCode(byte[] key)
 
     private const byte TextIds = 1;
     private const byte NumericIds = 2;
+    private const byte GuidIds = 3;
+    private const int GuidLength = 16;
+
+    /// <summary>
+    /// The code for as many of <paramref name="sessionIds"/> (in the given order) as fit in
+    /// <see cref="MaxCodeLength"/>; <paramref name="used"/> says how many that is.
+    /// </summary>
+    public string CreateWithin(string eventId, IReadOnlyList<string> sessionIds, out int used)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        used = sessionIds.Count;
+        var code = Create(eventId, sessionIds);
+        if (code.Length <= MaxCodeLength)
+        {
+            return code;
+        }
+
+        // Binary search for the longest prefix that fits; the encodings grow monotonically.
+        int low = 0, high = sessionIds.Count - 1;
+        var best = Create(eventId, []);
+        var bestCount = 0;
+        while (low <= high)
+        {
+            var mid = (low + high + 1) / 2;
+            var candidate = Create(eventId, sessionIds.Take(mid));
+            if (candidate.Length <= MaxCodeLength)
+            {
+                best = candidate;
+                bestCount = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        used = bestCount;
+        return best;
+    }
 
     public string Create(string eventId, IEnumerable<string> sessionIds)
     {
@@ -35,7 +78,17 @@ internal sealed class AgendaCode(byte[] key)
         ArgumentNullException.ThrowIfNull(sessionIds);
         var ids = sessionIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         using var payload = new MemoryStream();
-        if (ids.Count > 0 && ids.All(IsCanonicalNumber))
+        if (ids.Count > 0 && ids.All(IsCanonicalGuid))
+        {
+            payload.WriteByte(GuidIds);
+            Span<byte> bytes = stackalloc byte[GuidLength];
+            foreach (var id in ids)
+            {
+                Guid.ParseExact(id, "D").TryWriteBytes(bytes, bigEndian: true, out _);
+                payload.Write(bytes);
+            }
+        }
+        else if (ids.Count > 0 && ids.All(IsCanonicalNumber))
         {
             payload.WriteByte(NumericIds);
             ulong previous = 0;
@@ -131,6 +184,18 @@ internal sealed class AgendaCode(byte[] key)
                 }
 
                 return ids;
+            case GuidIds:
+                if (rest.Length % GuidLength != 0)
+                {
+                    return null;
+                }
+
+                for (; !rest.IsEmpty; rest = rest[GuidLength..])
+                {
+                    ids.Add(new Guid(rest[..GuidLength], bigEndian: true).ToString("D"));
+                }
+
+                return ids;
             default:
                 return null;
         }
@@ -146,6 +211,9 @@ internal sealed class AgendaCode(byte[] key)
         body.CopyTo(message, 8 + eventBytes.Length + 1);
         return HMACSHA256.HashData(key, message);
     }
+
+    private static bool IsCanonicalGuid(string id) =>
+        id.Length == 36 && Guid.TryParseExact(id, "D", out var guid) && string.Equals(guid.ToString("D"), id, StringComparison.Ordinal);
 
     private static bool IsCanonicalNumber(string id) =>
         id.Length is > 0 and <= 19 && id.All(char.IsAsciiDigit) && (id.Length == 1 || id[0] != '0');

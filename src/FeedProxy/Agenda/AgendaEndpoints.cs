@@ -36,7 +36,10 @@ public sealed class AgendaEndpoints : ICarterModule
         var sessionIds = keys.Codes.TryRead(eventId, file[..dot]);
         if (sessionIds is null)
         {
-            return NotFound();
+            // Forged codes spend the client's budget like bogus private tokens.
+            return context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait
+                ? Problems.TooManyRequests(wait)
+                : NotFound();
         }
 
         if (!FeedRequest.TryParse(eventId + file[dot..], context.Request.Query, sessionId: null, out var request, out var error))

@@ -1,4 +1,5 @@
 using Carter;
+using FeedProxy.FastPath;
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Http;
 using FeedProxy.Observability;
@@ -18,8 +19,9 @@ public sealed class FeedEndpoints : ICarterModule
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/events").WithTags("Feeds")
-            .RequireRateLimiting(Observability.ObservabilityExtensions.FeedRateLimitPolicy);
+        // No blanket rate limit: requests spend the client's budget only when they cause
+        // expensive work (ClientBudget), so cache hits and 304s are never refused.
+        var group = app.MapGroup("/events").WithTags("Feeds");
         group.MapMethods("/{file}", Methods, GetFeed)
             .WithName("GetFeed")
             .WithSummary("A live feed of an event's public schedule.");
@@ -51,6 +53,12 @@ public sealed class FeedEndpoints : ICarterModule
                 context.Response.Headers.Vary = "Accept";
                 if (SubscribePageEndpoint.AcceptsHtml(context.Request))
                 {
+                    // Pages are rendered per request: expensive work.
+                    if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
+                    {
+                        return Problems.TooManyRequests(wait);
+                    }
+
                     return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
                 }
             }
@@ -68,10 +76,25 @@ public sealed class FeedEndpoints : ICarterModule
     {
         var baseUrl = BaseUrl(context.Request, options);
         var selfUrl = SelfUrl(baseUrl, context.Request.Path, request);
-        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted);
+        var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
+        var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
+        var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted, wanted, () => budget.TrySpend(context));
+        if (result is FeedResult.Found found)
+        {
+            var response = new FeedResponse(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate));
+            if (!allowPrivate && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
+            {
+                // Public and from a versioned cache entry: the next poll of this exact URL can be
+                // answered before routing (FastPath). Private-token URLs are always re-checked.
+                context.RequestServices.GetRequiredService<KnownFeeds>().Remember(context.Request, source, response);
+            }
+
+            return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<FeedMetrics>());
+        }
+
         return result switch
         {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
+            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),

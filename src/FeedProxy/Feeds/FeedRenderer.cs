@@ -6,32 +6,56 @@ using FeedProxy.Formats.Text;
 
 namespace FeedProxy.Feeds;
 
-/// <summary>Writes a document in one format and precompresses it.</summary>
+/// <summary>Writes a document in one format; compresses its codings (separately, so a cache miss can answer before all are done).</summary>
 internal static class FeedRenderer
 {
     // Below this, compression overhead outweighs the saving.
-    private const int CompressionThreshold = 512;
+    internal const int CompressionThreshold = 512;
     private static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = 3 };
     private static readonly BrotliCompressionOptions BrotliOptions = new() { Quality = 1 };
 
-    public static RenderedFeed Render(FeedDocument document, FeedFormat format)
+    /// <summary>Every coding at once (tools and tests; the server uses <see cref="RenderIdentity"/> and <see cref="Complete"/>).</summary>
+    public static RenderedFeed Render(FeedDocument document, FeedFormat format) =>
+        Complete(RenderIdentity(document, format));
+
+    /// <summary>The identity bytes and their hash; the compressed codings are still to be made (<see cref="RenderedFeed.CodingsPending"/>).</summary>
+    public static RenderedFeed RenderIdentity(FeedDocument document, FeedFormat format)
     {
+        ArgumentNullException.ThrowIfNull(document);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         FeedWriters.For(format).Write(document, buffer);
         var identity = buffer.WrittenMemory;
         var hash = Base64Url(SHA256.HashData(identity.Span).AsSpan(0, 16));
-        ReadOnlyMemory<byte> gzip = default, brotli = default;
-        if (identity.Length >= CompressionThreshold)
+        return new RenderedFeed(identity, default, default, hash, document.LastModified,
+            codingsPending: identity.Length >= CompressionThreshold);
+    }
+
+    /// <summary>The feed with <paramref name="coding"/> added (when it is one still to be made).</summary>
+    public static RenderedFeed With(RenderedFeed feed, ContentCoding coding)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        if (!feed.CodingsPending || coding == ContentCoding.Identity || feed.Has(coding))
         {
-            // Levels chosen by measurement (docs/benchmarks.md, `breakdown`): on a 1.8 MB
-            // feed, zlib level 3 and Brotli quality 1 cost ~20 ms together against ~55 ms at
-            // "Optimal", for bodies ~12% larger. Compression runs on every cache miss.
-            gzip = Compress(identity, static s => new GZipStream(s, GzipOptions, leaveOpen: true));
-            brotli = Compress(identity, static s => new BrotliStream(s, BrotliOptions, leaveOpen: true));
+            return feed;
         }
 
-        return new RenderedFeed(identity, gzip, brotli, hash, document.LastModified);
+        var gzip = coding == ContentCoding.Gzip ? Gzip(feed.Identity) : feed.Gzip;
+        var brotli = coding == ContentCoding.Brotli ? Brotli(feed.Identity) : feed.Brotli;
+        return new RenderedFeed(feed.Identity, gzip, brotli, feed.Hash, feed.LastModified,
+            codingsPending: gzip.IsEmpty || brotli.IsEmpty);
     }
+
+    /// <summary>The feed with every coding it should have.</summary>
+    public static RenderedFeed Complete(RenderedFeed feed) => With(With(feed, ContentCoding.Brotli), ContentCoding.Gzip);
+
+    // Levels chosen by measurement (docs/benchmarks.md, `breakdown`): on a 1.8 MB feed, zlib
+    // level 3 and Brotli quality 1 cost ~20 ms together against ~55 ms at "Optimal", for
+    // bodies ~12% larger.
+    private static ReadOnlyMemory<byte> Gzip(ReadOnlyMemory<byte> identity) =>
+        Compress(identity, static s => new GZipStream(s, GzipOptions, leaveOpen: true));
+
+    private static ReadOnlyMemory<byte> Brotli(ReadOnlyMemory<byte> identity) =>
+        Compress(identity, static s => new BrotliStream(s, BrotliOptions, leaveOpen: true));
 
     private static ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> input, Func<Stream, Stream> create)
     {

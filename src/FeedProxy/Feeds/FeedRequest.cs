@@ -104,9 +104,17 @@ internal sealed record FeedRequest
         return true;
     }
 
-    /// <summary>Resolves filter values against the event: tracks and rooms by id or name, speakers by id or name (case-insensitive).</summary>
-    public SessionFilter? ResolveFilter(Event schedule, out string? error)
+    /// <summary>
+    /// Resolves filter values against the sessions a feed may show (<paramref name="visible"/>):
+    /// tracks and rooms by id or name, speakers by id or name, types, languages and days that
+    /// occur in them (case-insensitive). A value known only from drafts, rejected or withdrawn
+    /// sessions is as unknown as a made-up one, so the answer does not hint at them, and an
+    /// arbitrary value never becomes a cache entry.
+    /// </summary>
+    public SessionFilter? ResolveFilter(Event schedule, IReadOnlyCollection<Session> visible, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(visible);
         error = null;
         if (Filters.Count == 0 && SessionId is null && SessionIds.IsEmpty)
         {
@@ -123,6 +131,7 @@ internal sealed record FeedRequest
             filter = filter with { SessionIds = SessionIds };
         }
 
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
         foreach (var (name, values) in Filters)
         {
             var resolved = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
@@ -131,18 +140,19 @@ internal sealed record FeedRequest
             {
                 string? match = name switch
                 {
-                    "track" => schedule.Tracks.FirstOrDefault(t => Is(t.Id, value) || Is(t.Name, value) || Is(Slug.From(t.Name), value))?.Id,
-                    "room" => schedule.Rooms.FirstOrDefault(r => Is(r.Id, value) || Is(r.Name, value) || Is(Slug.From(r.Name), value))?.Id,
-                    "speaker" => schedule.Speakers.FirstOrDefault(s => Is(s.Id, value) || Is(s.Name, value))?.Id,
-                    "type" => schedule.Sessions.Select(s => s.Type).FirstOrDefault(t => t is not null && (Is(t, value) || Is(Slug.From(t), value)))?.ToUpperInvariant(),
-                    "lang" => value.ToUpperInvariant(),
-                    "day" => LocalDatePattern.Iso.Parse(value) is { Success: true } ? value : null,
+                    "track" => visible.Select(s => s.Track).FirstOrDefault(t => t is not null && (Is(t.Id, value) || Is(t.Name, value) || Is(Slug.From(t.Name), value)))?.Id,
+                    "room" => visible.Select(s => s.Room).FirstOrDefault(r => r is not null && (Is(r.Id, value) || Is(r.Name, value) || Is(Slug.From(r.Name), value)))?.Id,
+                    "speaker" => visible.SelectMany(s => s.Speakers).FirstOrDefault(s => Is(s.Id, value) || Is(s.Name, value))?.Id,
+                    "type" => visible.Select(s => s.Type).FirstOrDefault(t => t is not null && (Is(t, value) || Is(Slug.From(t), value)))?.ToUpperInvariant(),
+                    "lang" => visible.Any(s => s.Language is { } l && SessionFilter.LanguageParts(l).Any(part => Is(part, value))) ? value.ToUpperInvariant() : null,
+                    "day" => LocalDatePattern.Iso.Parse(value) is { Success: true } day
+                        && visible.Any(s => s.Start.InZone(zone).Date == day.Value) ? value : null,
                     _ => null,
                 };
                 if (match is null)
                 {
                     error = name == "day"
-                        ? $"Unknown day '{value}': use yyyy-MM-dd."
+                        ? $"Unknown day '{value}': use yyyy-MM-dd, a day with sessions in event '{schedule.Id}'."
                         : $"Unknown {name} '{value}' in event '{schedule.Id}'.";
                     return null;
                 }

@@ -12,7 +12,8 @@ namespace FeedProxy.Feeds;
 /// <summary>Outcome of asking for a feed.</summary>
 internal abstract record FeedResult
 {
-    public sealed record Found(RenderedFeed Feed, bool IsPrivate) : FeedResult;
+    /// <param name="Source">Where the feed is cached and for which event version and hour; null for a stale fallback.</param>
+    public sealed record Found(RenderedFeed Feed, bool IsPrivate, CachedFeed? Source = null) : FeedResult;
 
     public sealed record NotFound(string Detail) : FeedResult;
 
@@ -20,12 +21,21 @@ internal abstract record FeedResult
 
     /// <summary>The store failed and nothing was cached to fall back on.</summary>
     public sealed record Unavailable(string Detail) : FeedResult;
+
+    /// <summary>The answer needs a render and the client's budget for expensive work is spent.</summary>
+    public sealed record Limited(TimeSpan RetryAfter) : FeedResult;
 }
+
+/// <summary>The cache entry a feed came from: valid while the event's version and the hour are unchanged.</summary>
+internal sealed record CachedFeed(string EventId, string Version, long Hour, string Key);
 
 /// <summary>
 /// The read path: version lookup, cache, single-flight render, stale fallback. Cache keys
 /// carry the event's version, so an edit makes every old entry unreachable at once and a
 /// conditional request for an unchanged feed costs a version lookup and a cache hit.
+/// Nothing here grows with the number of distinct requests: rendered feeds, the stale-if-error
+/// pointers, the first-seen times and "not served" markers all live in the byte-bounded cache
+/// store; in-flight renders and completions exist only while they run.
 /// </summary>
 internal sealed partial class FeedService(
     IEventStore store,
@@ -35,10 +45,13 @@ internal sealed partial class FeedService(
     FeedMetrics metrics,
     ILogger<FeedService> logger)
 {
+    private static readonly KeyValuePair<string, object?> VersionOperation = new("operation", "version");
+
     private readonly FeedProxyOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
-    // Representation -> the versioned key last rendered for it: stale-if-error fallback.
-    private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
+    // Feeds answered before their compressed codings were made: until the complete feed is
+    // cached, requests find them here (and wait for the coding they need) instead of rendering again.
+    private readonly ConcurrentDictionary<string, Completion> _completing = new(StringComparer.Ordinal);
     // 1 while the store is failing: outages are logged when they start and end, not per request.
     private int _storeDown;
 
@@ -46,7 +59,14 @@ internal sealed partial class FeedService(
     /// <param name="baseUrl">Scheme, host and path base the self links are built from.</param>
     /// <param name="selfUrl">Absolute URL of the feed as requested.</param>
     /// <param name="allowPrivate">True when the request came through a valid private token.</param>
-    public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken)
+    /// <param name="wanted">The coding the client prefers: on a cache miss it is the one made before answering, the others follow off the request path.</param>
+    /// <param name="admitRender">
+    /// Asked only when the answer is not cached (a render, or a store read for a filter that
+    /// may not resolve): null admits, a wait refuses. Cache hits and 304s cost the client nothing.
+    /// </param>
+    public async ValueTask<FeedResult> GetAsync(
+        FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken,
+        ContentCoding wanted = ContentCoding.Identity, Func<TimeSpan?>? admitRender = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var representation = request.RepresentationKey + "\u001f" + selfUrl.AbsoluteUri + "\u001f" + (allowPrivate ? "p" : "-");
@@ -55,7 +75,7 @@ internal sealed partial class FeedService(
         {
             var started = time.GetTimestamp();
             version = await store.GetVersionAsync(request.EventId, cancellationToken);
-            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "version"));
+            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
             StoreAnswered();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -70,19 +90,38 @@ internal sealed partial class FeedService(
 
         // Selection depends on the clock (cancelled-session retention, window): re-render
         // at most hourly even when the data does not change.
-        var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        var hour = CurrentHour();
         var key = $"feed\u001f{version}\u001f{hour}\u001f{representation}";
-        var hit = await GetCachedAsync(key, cancellationToken);
-        metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
-        if (hit is not null)
+        var cached = await GetBytesAsync(key, cancellationToken);
+        if (cached is not null && cached.AsSpan().SequenceEqual(HiddenMarker))
         {
-            return new FeedResult.Found(hit, allowPrivate);
+            return new FeedResult.NotFound($"No event '{request.EventId}'.");
         }
 
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(k, representation, request, baseUrl, selfUrl, allowPrivate)));
+        var hit = cached is null ? null : RenderedFeed.Unpack(cached);
+        metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
+        var source = new CachedFeed(request.EventId, version, hour, key);
+        if (hit is not null)
+        {
+            return new FeedResult.Found(hit, allowPrivate, source);
+        }
+
+        if (_completing.TryGetValue(key, out var completing))
+        {
+            return new FeedResult.Found(await completing.ForAsync(wanted, cancellationToken), allowPrivate, source);
+        }
+
+        // Joining a render already under way costs nothing more; starting one spends budget.
+        if (!_inFlight.ContainsKey(key) && admitRender?.Invoke() is { } wait)
+        {
+            return new FeedResult.Limited(wait);
+        }
+
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(source, representation, request, baseUrl, selfUrl, allowPrivate, wanted)));
+        FeedResult result;
         try
         {
-            return await flight.Value.WaitAsync(cancellationToken);
+            result = await flight.Value.WaitAsync(cancellationToken);
         }
         finally
         {
@@ -91,9 +130,46 @@ internal sealed partial class FeedService(
                 _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<FeedResult>>>(key, flight));
             }
         }
+
+        // A request that shared someone else's render and wants a coding not made yet waits for it.
+        return result is FeedResult.Found { Feed.CodingsPending: true } found && !found.Feed.Has(wanted) && _completing.TryGetValue(key, out completing)
+            ? found with { Feed = await completing.ForAsync(wanted, cancellationToken) }
+            : result;
     }
 
-    private async Task<FeedResult> RenderAsync(string key, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
+    /// <summary>The event's current version, or null when it is unknown or the store fails (callers then take <see cref="GetAsync"/>, which handles both).</summary>
+    public async ValueTask<string?> TryGetVersionAsync(string eventId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = time.GetTimestamp();
+            var version = await store.GetVersionAsync(eventId, cancellationToken);
+            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
+            StoreAnswered();
+            return version;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Selection depends on the clock, so cache entries are per hour (see <see cref="GetAsync"/>).</summary>
+    public long CurrentHour() => time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+
+    /// <summary>
+    /// The cached feed of a known cache entry when it is still there; null when evicted,
+    /// expired or unreadable (the caller then takes the full path, which renders again).
+    /// </summary>
+    public async ValueTask<RenderedFeed?> GetCachedAsync(CachedFeed source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var hit = await GetCachedAsync(source.Key, cancellationToken);
+        metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
+        return hit;
+    }
+
+    private async Task<FeedResult> RenderAsync(CachedFeed source, string representation, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, ContentCoding wanted)
     {
         await Task.Yield();
         EventSnapshot? snapshot;
@@ -109,24 +185,28 @@ internal sealed partial class FeedService(
             return await FallbackAsync(representation, ex, CancellationToken.None);
         }
 
-        if (snapshot is null || !snapshot.Event.Published)
+        if (snapshot is null)
         {
             return new FeedResult.NotFound($"No event '{request.EventId}'.");
         }
 
         var schedule = snapshot.Event;
-        if (schedule.Visibility == EventVisibility.Private && !allowPrivate)
+        if (!schedule.Published || (schedule.Visibility == EventVisibility.Private && !allowPrivate))
         {
+            // Remembered for this version like a rendered feed, so asking for a private or
+            // unpublished event costs what asking for a nonexistent one does (a version lookup
+            // and a cache read) and answers the same: neither timing nor text tells them apart.
+            await SetQuietlyAsync(source.Key, HiddenMarker.ToArray(), request.EventId);
             return new FeedResult.NotFound($"No event '{request.EventId}'.");
         }
 
-        var filter = request.ResolveFilter(schedule, out var filterError);
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var filter = request.ResolveFilter(schedule, FeedSelection.Visible(schedule, Policy(), now), out var filterError);
         if (filterError is not null)
         {
             return new FeedResult.Invalid(filterError);
         }
 
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var sessions = FeedSelection.Select(schedule, Policy(), now, filter, FeedSelection.ModeFor(request.Format, request.Options));
         if (request.SessionId is not null && sessions.Count == 0)
         {
@@ -146,22 +226,81 @@ internal sealed partial class FeedService(
             Subtitle = request.DescribeFilters(),
         };
 
+        // Rendered once; answered from the identity bytes or the one coding asked for. The
+        // other codings are made off the request path, and only the complete feed is cached,
+        // so the shared cache (Redis) never holds a feed another instance would compress again.
         var started = time.GetTimestamp();
-        var feed = FeedRenderer.Render(document, request.Format);
+        var feed = FeedRenderer.With(FeedRenderer.RenderIdentity(document, request.Format), wanted);
         var elapsed = time.GetElapsedTime(started);
         metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
+        feed = feed.WithLastModified(Instant.Min(feed.LastModified, await FirstSeenAsync(request.EventId, snapshot.Version)));
+        if (feed.CodingsPending)
+        {
+            var completion = new Completion(feed);
+            _completing[source.Key] = completion;
+            _ = Task.Run(() => CompleteAsync(source, representation, completion));
+        }
+        else
+        {
+            await StoreAsync(source, representation, feed);
+        }
+
+        return new FeedResult.Found(feed, allowPrivate, source);
+    }
+
+    private async Task CompleteAsync(CachedFeed source, string representation, Completion completion)
+    {
+        var complete = completion.Partial;
         try
         {
-            await cache.SetAsync(key, feed.Pack(), [CacheTag(request.EventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
-            _lastGood[representation] = key;
+            complete = FeedRenderer.Complete(completion.Partial);
+            await StoreAsync(source, representation, complete);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never thrown to anyone: the requests already answered, and the next miss renders again.
+            LogCompressionFailed(source.EventId, ex.Message);
+        }
+        finally
+        {
+            completion.Done(complete);
+            _completing.TryRemove(new KeyValuePair<string, Completion>(source.Key, completion));
+        }
+    }
+
+    private async Task StoreAsync(CachedFeed source, string representation, RenderedFeed feed)
+    {
+        if (feed.CodingsPending)
+        {
+            return;
+        }
+
+        try
+        {
+            var tags = new[] { CacheTag(source.EventId) };
+            var lifetime = TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes));
+            await cache.SetAsync(source.Key, feed.Pack(), tags, lifetime, CancellationToken.None);
+            // The stale-if-error pointer lives in the cache too (bounded, shared through Redis).
+            await cache.SetAsync(LastGoodKey(representation), System.Text.Encoding.UTF8.GetBytes(source.Key), tags, lifetime, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCacheWriteFailed(ex.Message);
         }
+    }
 
-        return new FeedResult.Found(feed, allowPrivate);
+    /// <summary>A feed answered before all its codings existed, and the moment they do.</summary>
+    private sealed class Completion(RenderedFeed partial)
+    {
+        private readonly TaskCompletionSource<RenderedFeed> _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RenderedFeed Partial => partial;
+
+        public void Done(RenderedFeed complete) => _complete.TrySetResult(complete);
+
+        public async ValueTask<RenderedFeed> ForAsync(ContentCoding coding, CancellationToken cancellationToken) =>
+            partial.Has(coding) ? partial : await _complete.Task.WaitAsync(cancellationToken);
     }
 
     private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)
@@ -171,7 +310,8 @@ internal sealed partial class FeedService(
         {
             LogStoreFailed(error.GetType().Name, error.Message);
         }
-        if (_lastGood.TryGetValue(representation, out var key) && await GetCachedAsync(key, cancellationToken) is { } stale)
+        if (await GetPointerAsync(LastGoodKey(representation), cancellationToken) is { } key
+            && await GetCachedAsync(key, cancellationToken) is { } stale)
         {
             // A private representation stays private when served stale (Cache-Control: private).
             return new FeedResult.Found(stale, IsPrivate: representation.EndsWith("\u001fp", StringComparison.Ordinal));
@@ -180,12 +320,17 @@ internal sealed partial class FeedService(
         return new FeedResult.Unavailable("The schedule store is unavailable and this feed is not cached. Try again shortly.");
     }
 
-    private async ValueTask<RenderedFeed?> GetCachedAsync(string key, CancellationToken cancellationToken)
+    // Not a packed feed (RenderedFeed.Unpack rejects it): "this version is not served publicly".
+    private static ReadOnlySpan<byte> HiddenMarker => "FPNF"u8;
+
+    private async ValueTask<RenderedFeed?> GetCachedAsync(string key, CancellationToken cancellationToken) =>
+        await GetBytesAsync(key, cancellationToken) is { } bytes ? RenderedFeed.Unpack(bytes) : null;
+
+    private async ValueTask<byte[]?> GetBytesAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            var bytes = await cache.GetAsync(key, cancellationToken);
-            return bytes is null ? null : RenderedFeed.Unpack(bytes);
+            return await cache.GetAsync(key, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -193,6 +338,55 @@ internal sealed partial class FeedService(
             return null;
         }
     }
+
+    private async ValueTask SetQuietlyAsync(string key, byte[] value, string eventId)
+    {
+        try
+        {
+            await cache.SetAsync(key, value, [CacheTag(eventId)], TimeSpan.FromMinutes(Math.Max(1, _options.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCacheWriteFailed(ex.Message);
+        }
+    }
+
+    private async ValueTask<string?> GetPointerAsync(string pointer, CancellationToken cancellationToken) =>
+        await GetBytesAsync(pointer, cancellationToken) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>
+    /// When this deployment (any instance sharing the cache) first rendered this version of
+    /// the event, in whole seconds. Last-Modified is capped by it, so data that claims changes
+    /// in the future still gets a validator that stays put while the data does (RFC 9110
+    /// section 8.8.2: never later than the origin's clock; a moving one defeats
+    /// If-Modified-Since). Kept for the stale-if-error horizon plus a day; when the cache has
+    /// lost it the next render records a new time, which costs clients one full download.
+    /// </summary>
+    private async ValueTask<Instant> FirstSeenAsync(string eventId, string version)
+    {
+        var key = $"seen\u001f{eventId}\u001f{version}";
+        if (await GetBytesAsync(key, CancellationToken.None) is { Length: 8 } stored)
+        {
+            return Instant.FromUnixTimeSeconds(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(stored));
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, now);
+        try
+        {
+            var keep = TimeSpan.FromSeconds(Math.Max(0, _options.Caching.StaleIfErrorSeconds)) + TimeSpan.FromDays(1);
+            await cache.SetAsync(key, bytes, [CacheTag(eventId)], keep, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCacheWriteFailed(ex.Message);
+        }
+
+        return Instant.FromUnixTimeSeconds(now);
+    }
+
+    private static string LastGoodKey(string representation) => "last\u001f" + representation;
 
     public static string CacheTag(string eventId) => "event:" + eventId;
 
@@ -227,6 +421,9 @@ internal sealed partial class FeedService(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cache read failed: {Message}")]
     private partial void LogCacheReadFailed(string message);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Compressing {EventId} failed: {Message}; it is served uncompressed until rendered again")]
+    private partial void LogCompressionFailed(string eventId, string message);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Cache write failed: {Message}")]
     private partial void LogCacheWriteFailed(string message);

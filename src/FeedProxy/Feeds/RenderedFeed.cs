@@ -20,14 +20,21 @@ internal sealed class RenderedFeed
     private const int Magic = 0x46505231; // "FPR1"
     private const int HeaderSize = 4 + 8 + 4 * 3 + 1 + 32;
 
-    public RenderedFeed(ReadOnlyMemory<byte> identity, ReadOnlyMemory<byte> gzip, ReadOnlyMemory<byte> brotli, string hash, Instant lastModified)
+    public RenderedFeed(ReadOnlyMemory<byte> identity, ReadOnlyMemory<byte> gzip, ReadOnlyMemory<byte> brotli, string hash, Instant lastModified, bool codingsPending = false)
     {
         Identity = identity;
         Gzip = gzip;
         Brotli = brotli;
         Hash = hash;
         LastModified = lastModified;
+        CodingsPending = codingsPending;
     }
+
+    /// <summary>
+    /// True for a feed just rendered whose compressed codings are still being made off the
+    /// request path. Such a feed answers requests but is never cached or packed.
+    /// </summary>
+    public bool CodingsPending { get; }
 
     public ReadOnlyMemory<byte> Identity { get; }
 
@@ -41,6 +48,10 @@ internal sealed class RenderedFeed
 
     /// <summary>Latest change of anything in the feed, whole seconds.</summary>
     public Instant LastModified { get; }
+
+    /// <summary>The same bytes with another Last-Modified (whole seconds).</summary>
+    public RenderedFeed WithLastModified(Instant lastModified) =>
+        new(Identity, Gzip, Brotli, Hash, Instant.FromUnixTimeSeconds(lastModified.ToUnixTimeSeconds()), CodingsPending);
 
     public ReadOnlyMemory<byte> Body(ContentCoding coding) => coding switch
     {
@@ -63,6 +74,11 @@ internal sealed class RenderedFeed
 
     public byte[] Pack()
     {
+        if (CodingsPending)
+        {
+            throw new InvalidOperationException("A feed is cached only with all its codings.");
+        }
+
         var hash = System.Text.Encoding.ASCII.GetBytes(Hash);
         var packed = new byte[HeaderSize + Identity.Length + Gzip.Length + Brotli.Length];
         var span = packed.AsSpan();

@@ -40,11 +40,25 @@ internal static class ConditionalRequest
                 continue;
             }
 
-            foreach (var part in SplitList(header))
+            // Entity tags may contain commas inside quotes; split on commas outside quotes only.
+            var span = header.AsSpan();
+            var start = 0;
+            var quoted = false;
+            for (var i = 0; i <= span.Length; i++)
             {
-                if (part == "*" || Opaque(part).SequenceEqual(target))
+                if (i == span.Length || (span[i] == ',' && !quoted))
                 {
-                    return true;
+                    var part = span[start..i].Trim();
+                    if (part.Length > 0 && (part.SequenceEqual("*") || Opaque(part).SequenceEqual(target)))
+                    {
+                        return true;
+                    }
+
+                    start = i + 1;
+                }
+                else if (span[i] == '"')
+                {
+                    quoted = !quoted;
                 }
             }
         }
@@ -52,38 +66,14 @@ internal static class ConditionalRequest
         return false;
     }
 
-    private static ReadOnlySpan<char> Opaque(string tag)
+    private static ReadOnlySpan<char> Opaque(ReadOnlySpan<char> tag)
     {
-        var span = tag.AsSpan().Trim();
+        var span = tag.Trim();
         if (span.StartsWith("W/", StringComparison.Ordinal))
         {
             span = span[2..];
         }
 
         return span;
-    }
-
-    // Entity tags may contain commas inside quotes; split on commas outside quotes only.
-    private static IEnumerable<string> SplitList(string header)
-    {
-        var start = 0;
-        var quoted = false;
-        for (var i = 0; i <= header.Length; i++)
-        {
-            if (i == header.Length || (header[i] == ',' && !quoted))
-            {
-                var part = header[start..i].Trim();
-                if (part.Length > 0)
-                {
-                    yield return part;
-                }
-
-                start = i + 1;
-            }
-            else if (header[i] == '"')
-            {
-                quoted = !quoted;
-            }
-        }
     }
 }

@@ -8,10 +8,28 @@ internal static class ContentCodingNegotiation
 {
     public static ContentCoding Select(HttpRequest request, RenderedFeed feed)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(feed);
+        return Select(request, feed.Has(ContentCoding.Gzip), feed.Has(ContentCoding.Brotli));
+    }
+
+    public static ContentCoding Select(HttpRequest request, bool hasGzip, bool hasBrotli)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers.AcceptEncoding;
-        if (header.Count == 0 || !StringWithQualityHeaderValue.TryParseList(header, out var values))
+        if (header.Count == 0)
+        {
+            return ContentCoding.Identity;
+        }
+
+        // What nearly every client sends ("gzip, deflate, br"): one list without weights, so
+        // every listed coding has q=1. Decided without parsing into objects; anything with a
+        // weight or odd characters takes the full parser below.
+        if (header.Count == 1 && TrySelectUnweighted(header[0], hasGzip, hasBrotli, out var simple))
+        {
+            return simple;
+        }
+
+        if (!StringWithQualityHeaderValue.TryParseList(header, out var values))
         {
             return ContentCoding.Identity;
         }
@@ -35,14 +53,49 @@ internal static class ContentCodingNegotiation
             return star ?? 0;
         }
 
-        var brotli = feed.Has(ContentCoding.Brotli) ? Quality("br") : 0;
-        var gzip = feed.Has(ContentCoding.Gzip) ? Quality("gzip") : 0;
+        var brotli = hasBrotli ? Quality("br") : 0;
+        var gzip = hasGzip ? Quality("gzip") : 0;
         if (brotli > 0 && brotli >= gzip)
         {
             return ContentCoding.Brotli;
         }
 
         return gzip > 0 ? ContentCoding.Gzip : ContentCoding.Identity;
+    }
+
+    private static bool TrySelectUnweighted(string? header, bool hasGzip, bool hasBrotli, out ContentCoding coding)
+    {
+        coding = ContentCoding.Identity;
+        if (string.IsNullOrEmpty(header))
+        {
+            return false;
+        }
+
+        bool gzip = false, brotli = false;
+        foreach (var range in header.AsSpan().Split(','))
+        {
+            var token = header.AsSpan()[range].Trim(' ').Trim('\t');
+            if (token.IsEmpty)
+            {
+                continue;
+            }
+
+            foreach (var c in token)
+            {
+                // RFC 9110 §5.6.2 token characters only; ';' (a weight) and the rest go to the full parser.
+                if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.' or '_' or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '^' or '`' or '|' or '~'))
+                {
+                    return false;
+                }
+            }
+
+            var star = token.SequenceEqual("*");
+            brotli |= star || token.Equals("br", StringComparison.OrdinalIgnoreCase);
+            gzip |= star || token.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        }
+
+        coding = brotli && hasBrotli ? ContentCoding.Brotli : gzip && hasGzip ? ContentCoding.Gzip : ContentCoding.Identity;
+        return true;
     }
 
     public static string? HeaderValue(ContentCoding coding) => coding switch

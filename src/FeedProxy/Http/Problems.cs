@@ -12,6 +12,16 @@ internal static class Problems
     public static IResult Unavailable(string detail) =>
         new RetryAfterResult(TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable"), 5);
 
+    /// <summary>429 with Retry-After (RFC 6585 section 4) in whole seconds, at least one.</summary>
+    public static IResult TooManyRequests(TimeSpan wait) =>
+        new RetryAfterResult(
+            TypedResults.Problem("Too many requests from this address; retry later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests"),
+            Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
+
+    /// <summary>413 for a request body over the configured limit.</summary>
+    public static IResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Content Too Large");
+
     private sealed class RetryAfterResult(IResult inner, int seconds) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

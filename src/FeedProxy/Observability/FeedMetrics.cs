@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using FeedProxy.Formats.Feeds;
 
 namespace FeedProxy.Observability;
 
@@ -29,5 +30,17 @@ internal sealed class FeedMetrics : IDisposable
     public Histogram<double> StoreDuration { get; }
     public Counter<long> StoreErrors { get; }
 
+    /// <summary>One feed request by format and status; the common statuses are boxed once, not per request.</summary>
+    public void CountRequest(FeedFormat format, int status) =>
+        Requests.Add(1, new KeyValuePair<string, object?>("format", format.Extension()), new KeyValuePair<string, object?>("status", status switch
+        {
+            StatusCodes.Status200OK => Status200,
+            StatusCodes.Status304NotModified => Status304,
+            _ => status,
+        }));
+
     public void Dispose() => _meter.Dispose();
+
+    private static readonly object Status200 = StatusCodes.Status200OK;
+    private static readonly object Status304 = StatusCodes.Status304NotModified;
 }

@@ -1,14 +1,12 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using FeedProxy.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FeedProxy.Observability;
 
-/// <summary>Per-client rate limit of feed routes.</summary>
+/// <summary>Per-client budget for expensive work (renders, pages, admin calls, failed token checks).</summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests per client address per minute (token bucket refilled every second). 0 disables.</summary>
+    /// <summary>Expensive requests per client address per minute (token bucket refilled every second). 0 disables.</summary>
     public int PermitsPerMinute { get; set; } = 600;
 
     /// <summary>Requests a client may make at once before the per-second refill applies.</summary>
@@ -18,7 +16,6 @@ public sealed class RateLimitOptions
 /// <summary>Health endpoints, metrics, OpenAPI, rate limiting and structured logs.</summary>
 internal static class ObservabilityExtensions
 {
-    public const string FeedRateLimitPolicy = "feeds";
     internal const string ReadyTag = "ready";
 
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
@@ -28,41 +25,14 @@ internal static class ObservabilityExtensions
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
         services.AddOpenApi();
 
-        var limits = configuration.GetSection("FeedProxy:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await TypedResults.Problem("Too many requests from this address; retry later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests")
-                    .ExecuteAsync(context.HttpContext);
-            };
-            options.AddPolicy(FeedRateLimitPolicy, context =>
-            {
-                if (limits.PermitsPerMinute <= 0)
-                {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                }
-
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, limits.Burst),
-                    TokensPerPeriod = Math.Max(1, limits.PermitsPerMinute / 60),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-        });
+        // Spent on expensive work only; see Limits.ClientBudget.
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("FeedProxy:RateLimit"));
+        services.AddSingleton<Limits.ClientBudget>();
         return services;
     }
 
     public static WebApplication UseObservability(this WebApplication app)
     {
-        app.UseRateLimiter();
         app.MapOpenApi();
         return app;
     }

@@ -73,15 +73,15 @@ internal static class SubscribePageEndpoint
             return Problems.BadRequest(error ?? "Invalid query.");
         }
 
-        var filter = parsed!.ResolveFilter(schedule, out error);
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var policy = feeds.Policy();
+        var filter = parsed!.ResolveFilter(schedule, FeedSelection.Visible(schedule, policy, now), out error);
         if (error is not null)
         {
             return Problems.BadRequest(error);
         }
 
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        var policy = feeds.Policy();
         // The page lists dates, so a recurring session shows each occurrence in the window.
         var all = FeedSelection.Select(schedule, policy, now, mode: RecurrenceMode.Expand);
         var selected = filter is null ? all : FeedSelection.Select(schedule, policy, now, filter, RecurrenceMode.Expand);
@@ -111,7 +111,9 @@ internal static class SubscribePageEndpoint
                 .Distinct(StringComparer.Ordinal).Take(MaxAgendaSessions).ToList();
             if (ids.Count > 0)
             {
-                var code = services.GetRequiredService<AgendaKeyProvider>().Codes.Create(schedule.Id, ids);
+                // Capped to what an agenda URL can carry, so every code the page hands out resolves.
+                var code = services.GetRequiredService<AgendaKeyProvider>().Codes.CreateWithin(schedule.Id, ids, out var used);
+                ids = ids.Take(used).ToList();
                 var path = AgendaEndpoints.PathFor(schedule.Id, code, "ics");
                 model = model with
                 {

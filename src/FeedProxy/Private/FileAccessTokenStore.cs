@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace FeedProxy.Private;
 
 /// <summary>
-/// Tokens in "access-tokens.json" under the state path (owner-only file mode). Every read
+/// Token hashes (<see cref="AccessTokens.Hash"/>) in "access-tokens.json" under the state
+/// path (owner-only file mode); a file from before hashing is rewritten hashed when read. Every read
 /// checks the file's write time and size and re-reads it when they changed, so a rotation
 /// by another process sharing the folder takes effect on the next request. Without a state
 /// path tokens live in memory only.
@@ -44,7 +45,7 @@ internal sealed partial class FileAccessTokenStore : IAccessTokenStore
         {
             Refresh();
             var token = AccessTokens.NewToken();
-            var next = new Dictionary<string, string>(_tokens, StringComparer.Ordinal) { [eventId] = token };
+            var next = new Dictionary<string, string>(_tokens, StringComparer.Ordinal) { [eventId] = AccessTokens.Hash(token) };
             if (_path is not null)
             {
                 // Written before it is used: a token that was not persisted must not be handed out.
@@ -80,6 +81,13 @@ internal sealed partial class FileAccessTokenStore : IAccessTokenStore
                     JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(_path)) ?? [],
                     StringComparer.Ordinal);
             _stamp = stamp;
+            if (_tokens.Values.Any(v => !AccessTokens.IsHashed(v)))
+            {
+                // Written before tokens were hashed: hash them in place (the URLs keep working).
+                _tokens = _tokens.ToDictionary(p => p.Key, p => AccessTokens.IsHashed(p.Value) ? p.Value : AccessTokens.Hash(p.Value), StringComparer.Ordinal);
+                SecretFile.WriteAtomically(_path, JsonSerializer.Serialize(_tokens));
+                _stamp = Stamp(_path);
+            }
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {

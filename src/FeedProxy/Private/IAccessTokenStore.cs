@@ -8,9 +8,15 @@ namespace FeedProxy.Private;
 /// </summary>
 public interface IAccessTokenStore
 {
-    /// <summary>The event's current token, or null when it has none (then no private URL works).</summary>
+    /// <summary>
+    /// The stored form of the event's current token (<see cref="AccessTokens.Hash"/>; a plain
+    /// token written before hashing is still returned as is), or null when it has none.
+    /// </summary>
     ValueTask<string?> GetAsync(string eventId, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the event's token with a new random one and returns it; the old one stops working immediately.</summary>
+    /// <summary>
+    /// Replaces the event's token with a new random one, stores only its hash and returns the
+    /// token itself (the only time it is seen); the old one stops working immediately.
+    /// </summary>
     ValueTask<string> RotateAsync(string eventId, CancellationToken cancellationToken);
 }

@@ -31,13 +31,18 @@ public sealed class PrivateEndpoints : ICarterModule
         var eventId = parsed ? request!.EventId : file;
         if (!await access.IsValidAsync(eventId, token, context.RequestAborted))
         {
-            return NotFound();
+            return Refused(context);
         }
 
         if (!parsed)
         {
             if (error is null && SubscribePageEndpoint.AcceptsHtml(context.Request))
             {
+                if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
+                {
+                    return Problems.TooManyRequests(wait);
+                }
+
                 return await SubscribePageEndpoint.ServeAsync(file, new PageAccess(token), context);
             }
 
@@ -52,7 +57,7 @@ public sealed class PrivateEndpoints : ICarterModule
     {
         if (!await access.IsValidAsync(eventId, token, context.RequestAborted))
         {
-            return NotFound();
+            return Refused(context);
         }
 
         var dot = file.LastIndexOf('.');
@@ -67,4 +72,10 @@ public sealed class PrivateEndpoints : ICarterModule
     }
 
     private static IResult NotFound() => Problems.NotFound("No feed at this URL.");
+
+    // Guessing tokens spends the client's budget: after the burst, guesses get 429.
+    private static IResult Refused(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait
+            ? Problems.TooManyRequests(wait)
+            : NotFound();
 }

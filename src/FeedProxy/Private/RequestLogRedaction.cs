@@ -16,10 +16,37 @@ internal static partial class RequestLogRedaction
 {
     public const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
+    /// <summary>
+    /// Categories that write the raw request path or target below Information: the router's
+    /// matcher ("candidate(s) found for the request path '...'", Debug) and Kestrel's
+    /// bad-request diagnostics (Debug). They are held at Information whatever the
+    /// configuration says, so raising the log level to Debug or Trace cannot leak a token.
+    /// </summary>
+    public static readonly string[] PathLoggingCategories =
+    [
+        // Parents and the exact categories, so a configuration rule for either loses to these
+        // (the most specific rule wins, and among equals the last registered).
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Routing.Matching.DfaMatcher",
+        "Microsoft.AspNetCore.Routing.EndpointMiddleware",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Server.Kestrel.BadRequests",
+        "Microsoft.AspNetCore.Server.Kestrel.Connections",
+        "Microsoft.AspNetCore.Server.Kestrel.Http2",
+        "Microsoft.AspNetCore.Server.Kestrel.Http3",
+    ];
+
     public static IServiceCollection AddRequestLogRedaction(this IServiceCollection services) =>
         // Registered after configuration's rules, so it wins over a config entry for the
         // same category (LoggerRuleSelector: later rule of equal specificity wins).
-        services.Configure<LoggerFilterOptions>(o => o.AddFilter(HostingCategory, LogLevel.None));
+        services.Configure<LoggerFilterOptions>(o =>
+        {
+            o.AddFilter(HostingCategory, LogLevel.None);
+            foreach (var category in PathLoggingCategories)
+            {
+                o.AddFilter(category, level => level >= LogLevel.Information);
+            }
+        });
 
     public static IApplicationBuilder UseRedactedRequestLog(this IApplicationBuilder app)
     {
@@ -49,7 +76,9 @@ internal static partial class RequestLogRedaction
 
     /// <summary>"/private/abc.../events/x.ics" -> "/private/***/events/x.ics"; other paths unchanged. The query is never logged.</summary>
     public static string Redact(string? path) =>
-        string.IsNullOrEmpty(path) ? "/" : PrivateSegment().Replace(path, "/private/***");
+        string.IsNullOrEmpty(path) ? "/"
+        : !path.StartsWith("/private", StringComparison.OrdinalIgnoreCase) ? path // every feed poll: no regex
+        : PrivateSegment().Replace(path, "/private/***");
 
     [GeneratedRegex("^/private/[^/]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PrivateSegment();

@@ -198,4 +198,53 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(1, _a.Logs.Lines.Count(l => l.Contains("Schedule store failed", StringComparison.Ordinal)));
         Assert.Equal(1, _a.Logs.Lines.Count(l => l.Contains("Schedule store answers again", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task AFeedCompressedByInstanceA_IsServedByInstanceBFromRedis_WithoutRenderingOrCompressingAgain()
+    {
+        var a = _a.Client();
+        var b = _b.Client();
+        using var identity = await GetAsync(a, null);
+        var body = await identity.Content.ReadAsByteArrayAsync();
+
+        // The first miss answers before the other codings exist; a request for one of them
+        // waits for the background work, which ends once the complete feed is in Redis.
+        using (var brotliOnA = await GetAsync(a, "br"))
+        {
+            Assert.Equal("br", Assert.Single(brotliOnA.Content.Headers.ContentEncoding));
+        }
+
+        foreach (var coding in new[] { "gzip", "br" })
+        {
+            using var response = await GetAsync(b, coding);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(coding, Assert.Single(response.Content.Headers.ContentEncoding));
+            Assert.Equal(body, Decompress(await response.Content.ReadAsByteArrayAsync(), coding));
+        }
+
+        Assert.Contains(_a.Logs.Lines, l => l.Contains("Rendered scenario as ICalendar", StringComparison.Ordinal));
+        Assert.DoesNotContain(_b.Logs.Lines, l => l.Contains("Rendered", StringComparison.Ordinal) || l.Contains("Compress", StringComparison.Ordinal));
+    }
+
+    private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string? acceptEncoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/scenario.ics", UriKind.Relative));
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private static byte[] Decompress(byte[] body, string coding)
+    {
+        using var input = new MemoryStream(body);
+        using Stream stream = coding == "br"
+            ? new System.IO.Compression.BrotliStream(input, System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        stream.CopyTo(output);
+        return output.ToArray();
+    }
 }

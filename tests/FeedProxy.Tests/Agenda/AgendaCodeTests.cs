@@ -25,6 +25,33 @@ public sealed class AgendaCodeTests
     }
 
     [Fact]
+    public void GuidIds_PackInto16BytesEach_AndReadBackExactly()
+    {
+        var ids = Enumerable.Range(0, 90).Select(_ => Guid.NewGuid().ToString("D")).ToList();
+        var code = Codes.Create("fosdem2026", ids);
+
+        // 90 FOSDEM-style sessions used to need 4,500+ characters, over the read limit.
+        Assert.True(code.Length < 2000, code.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), Codes.TryRead("fosdem2026", code)!);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void CreateWithin_EveryCodeTheBuilderMakesResolves(bool guids)
+    {
+        var ids = Enumerable.Range(0, 300)
+            .Select(i => guids ? Guid.NewGuid().ToString("D") : $"a-rather-long-session-slug-number-{i}-with-words")
+            .ToList();
+
+        var code = Codes.CreateWithin("conf", ids, out var used);
+
+        Assert.InRange(code.Length, 1, AgendaCode.MaxCodeLength);
+        Assert.InRange(used, 1, 299);
+        Assert.Equal(ids.Take(used).Order(StringComparer.Ordinal), Codes.TryRead("conf", code)!.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void NumericIds_PackIntoAFewBytesEach()
     {
         var code = Codes.Create("conf", Enumerable.Range(10_000, 50).Select(i => (i * 3).ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Alba;
+using FeedProxy.FastPath;
 using FeedProxy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedProxy.Tests.Observability;
 
@@ -17,15 +19,23 @@ public sealed class RateLimitTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
+    // Changed with issue 9: the budget is spent on expensive work (renders, pages, failed
+    // token checks), not on every request, so "the sixth request is 429" became "the sixth
+    // render is 429, cache hits are never refused", also for URLs the fast path has not seen.
     [Fact]
-    public async Task TooManyFeedRequests_Get429ProblemWithRetryAfter()
+    public async Task RendersBeyondTheBudget_Get429ProblemWithRetryAfter_CacheHitsNever()
     {
         var client = _factory.CreatePlainClient();
+        string[] distinct =
+        [
+            "/events/testconf.ics", "/events/testconf.xcs", "/events/testconf.rss", "/events/testconf.atom",
+            "/events/testconf.json", "/events/testconf.ics?tz=utc", "/events/testconf.ics?track=web", "/events/testconf.ics?room=hall-a",
+        ];
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? limited = null;
-        for (var i = 0; i < 10; i++)
+        foreach (var url in distinct)
         {
-            var response = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            var response = await client.GetAsync(new Uri(url, UriKind.Relative));
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -42,9 +52,78 @@ public sealed class RateLimitTests : IDisposable
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         limited.Dispose();
 
+        // The budget is spent, yet cached feeds keep being served, at URLs never seen before too.
+        for (var i = 0; i < 30; i++)
+        {
+            using var hit = await client.GetAsync(new Uri($"/events/testconf.ics?n={i}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+        }
+
         // Health and metrics are not rate limited.
         using var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task GuessedPrivateTokensAndAgendaCodes_SpendTheBudget()
+    {
+        var client = _factory.CreatePlainClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            var url = i % 2 == 0
+                ? $"/private/{new string((char)('a' + i), 43)}/events/testconf.ics"
+                : $"/events/testconf/agenda/forged{i}.ics";
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.NotFound));
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    // Polling a feed the server already answered (fast path, cache hit or 304) spends no
+    // budget; a busy calendar fetcher behind one address is not refused for polling often.
+    [Fact]
+    public async Task RepeatedPollsOfAKnownFeed_AreNotRefused_WhileNewRendersStillAre()
+    {
+        var client = _factory.CreatePlainClient();
+        var known = _factory.Services.GetRequiredService<KnownFeeds>();
+        string? etag = null;
+        // The render answers before its compressed codings exist; the URL is remembered by
+        // the first full-pipeline answer after that (a cache hit, which spends nothing).
+        for (var i = 0; i < 50 && known.Count == 0; i++)
+        {
+            using var warm = await client.GetAsync(new Uri("/events/testconf.ics", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            etag = warm.Headers.ETag!.ToString();
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, known.Count);
+
+        for (var i = 0; i < 40; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/testconf.ics", UriKind.Relative));
+            if (i % 2 == 0)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            }
+
+            using var poll = await client.SendAsync(request);
+            Assert.Equal(i % 2 == 0 ? HttpStatusCode.NotModified : HttpStatusCode.OK, poll.StatusCode);
+        }
+
+        string[] renders = ["track=web", "track=security", "room=hall-a", "room=room-1", "type=talk", "type=workshop", "lang=de"];
+        var statuses = new List<HttpStatusCode>();
+        foreach (var query in renders)
+        {
+            using var response = await client.GetAsync(new Uri("/events/testconf.ics?" + query, UriKind.Relative));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.OK)); // burst 5, one spent warming
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
     }
 }
 

@@ -188,6 +188,48 @@ public sealed class PrivateEventTests : IDisposable
     }
 
     [Fact]
+    public async Task Tokens_AreStoredHashed_AndPlainTokensFromBeforeKeepWorking()
+    {
+        var token = await Access.RotateAsync("hidden", CancellationToken.None);
+        var file = Path.Combine(_factory.Root, "state", FileAccessTokenStore.FileName);
+
+        var stored = await File.ReadAllTextAsync(file);
+        Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
+        Assert.Contains(AccessTokens.Hash(token), stored, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync($"/private/{token}/events/hidden.ics")).StatusCode);
+
+        // A file written before hashing: the URL keeps working and the file is rewritten hashed.
+        var legacy = AccessTokens.NewToken();
+        await File.WriteAllTextAsync(file, $"{{\"hidden\":\"{legacy}\"}}");
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync($"/private/{legacy}/events/hidden.ics")).StatusCode);
+        Assert.DoesNotContain(legacy, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync($"/private/{legacy}/events/hidden.rss")).StatusCode);
+    }
+
+    [Fact]
+    public async Task PrivateEventAndNonexistentEvent_CostTheSame_AfterTheFirstAsk()
+    {
+        await Access.RotateAsync("hidden", CancellationToken.None);
+        var cache = _factory.Services.GetRequiredService<FeedProxy.Caching.MemoryFeedCacheStore>();
+        using (var first = await GetAsync("/events/hidden.ics"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        }
+
+        // The answer for this version is remembered: later asks read no schedule, like a
+        // nonexistent event (a version lookup and a cache read), and are not rendered again.
+        var entries = cache.Count;
+        for (var i = 0; i < 20; i++)
+        {
+            using var again = await GetAsync("/events/hidden.ics");
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+
+        Assert.Equal(entries, cache.Count);
+    }
+
+    [Fact]
     public async Task Token_NeverAppearsInLogs_EvenWithRequestLoggingAtDebug()
     {
         var sink = new ConcurrentQueue<string>();
@@ -196,7 +238,7 @@ public sealed class PrivateEventTests : IDisposable
             builder.UseSetting("Logging:LogLevel:Default", "Debug");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Information");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information");
-            builder.ConfigureLogging(l => l.AddProvider(new SinkProvider(sink)));
+            builder.ConfigureLogging(l => l.AddProvider(new FeedProxy.Tests.Support.SinkProvider(sink)));
         });
         var token = await logged.Services.GetRequiredService<PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
         var client = logged.Server.CreateClient();
@@ -223,34 +265,5 @@ public sealed class PrivateEventTests : IDisposable
         }
 
         return await _client.SendAsync(request);
-    }
-
-    private sealed class SinkProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Sink(categoryName, sink);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Sink(string category, ConcurrentQueue<string> sink) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull
-            {
-                // Scopes are printed by scope-aware providers on every line of a request.
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => p.Value)) : string.Empty;
-                sink.Enqueue($"{category} scope: {state} {values}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                // The rendered message and every structured value: either could carry the path.
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => p.Value)) : string.Empty;
-                sink.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {values} {exception}");
-            }
-        }
     }
 }

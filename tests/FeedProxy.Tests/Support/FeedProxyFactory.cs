@@ -36,6 +36,11 @@ public sealed class FeedProxyFactory : IDisposable
 
     public IServiceProvider Services => Host.Services;
 
+    private Action<Microsoft.Extensions.Logging.ILoggingBuilder>? _logging;
+
+    /// <summary>Extra logging configuration (providers, levels) applied when the host is built.</summary>
+    public void WithLogging(Action<Microsoft.Extensions.Logging.ILoggingBuilder> configure) => _logging = configure;
+
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
 
@@ -83,6 +88,11 @@ public sealed class FeedProxyFactory : IDisposable
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logging is not null)
+        {
+            builder.ConfigureLogging(_logging);
         }
     }
 
