@@ -1,6 +1,9 @@
 using FeedProxy;
 using FeedProxy.Cli;
 
+// First, before anything starts .NET's signal handling: SIGINT stops a background run too.
+InterruptSignal.RestoreDefault();
+
 // A word or --help is a command line (a known verb, or a usage error listing the verbs):
 // a typo must never start the server. Anything else configures the server.
 if (CommandLine.IsCommand(args))

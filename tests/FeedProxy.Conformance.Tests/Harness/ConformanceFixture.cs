@@ -32,9 +32,11 @@ public sealed class ConformanceFixture : IAsyncLifetime
     {
         var stopwatch = Stopwatch.StartNew();
         var documents = new List<CorpusDocument>();
-        Load(CorpusKinds.Demo, DemoCorpus.Load, documents);
+        Load(CorpusKinds.Demo, () => [.. DemoCorpus.Load(), .. RecurringCorpus.Load()], documents);
         Load(CorpusKinds.Generated, () => AdversarialScheduleGenerator.Generate(statistics: Statistics), documents);
         Load(CorpusKinds.Real, RealScheduleCorpus.Load, documents);
+        var members = documents.ToList();
+        Load(CorpusKinds.Collection, () => CollectionCorpus.Build(members), documents);
         CorpusTime = stopwatch.Elapsed;
 
         stopwatch.Restart();
