@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need beyond the .NET SDK, on Debian 12 (bookworm):
 #   - the third-party parsers of the conformance suite (tests/conformance): python3-icalendar,
-#     python3-vobject, python3-feedparser for /usr/bin/python3, libical (compiled checker),
+#     python3-vobject, python3-feedparser, python3-recurring-ical-events for /usr/bin/python3, libical (compiled checker),
 #     ical.js through npm (exact version pinned in tests/conformance/package-lock.json);
 #   - PostgreSQL and Redis for the storage and cache suites;
 #   - Debian's Chromium and playwright-core (npm, pinned in tests/browser/package-lock.json)
@@ -36,6 +36,7 @@ apt_packages=(
     python3-icalendar
     python3-vobject
     python3-feedparser
+    python3-recurring-ical-events
     libical-dev
     pkg-config
     gcc

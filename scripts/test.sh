@@ -14,11 +14,15 @@ results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# Application hosts started by tests log to files here, not the console: fault-injection
+# tests make them log errors with stack traces on purpose.
+export FEEDPROXY_TEST_HOST_LOGS="$PWD/$results"
+
 set +e
 dotnet test FeedProxy.sln -c Release \
   --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.log" \
-  | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|error|Error Message|Total tests|aborted|crash|^\s+at FeedProxy'
+  | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|: error |Error Message|Total tests|aborted|crash|^\s+at FeedProxy'
 status=${PIPESTATUS[0]}
 set -e
 

@@ -15,6 +15,7 @@ using FeedProxy.Formats.Feeds;
 //   bdn <results.json> [--quick] BenchmarkDotNet run; medians and allocations to results.json
 //   stopwatch [iterations]      plain Stopwatch medians per size and format (a cross-check)
 //   breakdown [size]            what a cache miss costs besides the writer: hash, gzip, brotli
+//   libraries [--quick]         our writers against Ical.Net and System.ServiceModel.Syndication
 var verb = args.Length > 0 ? args[0] : "bdn";
 int[] defaultSizes = [100, 1_000, 10_000];
 switch (verb)
@@ -50,6 +51,29 @@ switch (verb)
     case "stopwatch":
         Stopwatches.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
         return 0;
+
+    case "libraries":
+    {
+        var quick = args.Contains("--quick");
+        // Output sizes first: the libraries are given fewer properties than our writers emit.
+        foreach (var size in new[] { 100, 1_000 })
+        {
+            var document = Documents.For(size);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{size,5} sessions, output bytes: ours ics {FeedWriters.Render(document, FeedFormat.ICalendar).Length:N0}, Ical.Net {LibraryComparisonBenchmarks.IcalNetRender(document).Length:N0}; " +
+                $"ours rss {FeedWriters.Render(document, FeedFormat.Rss).Length:N0}, Syndication rss {LibraryComparisonBenchmarks.SyndicationRender(document, atom: false).Length:N0}; " +
+                $"ours atom {FeedWriters.Render(document, FeedFormat.Atom).Length:N0}, Syndication atom {LibraryComparisonBenchmarks.SyndicationRender(document, atom: true).Length:N0}"));
+        }
+
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(quick ? 1 : 3)
+            .WithIterationCount(quick ? 5 : 10)
+            .WithLaunchCount(1);
+        var summary = BenchmarkRunner.Run<LibraryComparisonBenchmarks>(
+            DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator));
+        return summary.Reports.All(r => r.ResultStatistics is not null) ? 0 : 1;
+    }
 
     case "bdn":
     {

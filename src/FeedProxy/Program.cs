@@ -1,6 +1,9 @@
 using FeedProxy;
 using FeedProxy.Cli;
 
+// First, before anything starts .NET's signal handling: SIGINT stops a background run too.
+InterruptSignal.RestoreDefault();
+
 // A word or --help is a command line (a known verb, or a usage error listing the verbs):
 // a typo must never start the server. Anything else configures the server.
 if (CommandLine.IsCommand(args))
@@ -13,5 +16,5 @@ app.MapFeedProxy();
 await app.RunAsync();
 return 0;
 
-/// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
+/// <summary>Entry point; public so tests can host it (AlbaHost, WebApplicationFactory).</summary>
 public partial class Program;

@@ -61,6 +61,7 @@ internal static class ServiceCollectionExtensions
 
         services.AddSingleton<FeedService>();
         services.AddRevalidationFastPath();
+        services.AddHostedService<StartupReport>();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();

@@ -2,12 +2,15 @@
 // the page in the system Chromium at phone and desktop width, takes screenshots into
 // artifacts/browser/, and checks what a subscriber does by hand: reaching a one-track
 // subscription in two clicks, keyboard focus order and visibility, contrast, no horizontal
-// scrolling on a phone, no CSP violations, and building a personal agenda.
+// scrolling on a phone, no CSP violations, and building a personal agenda; the operator hint
+// for localhost links, the QR code near the top, cancelled sessions without calendar or agenda
+// controls, speakers chosen with plain checkboxes, and the day index folding a long schedule
+// (the demo event, 168 sessions) to a few screens.
 // Exit code 0 when every check passes. Usage: node tests/browser/subscribe.test.mjs
 // Environment: FEEDPROXY_SERVER_DLL runs an already built FeedProxy.dll instead of
 // `dotnet run --project src/FeedProxy`; CHROMIUM overrides /usr/bin/chromium.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -48,6 +51,11 @@ function freePort() {
 async function startServer(port) {
   const state = mkdtempSync(join(tmpdir(), "feedproxy-browser-state-"));
   temporary.push(state);
+  // The fixture event, and the demo event as the long schedule.
+  const events = mkdtempSync(join(tmpdir(), "feedproxy-browser-events-"));
+  temporary.push(events);
+  copyFileSync(join(repo, "tests", "browser", "fixtures", `${eventId}.json`), join(events, `${eventId}.json`));
+  copyFileSync(join(repo, "config", "events", "demo.json"), join(events, "demo.json"));
   const url = `http://127.0.0.1:${port}`;
   const dll = process.env.FEEDPROXY_SERVER_DLL;
   const [command, args] = dll
@@ -60,7 +68,7 @@ async function startServer(port) {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
-      FeedProxy__EventsPath: join(repo, "tests", "browser", "fixtures"),
+      FeedProxy__EventsPath: events,
       FeedProxy__StatePath: state,
       DOTNET_NOLOGO: "1",
     },
@@ -150,6 +158,32 @@ async function checkViewport(context, base, width, height) {
   const offenders = await page.evaluate(contrastOffenders);
   check(offenders.length === 0, `${label}: text contrast at least 4.5:1 ${offenders.slice(0, 5).join("; ")}`);
 
+  // Served at 127.0.0.1 without PublicBaseUrl: the page tells the operator, without a link
+  // (the keyboard order below is unchanged).
+  check(await page.locator("#operator-hint").isVisible() && /FeedProxy__PublicBaseUrl/.test(await page.locator("#operator-hint").textContent()),
+    `${label}: the operator hint about localhost links is shown`);
+  const qrTop = await page.evaluate(() => document.querySelector("#qr").getBoundingClientRect().top + scrollY);
+  check(qrTop < 2 * height, `${label}: the QR code is within the first two screens (at ${Math.round(qrTop)}px)`);
+
+  // Cancelled sessions are listed but offer neither "Add to calendar" nor an agenda box.
+  const cancelled = page.locator("li.session.is-cancelled");
+  check(await cancelled.count() === 1, `${label}: the cancelled session is listed (${await cancelled.count()})`);
+  check(await cancelled.locator("input").count() === 0 && await cancelled.getByRole("link", { name: /Add to calendar/ }).count() === 0,
+    `${label}: the cancelled session has no agenda checkbox and no "Add to calendar"`);
+  check(await page.locator("li.session:not(.is-cancelled)").count() === await page.locator("li.session:not(.is-cancelled) a", { hasText: "Add to calendar" }).count(),
+    `${label}: every other session keeps its "Add to calendar"`);
+
+  // Speakers are plain checkboxes: no Ctrl/Cmd multi-select.
+  check(await page.locator("select[multiple]").count() === 0 && await page.locator("#filter input[type=checkbox][name=speaker]").count() === 3,
+    `${label}: speakers are chosen with checkboxes`);
+
+  // The day index leads to each day.
+  const dayLinks = page.locator("nav.days a");
+  check(await dayLinks.count() === 2, `${label}: the day index lists the 2 days (${await dayLinks.count()})`);
+  await dayLinks.nth(1).click();
+  check(new URL(page.url()).hash === "#day-2027-03-28" && await page.locator("#day-2027-03-28").evaluate((d) => d.open),
+    `${label}: a day link goes to that day, open (${page.url()})`);
+
   // Two clicks to a one-track subscription: the track's "Other apps" link, then the first
   // subscribe button, which must be on screen without scrolling. (The track's own
   // "Subscribe" button is even one click.)
@@ -174,6 +208,25 @@ async function checkViewport(context, base, width, height) {
   await page.close();
 }
 
+// A long schedule (the demo event, 168 sessions over 4 days) folds by day: the page stays a
+// few screens long, and the day index opens the day it leads to.
+async function checkLongSchedule(context, base, width, height) {
+  const label = `${width}x${height} long schedule`;
+  console.log(`\n${label}`);
+  const page = await context.newPage();
+  await page.goto(`${base}/events/demo`, { waitUntil: "load" });
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  const limit = width < 600 ? 7000 : 4500;
+  check(pageHeight <= limit, `${label}: page height ${pageHeight}px (at most ${limit}px; it was 13,762px at 1280 and 25,969px at 390 before the days folded)`);
+  await page.screenshot({ path: join(artifacts, `subscribe-demo-${width}.png`), fullPage: true });
+  check(await page.locator("details.day[open]").count() === 0, `${label}: the days start folded`);
+  await page.locator("nav.days a", { hasText: "Saturday 27 March 2027" }).click();
+  const day = page.locator("#day-2027-03-27");
+  check(await day.evaluate((d) => d.open) && await day.locator("li.session").first().isVisible(),
+    `${label}: the day index opens Saturday and shows its sessions`);
+  await page.close();
+}
+
 async function checkKeyboard(context, base) {
   console.log("\nkeyboard");
   const page = await context.newPage();
@@ -184,7 +237,7 @@ async function checkKeyboard(context, base) {
     const stop = await page.evaluate(() => {
       const el = document.activeElement;
       if (!el || el === document.body) return null;
-      const all = [...document.querySelectorAll("a[href], button:not([hidden]), input:not([type=hidden]), select")];
+      const all = [...document.querySelectorAll("a[href], button:not([hidden]), input:not([type=hidden]), select, summary")];
       const style = getComputedStyle(el);
       return {
         index: all.indexOf(el),
@@ -253,6 +306,7 @@ async function main() {
       });
       try {
         await checkViewport(context, url, width, height);
+        await checkLongSchedule(context, url, width, height);
         if (width === 375) {
           await checkKeyboard(context, url);
           await checkAgenda(context, url);

@@ -205,3 +205,42 @@ def compare_events(found, entry, label, title_as_read=None):
             if not cancelled and f["status"] == "CANCELLED":
                 errors.append(f"{label}: {uid}: STATUS CANCELLED on a session that is not cancelled")
     return errors
+
+
+def recurrence_window(entry):
+    """The sidecar's expansion window as aware UTC datetimes, or None."""
+    expected = load_expected(entry)
+    if not expected or "window" not in expected:
+        return None
+    return parse_utc(expected["window"]["start"]), parse_utc(expected["window"]["end"])
+
+
+def overlaps(start, end, window):
+    """The writers' rule: an occurrence is in the window when it overlaps it (a zero-length
+    one when it starts inside)."""
+    w_start, w_end = window
+    return start < w_end and (end > w_start or (end == start and start >= w_start))
+
+
+class Occurrences:
+    """Maps occurrences a parser expanded from a series (series UID + original start) onto
+    the sidecar's occurrence UIDs, and reports occurrences the sidecar does not have."""
+
+    def __init__(self, entry, label):
+        expected = load_expected(entry) or {"sessions": []}
+        self.label = label
+        self.window = recurrence_window(entry)
+        self.series = {s["series"] for s in expected["sessions"] if "series" in s}
+        self._uid = {(s["series"], s["recurrenceId"]): s["uid"] for s in expected["sessions"] if "series" in s}
+        self.errors = []
+
+    def add(self, found, series_uid, recurrence_id, item):
+        """recurrence_id: aware datetime of the original start."""
+        key = (series_uid, iso_utc(recurrence_id))
+        uid = self._uid.get(key)
+        if uid is None:
+            self.errors.append(f"{self.label}: unexpected occurrence {key[1]} of {series_uid!r}")
+            return
+        if uid in found:
+            self.errors.append(f"{self.label}: occurrence {key[1]} of {series_uid!r} seen twice")
+        found[uid] = item

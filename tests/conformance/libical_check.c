@@ -11,7 +11,12 @@
  *           it records problems as X-LIC-ERROR), a top level that is not one VCALENDAR,
  *           DTSTART/DTEND whose TZID resolves to no VTIMEZONE of the file, and, when the
  *           entry names an "expected" sidecar, any UID, SUMMARY, start or end (converted to
- *           UTC through the file's own VTIMEZONE) that differs from it.
+ *           UTC through the file's own VTIMEZONE) that differs from it. Recurring series
+ *           (RRULE/RDATE/EXDATE) are expanded with libical's icalrecur_iterator up to the end of
+ *           the sidecar's "window", every rule iterated from DTSTART (so COUNT is counted from the
+ *           series' start) and the window overlap decided here by the writers' rule; overrides
+ *           (RECURRENCE-ID, TZID resolved through the file's VTIMEZONE) replace the starts they name; each
+ *           occurrence is compared with the sidecar entry of its series and original start.
  * warnings: what icalrestriction_check (RFC 5546 iTIP restrictions for the file's METHOD)
  *           adds; informative only, iTIP rules are written for scheduling messages.
  * Exit status: 0 no file had errors, 1 some had, 2 the checker could not run.
@@ -398,6 +403,166 @@ static const json *find_session(const json *expected, const char *uid)
     return NULL;
 }
 
+static const json *find_occurrence(const json *expected, const char *series, const char *recurrence_id)
+{
+    const json *sessions = member(expected, "sessions");
+    if (sessions == NULL || sessions->kind != J_ARRAY) { return NULL; }
+    for (const json *s = sessions->child; s != NULL; s = s->next) {
+        const char *a = member_string(s, "series");
+        const char *b = member_string(s, "recurrenceId");
+        if (a != NULL && b != NULL && strcmp(a, series) == 0 && strcmp(b, recurrence_id) == 0) { return s; }
+    }
+    return NULL;
+}
+
+/* One VEVENT (or occurrence) read by libical against its sidecar entry. */
+static void compare_event(messages *errors, const json *want, const char *label, const char *summary,
+                          const char *start, bool has_start, const char *end, bool has_end,
+                          enum icalproperty_status status)
+{
+    const char *title = member_string(want, "title");
+    if (title != NULL && (summary == NULL || strcmp(summary, title) != 0)) {
+        add(errors, "%s: SUMMARY \"%s\" != title \"%s\"", label, summary != NULL ? summary : "(none)", title);
+    }
+    const char *want_start = member_string(want, "start");
+    const char *want_end = member_string(want, "end");
+    if (has_start && want_start != NULL && strcmp(start, want_start) != 0) {
+        add(errors, "%s: start %s != %s", label, start, want_start);
+    }
+    if (has_end && want_end != NULL && strcmp(end, want_end) != 0) {
+        add(errors, "%s: end %s != %s", label, end, want_end);
+    }
+    const char *want_status = member_string(want, "status");
+    bool cancelled = want_status != NULL && strcmp(want_status, "CANCELLED") == 0;
+    if (cancelled != (status == ICAL_STATUS_CANCELLED)) {
+        add(errors, "%s: STATUS %s for a session that is %scancelled", label,
+            icalproperty_status_to_string(status), cancelled ? "" : "not ");
+    }
+}
+
+static void time_t_text(time_t t, char *out, size_t size)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* "2027-01-30T12:00:00Z" -> UTC icaltime. */
+static struct icaltimetype sidecar_time(const char *text)
+{
+    char basic[32];
+    size_t n = 0;
+    for (const char *c = text; *c != '\0' && n + 1 < sizeof basic; c++) {
+        if (*c != '-' && *c != ':') { basic[n++] = *c; }
+    }
+    basic[n] = '\0';
+    return icaltime_from_string(basic);
+}
+
+/* The writers' rule: an occurrence is in the window when it overlaps it. */
+static bool overlaps_window(const char *start, const char *end, const char *window_start, const char *window_end)
+{
+    return strcmp(start, window_end) < 0
+        && (strcmp(end, window_start) > 0 || (strcmp(end, start) == 0 && strcmp(start, window_start) >= 0));
+}
+
+/* A date-time property value with its TZID resolved through the file's own VTIMEZONE. */
+static struct icaltimetype zoned(icalcomponent *root, icalproperty *p, struct icaltimetype t)
+{
+    icalparameter *tzid = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+    if (tzid != NULL && !icaltime_is_utc(t)) {
+        icaltimezone *zone = icalcomponent_get_timezone(root, icalparameter_get_tzid(tzid));
+        if (zone != NULL) { t = icaltime_set_timezone(&t, zone); }
+    }
+    return t;
+}
+
+static time_t utc_seconds(struct icaltimetype t)
+{
+    return icaltime_as_timet(icaltime_convert_to_zone(t, icaltimezone_get_utc_timezone()));
+}
+
+/* The override (RECURRENCE-ID) of this series at this original start, or NULL. */
+static icalcomponent *find_override(icalcomponent *root, const char *uid, const char *recurrence_id)
+{
+    /* An external iterator: the caller is iterating root's components with the internal one. */
+    icalcompiter iterator = icalcomponent_begin_component(root, ICAL_VEVENT_COMPONENT);
+    for (icalcomponent *e = icalcompiter_deref(&iterator); e != NULL; e = icalcompiter_next(&iterator)) {
+        char rid[32];
+        const char *other = icalcomponent_get_uid(e);
+        icalproperty *p = icalcomponent_get_first_property(e, ICAL_RECURRENCEID_PROPERTY);
+        if (other != NULL && strcmp(other, uid) == 0 && p != NULL
+            && to_utc_text(zoned(root, p, icalproperty_get_recurrenceid(p)), rid, sizeof rid)
+            && strcmp(rid, recurrence_id) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static int compare_times(const void *a, const void *b)
+{
+    time_t x = *(const time_t *)a, y = *(const time_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* libical's own recurrence engine (icalrecur_iterator over each RRULE from DTSTART, plus
+   RDATE, minus EXDATE), then each occurrence in the window, unless an override replaces it,
+   against the sidecar. Returns the number matched. */
+static int expand_series(icalcomponent *root, icalcomponent *event, const char *uid, const json *expected,
+                         messages *errors, const char *window_start, const char *window_end)
+{
+    struct icaltimetype dtstart = icalcomponent_get_dtstart(event);
+    struct icaltimetype dtend = icalcomponent_get_dtend(event);
+    time_t length = icaltime_is_null_time(dtend) ? 0 : utc_seconds(dtend) - utc_seconds(dtstart);
+    time_t end_limit = icaltime_as_timet(sidecar_time(window_end));
+    size_t capacity = 256, n = 0;
+    time_t *starts = xmalloc(sizeof(time_t) * capacity);
+#define PUSH(value) do { if (n == capacity) { capacity *= 2; starts = realloc(starts, sizeof(time_t) * capacity); } starts[n++] = (value); } while (0)
+    PUSH(utc_seconds(dtstart));
+    for (icalproperty *p = icalcomponent_get_first_property(event, ICAL_RRULE_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(event, ICAL_RRULE_PROPERTY)) {
+        icalrecur_iterator *it = icalrecur_iterator_new(icalproperty_get_rrule(p), dtstart);
+        for (int steps = 0; it != NULL && steps < 100000; steps++) {
+            struct icaltimetype t = icalrecur_iterator_next(it);
+            if (icaltime_is_null_time(t)) { break; }
+            time_t at = utc_seconds(t);
+            if (at >= end_limit) { break; }
+            PUSH(at);
+        }
+        if (it != NULL) { icalrecur_iterator_free(it); }
+    }
+    for (icalproperty *p = icalcomponent_get_first_property(event, ICAL_RDATE_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(event, ICAL_RDATE_PROPERTY)) {
+        struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
+        PUSH(utc_seconds(zoned(root, p, icaltime_is_null_time(r.time) ? r.period.start : r.time)));
+    }
+    qsort(starts, n, sizeof(time_t), compare_times);
+    int matched = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && starts[i] == starts[i - 1]) { continue; }
+        bool excluded = false;
+        for (icalproperty *p = icalcomponent_get_first_property(event, ICAL_EXDATE_PROPERTY);
+             p != NULL && !excluded; p = icalcomponent_get_next_property(event, ICAL_EXDATE_PROPERTY)) {
+            excluded = utc_seconds(zoned(root, p, icalproperty_get_exdate(p))) == starts[i];
+        }
+        char start[32], end[32];
+        time_t_text(starts[i], start, sizeof start);
+        time_t_text(starts[i] + length, end, sizeof end);
+        if (excluded || !overlaps_window(start, end, window_start, window_end) || find_override(root, uid, start) != NULL) { continue; }
+        const json *want = find_occurrence(expected, uid, start);
+        if (want == NULL) { add(errors, "unexpected occurrence %s of %s", start, uid); continue; }
+        matched++;
+        char label[512];
+        snprintf(label, sizeof label, "%s@%s", uid, start);
+        compare_event(errors, want, label, icalcomponent_get_summary(event), start, true, end, true,
+                      icalcomponent_get_status(event));
+    }
+#undef PUSH
+    free(starts);
+    return matched;
+}
+
 static int check_file(const json *entry, const char *base)
 {
     const char *relative = member_string(entry, "path");
@@ -451,35 +616,44 @@ static int check_file(const json *entry, const char *base)
                 add(&errors, "%s: DTEND floating or its TZID has no VTIMEZONE", uid);
             }
             if (expected == NULL) { continue; }
-            const json *want = find_session(expected, uid);
-            if (want == NULL) { add(&errors, "unexpected UID %s", uid); continue; }
-            matched++;
-            const char *summary = icalcomponent_get_summary(event);
-            const char *title = member_string(want, "title");
-            if (title != NULL && (summary == NULL || strcmp(summary, title) != 0)) {
-                add(&errors, "%s: SUMMARY \"%s\" != title \"%s\"", uid, summary != NULL ? summary : "(none)", title);
-            }
-            const char *want_start = member_string(want, "start");
-            const char *want_end = member_string(want, "end");
-            if (has_start && want_start != NULL && strcmp(start, want_start) != 0) {
-                add(&errors, "%s: start %s != %s", uid, start, want_start);
-            }
             if (!has_end && has_start && icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY) == NULL
                 && icalcomponent_get_first_property(event, ICAL_DURATION_PROPERTY) == NULL) {
                 /* RFC 5545 §3.6.1: no DTEND and no DURATION on a date-time start: ends when it starts. */
                 memcpy(end, start, sizeof end);
                 has_end = true;
             }
-            if (has_end && want_end != NULL && strcmp(end, want_end) != 0) {
-                add(&errors, "%s: end %s != %s", uid, end, want_end);
+            const json *window = member(expected, "window");
+            const char *window_start = window != NULL ? member_string(window, "start") : NULL;
+            const char *window_end = window != NULL ? member_string(window, "end") : NULL;
+            if (icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY) != NULL) {
+                char rid[32];
+                if (window_start == NULL || window_end == NULL) { add(&errors, "%s: override but no sidecar window", uid); continue; }
+                icalproperty *rid_property = icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY);
+                if (!to_utc_text(zoned(root, rid_property, icalproperty_get_recurrenceid(rid_property)), rid, sizeof rid)) {
+                    add(&errors, "%s: RECURRENCE-ID floating or its TZID has no VTIMEZONE", uid);
+                    continue;
+                }
+                if (!has_start || !has_end || !overlaps_window(start, end, window_start, window_end)) { continue; }
+                const json *want = find_occurrence(expected, uid, rid);
+                if (want == NULL) { add(&errors, "unexpected occurrence %s of %s", rid, uid); continue; }
+                matched++;
+                char label[512];
+                snprintf(label, sizeof label, "%s@%s", uid, rid);
+                compare_event(&errors, want, label, icalcomponent_get_summary(event), start, has_start, end, has_end,
+                              icalcomponent_get_status(event));
+                continue;
             }
-            const char *want_status = member_string(want, "status");
-            enum icalproperty_status status = icalcomponent_get_status(event);
-            bool cancelled = want_status != NULL && strcmp(want_status, "CANCELLED") == 0;
-            if (cancelled != (status == ICAL_STATUS_CANCELLED)) {
-                add(&errors, "%s: STATUS %s for a session that is %scancelled", uid,
-                    icalproperty_status_to_string(status), cancelled ? "" : "not ");
+            if (icalcomponent_get_first_property(event, ICAL_RRULE_PROPERTY) != NULL
+                || icalcomponent_get_first_property(event, ICAL_RDATE_PROPERTY) != NULL) {
+                if (window_start == NULL || window_end == NULL) { add(&errors, "%s: series but no sidecar window", uid); continue; }
+                matched += expand_series(root, event, uid, expected, &errors, window_start, window_end);
+                continue;
             }
+            const json *want = find_session(expected, uid);
+            if (want == NULL) { add(&errors, "unexpected UID %s", uid); continue; }
+            matched++;
+            compare_event(&errors, want, uid, icalcomponent_get_summary(event), start, has_start, end, has_end,
+                          icalcomponent_get_status(event));
         }
         if (expected != NULL) {
             const json *sessions = member(expected, "sessions");

@@ -373,7 +373,14 @@ def _end(event):
 def _meaning(calendar):
     events = {}
     for event in calendar.walk("VEVENT"):
-        events[str(event.get("UID", ""))] = {
+        # A series and its overrides share the UID; RECURRENCE-ID tells them apart.
+        key = str(event.get("UID", ""))
+        if event.get("RECURRENCE-ID") is not None:
+            key += " RECURRENCE-ID " + _raw(event, "RECURRENCE-ID")
+        events[key] = {
+            "RRULE": _raw(event, "RRULE"),
+            "RDATE": _raw(event, "RDATE"),
+            "EXDATE": _raw(event, "EXDATE"),
             "SUMMARY": _text(event, "SUMMARY"),
             "DTSTART": _instant(event.get("DTSTART")),
             "DTEND": _end(event),

@@ -6,7 +6,9 @@
 // format "ics"  (checker "ical.js"):  ICAL.parse + ICAL.Component; one VCALENDAR; every
 //   vevent read through ICAL.Event (startDate/endDate resolved with the file's own
 //   VTIMEZONE, never floating); UID, SUMMARY, STATUS, start and end (UTC) against the
-//   "expected" sidecar when given.
+//   "expected" sidecar when given. Recurring series (RRULE/RDATE/EXDATE) are expanded with
+//   ical.js's own iterator over the sidecar's window, overrides (RECURRENCE-ID) related as
+//   exceptions, and compared occurrence by occurrence.
 // format "jcal" (checker "ical.js-jcal"): RFC 7265 shape (lowercase names, value formats
 //   of date-time, date, utc-offset), then new ICAL.Component(json).toString() parsed again,
 //   and compared with the "reference" .ics read the same way: same UIDs, SUMMARY, STATUS,
@@ -58,18 +60,84 @@ function utcText(time) {
   return new Date(time.toUnixTime() * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-// Reads a VCALENDAR component: {count, events: Map uid -> {title, status, start, end}}.
-function readCalendar(calendar, errors, label) {
+// Occurrence UIDs of the sidecar by (series UID, original start in UTC).
+function occurrenceUids(expected) {
+  const map = new Map();
+  for (const s of expected?.sessions ?? []) {
+    if (s.series) {
+      map.set(`${s.series}\u001f${s.recurrenceId}`, s.uid);
+    }
+  }
+  return map;
+}
+
+// The writers' rule: an occurrence is in the window when it overlaps it.
+function overlaps(start, end, windowStart, windowEnd) {
+  return start < windowEnd && (end > windowStart || (end === start && start >= windowStart));
+}
+
+function expandSeries(masters, overrides, expected, events, errors, label) {
+  if (!expected?.window) {
+    errors.push(`${label}: recurring series but no sidecar window`);
+    return;
+  }
+  const uids = occurrenceUids(expected);
+  const windowStart = expected.window.start;
+  const windowEnd = expected.window.end;
+  for (const master of masters) {
+    for (const exception of overrides.get(master.uid) ?? []) {
+      master.relateException(exception);
+    }
+    const iterator = master.iterator();
+    for (let steps = 0, next = iterator.next(); next && steps < 100000; steps++, next = iterator.next()) {
+      const original = utcText(next);
+      if (original >= windowEnd) {
+        break;
+      }
+      const details = master.getOccurrenceDetails(next);
+      const start = utcText(details.startDate);
+      const end = utcText(details.endDate);
+      if (!overlaps(start, end, windowStart, windowEnd)) {
+        continue;
+      }
+      const uid = uids.get(`${master.uid}\u001f${utcText(details.recurrenceId)}`);
+      if (!uid) {
+        errors.push(`${label}: unexpected occurrence ${utcText(details.recurrenceId)} of ${master.uid}`);
+        continue;
+      }
+      events.set(uid, {
+        title: details.item.summary ?? '',
+        status: details.item.component.getFirstPropertyValue('status') ?? '',
+        start,
+        end,
+      });
+    }
+  }
+}
+
+// Reads a VCALENDAR component: {count, events: Map uid -> {title, status, start, end}};
+// series are expanded over the sidecar's window and keyed by the occurrences' UIDs.
+function readCalendar(calendar, errors, label, expected) {
   if (calendar.name !== 'vcalendar') {
     errors.push(`${label}: top level is ${calendar.name}, not vcalendar`);
   }
   const events = new Map();
+  const masters = [];
+  const overrides = new Map();
   const vevents = calendar.getAllSubcomponents('vevent');
   vevents.forEach((vevent, index) => {
     const event = new ICAL.Event(vevent);
     const uid = event.uid;
     if (!uid) {
       errors.push(`${label}: vevent #${index + 1} has no UID`);
+      return;
+    }
+    if (vevent.hasProperty('recurrence-id')) {
+      overrides.set(uid, [...(overrides.get(uid) ?? []), event]);
+      return;
+    }
+    if (vevent.hasProperty('rrule') || vevent.hasProperty('rdate')) {
+      masters.push(event);
       return;
     }
     if (events.has(uid) && !vevent.hasProperty('recurrence-id')) {
@@ -95,16 +163,19 @@ function readCalendar(calendar, errors, label) {
     }
     events.set(uid, item);
   });
+  if (masters.length > 0 || overrides.size > 0) {
+    expandSeries(masters, overrides, expected, events, errors, label);
+  }
   return { count: vevents.length, events };
 }
 
-function parseIcs(text, errors, label) {
+function parseIcs(text, errors, label, expected) {
   const jcal = ICAL.parse(text);
   if (Array.isArray(jcal[0])) {
     errors.push(`${label}: ${jcal.length} top-level components, expected one VCALENDAR`);
-    return readCalendar(new ICAL.Component(jcal[0]), errors, label);
+    return readCalendar(new ICAL.Component(jcal[0]), errors, label, expected);
   }
-  return readCalendar(new ICAL.Component(jcal), errors, label);
+  return readCalendar(new ICAL.Component(jcal), errors, label, expected);
 }
 
 function compare(found, want, label, errors) {
@@ -196,12 +267,12 @@ function checkJCalShape(node, where, errors) {
 }
 
 const referenceCache = new Map();
-function readReference(referencePath, errors) {
+function readReference(referencePath, errors, expected) {
   if (!referenceCache.has(referencePath)) {
     const referenceErrors = [];
     let parsed = null;
     try {
-      parsed = parseIcs(fs.readFileSync(referencePath, 'utf8'), referenceErrors, 'reference');
+      parsed = parseIcs(fs.readFileSync(referencePath, 'utf8'), referenceErrors, 'reference', expected);
     } catch (error) {
       referenceErrors.push(`reference .ics unreadable by ical.js: ${error.message}`);
     }
@@ -215,7 +286,7 @@ function readReference(referencePath, errors) {
 
 function checkIcs(entry) {
   const errors = [];
-  const { count, events } = parseIcs(fs.readFileSync(entry.path, 'utf8'), errors, 'ics');
+  const { count, events } = parseIcs(fs.readFileSync(entry.path, 'utf8'), errors, 'ics', loadExpected(entry));
   compareWithExpected(entry, events, errors);
   return { count, errors };
 }
@@ -225,10 +296,10 @@ function checkJCal(entry) {
   const json = JSON.parse(fs.readFileSync(entry.path, 'utf8'));
   checkJCalShape(json, '', errors);
   const text = new ICAL.Component(json).toString();
-  const { count, events } = parseIcs(text, errors, 'jcal->ics');
+  const { count, events } = parseIcs(text, errors, 'jcal->ics', loadExpected(entry));
   compareWithExpected(entry, events, errors);
   if (entry.reference) {
-    const reference = readReference(entry.reference, errors);
+    const reference = readReference(entry.reference, errors, loadExpected(entry));
     if (reference) {
       if (reference.count !== count) {
         errors.push(`jCal has ${count} vevents, the .ics ${reference.count}`);

@@ -41,19 +41,30 @@ internal static class PageAssets
         fieldset{border:1px solid #bbb;border-radius:.4rem;margin:0 0 1rem;padding:.5rem 1rem}
         legend{font-weight:600;padding:0 .25rem}
         .choices{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.25rem 1rem}
-        .choices label,.session label{display:flex;gap:.5rem;align-items:flex-start;padding:.3rem 0}
+        .choices label,.session label,.session .entry{display:flex;gap:.5rem;align-items:flex-start;padding:.3rem 0}
+        .choices.scroll{max-height:18rem;overflow-y:auto;border:1px solid #e3e3e3;border-radius:.4rem;padding:0 .5rem}
         input[type=checkbox]{width:1.25rem;height:1.25rem;margin:.15rem 0 0;flex:none;accent-color:#0a4f96}
         select{font:inherit;width:100%;max-width:30rem;padding:.25rem;border:2px solid #595959;border-radius:.4rem}
         .sessions{list-style:none;padding:0;margin:0}
         .session{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem 1rem;border-bottom:1px solid #e3e3e3;padding:.25rem 0}
-        .session label{flex:1 1 20rem}
+        .session label,.session .entry{flex:1 1 20rem}
         .session .time{font-variant-numeric:tabular-nums;font-weight:600;white-space:nowrap}
         .session .where{display:block;color:#4a4a4a;font-size:.95rem}
         .session .cancelled{text-decoration:line-through}
         .formats{padding:0;list-style:none}
         .formats li{padding:.35rem 0;border-bottom:1px solid #e3e3e3;overflow-wrap:anywhere}
         .formats .label{display:block;font-weight:600}
-        .qr svg{width:100%;max-width:16rem;height:auto;display:block;border:1px solid #ccc}
+        .qr{margin:0}
+        .qr svg{width:100%;max-width:12rem;height:auto;display:block;border:1px solid #ccc}
+        .subscribe-grid{display:grid;gap:0 2rem}
+        @media (min-width:48rem){.subscribe-grid{grid-template-columns:minmax(0,1fr) 13rem}#qr h3{margin-top:.5rem}}
+        .hint{border:2px solid #8a5a00;background:#fff8e6;padding:.5rem 1rem;border-radius:.4rem}
+        code{font-size:.9em;overflow-wrap:anywhere}
+        .days ul{list-style:none;padding:0;margin:.5rem 0 1rem;display:flex;flex-wrap:wrap;gap:.5rem}
+        .days a{display:inline-block;min-height:44px;padding:.55rem .8rem;border:2px solid #0a4f96;border-radius:.4rem;text-decoration:none;font-weight:600}
+        details.day{border-top:1px solid #ccc}
+        details.day summary{cursor:pointer;padding:.5rem 0}
+        details.day summary h3{display:inline;margin:0}
         .error{border:2px solid #a00000;padding:.5rem 1rem;border-radius:.4rem}
         @media (max-width:30rem){.actions .button{display:block;width:100%;text-align:center}.actions li{flex:1 1 100%}}
         """;
@@ -72,6 +83,12 @@ internal static class PageAssets
         document.querySelectorAll("input[readonly]").forEach(function (i) {
           i.addEventListener("focus", function () { i.select(); });
         });
+        function openTarget() {
+          var t = location.hash && document.getElementById(location.hash.slice(1));
+          if (t && t.tagName === "DETAILS") { t.open = true; t.scrollIntoView(); }
+        }
+        window.addEventListener("hashchange", openTarget);
+        openTarget();
         """;
 
     public static string ContentSecurityPolicy { get; } =

@@ -101,6 +101,7 @@ internal static class SubscribePageEndpoint
             FeedStem = new Uri(baseUrl, relative).AbsoluteUri,
             PagePath = context.Request.PathBase.Add("/" + relative).ToUriComponent(),
             OffersAgenda = access is null,
+            LinksAreLocalOnly = options.PublicBaseUrl is null && IsLoopback(baseUrl),
         };
 
         if (access is null && query.TryGetValue("session", out var chosen))
@@ -149,4 +150,8 @@ internal static class SubscribePageEndpoint
         ];
     }
 
+    private static bool IsLoopback(Uri baseUrl) =>
+        baseUrl.IsLoopback
+        || baseUrl.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || baseUrl.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
 }

@@ -39,4 +39,10 @@ internal sealed record SubscribePageModel
 
     /// <summary>Personal agendas are offered on public pages only.</summary>
     public bool OffersAgenda { get; init; }
+
+    /// <summary>
+    /// No PublicBaseUrl is configured and the request came to a loopback host, so every link
+    /// and the QR code point at a machine only this computer can reach: the page says so.
+    /// </summary>
+    public bool LinksAreLocalOnly { get; init; }
 }

@@ -25,11 +25,22 @@ internal static partial class SubscribePageRenderer
         ("xCal, RFC 6321 (.xcs)", "xcs", null),
         ("xCal for conference apps such as Giggity", "xcs", "dialect=pentabarf"),
         ("RSS 2.0", "rss", null),
-        ("RSS 2.0, campus app profile", "rss", "profile=campus"),
         ("Atom", "atom", null),
-        ("Atom, campus app profile", "atom", "profile=campus"),
         ("jCal, JSON (.json)", "json", null),
     ];
+
+    /// <summary>
+    /// The campus app integration's item shape (item dates are session times, not publication
+    /// dates): listed apart, for campus apps, so feed-reader users do not pick it.
+    /// </summary>
+    internal static readonly (string Label, string Extension, string? Query)[] CampusFormats =
+    [
+        ("RSS 2.0 for campus apps", "rss", "profile=campus"),
+        ("Atom for campus apps", "atom", "profile=campus"),
+    ];
+
+    /// <summary>Up to this many sessions every day is shown open; beyond it the days fold and the day index leads to them.</summary>
+    internal const int OpenDaysUpTo = 40;
 
     public static byte[] Render(SubscribePageModel model)
     {
@@ -42,6 +53,13 @@ internal static partial class SubscribePageRenderer
             .Raw("<a class=\"skip\" href=\"#subscribe\">Skip to the subscribe links</a><main>");
 
         Header(h, model);
+        if (model.LinksAreLocalOnly)
+        {
+            // No link in it: the first Tab stops stay the skip link and the subscribe button.
+            h.Raw("\n<p class=\"hint\" id=\"operator-hint\"><strong>Note for the operator:</strong> the links and the QR code on this page point at <code>")
+                .Text(new Uri(model.FeedStem).Authority)
+                .Raw("</code>, which only this computer can reach: phones, Google Calendar and Outlook.com cannot. Set <code>FeedProxy__PublicBaseUrl</code> to the server's public address (for example <code>https://feeds.example.org/</code>).</p>");
+        }
         if (model.AgendaStem is { } agenda)
         {
             h.Raw("\n<section id=\"agenda\" aria-labelledby=\"agenda-h\"><h2 id=\"agenda-h\">Your agenda (")
@@ -62,7 +80,13 @@ internal static partial class SubscribePageRenderer
                 .Raw("<a").Attr("href", model.PagePath + "#subscribe").Raw(">Clear the selection</a></p>");
         }
 
+        // The QR code sits beside the buttons (below them on a phone), near the top of the page.
+        h.Raw("<div class=\"subscribe-grid\"><div>");
         SubscribeBlock(h, feed, query.Count > 0 ? $"{name} ({Describe(model)})" : name, "main");
+        h.Raw("</div><div id=\"qr\"><h3 id=\"qr-h\">On a phone</h3>")
+            .Raw("<p class=\"note\">Scan this code with the phone's camera to open the calendar link there.</p>")
+            .Raw("<figure class=\"qr\" role=\"img\"").Attr("aria-label", "QR code of " + feed).Raw(">")
+            .Raw(QrCodeSvg.Create(feed)).Raw("</figure></div></div>");
         h.Raw("</section>");
 
         Tracks(h, model);
@@ -72,11 +96,6 @@ internal static partial class SubscribePageRenderer
             .Raw("<p class=\"note\">The same live data for other apps and feed readers.</p>");
         FormatList(h, model.FeedStem, query, "format-list", null);
         h.Raw("</section>");
-
-        h.Raw("\n<section id=\"qr\" aria-labelledby=\"qr-h\"><h2 id=\"qr-h\">Subscribe on a phone</h2>")
-            .Raw("<p>Scan this code with the phone's camera to open the calendar link there.</p>")
-            .Raw("<figure class=\"qr\" role=\"img\"").Attr("aria-label", "QR code of " + feed).Raw(">")
-            .Raw(QrCodeSvg.Create(feed)).Raw("</figure></section>");
 
         h.Raw("\n</main><script>").Raw(PageAssets.Script).Raw("</script></body></html>\n");
         return h.ToUtf8();
@@ -137,8 +156,16 @@ internal static partial class SubscribePageRenderer
             h.Raw("<h3>").Text(heading).Raw("</h3>");
         }
 
+        FormatItems(h, stem, query, id, Formats);
+        h.Raw(heading is null ? "<h3>" : "<h4>").Raw("For campus apps").Raw(heading is null ? "</h3>" : "</h4>")
+            .Raw("<p class=\"note\">The item shape of the campus app integration: item dates are the session times, so feed readers would sort and date them oddly.</p>");
+        FormatItems(h, stem, query, id + "-campus", CampusFormats);
+    }
+
+    private static void FormatItems(HtmlBuilder h, string stem, IReadOnlyList<KeyValuePair<string, string>> query, string id, (string Label, string Extension, string? Query)[] formats)
+    {
         h.Raw("<ul class=\"formats\"").Attr("id", id).Raw(">");
-        foreach (var (label, extension, extra) in Formats)
+        foreach (var (label, extension, extra) in formats)
         {
             var url = FeedUrl(stem, extension, query, extra);
             h.Raw("<li><span class=\"label\">").Text(label).Raw("</span><a").Attr("href", url).Raw(">").Text(url).Raw("</a></li>");
@@ -194,24 +221,15 @@ internal static partial class SubscribePageRenderer
             .DistinctBy(t => t.ToUpperInvariant()).Order(StringComparer.OrdinalIgnoreCase)
             .Select(t => (Slug.From(t), t, filter?.Types.Contains(t.ToUpperInvariant()) == true)));
 
-        // Speakers can number in the hundreds: a multi-select keeps the form short.
+        // Checkboxes like every other group (a multi-select needs Ctrl or ⌘, which phones lack
+        // and few people know); speakers can number in the hundreds, so a long list scrolls in its box.
         var speakers = Distinct(all.SelectMany(s => s.Speakers), s => s.Id).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        if (speakers.Count > 0)
-        {
-            h.Raw("<p><label for=\"f-speaker\">Speakers</label> <span class=\"note\" id=\"f-speaker-help\">(Ctrl or ⌘ to choose several)</span><br>")
-                .Raw("<select id=\"f-speaker\" name=\"speaker\" multiple size=\"6\" aria-describedby=\"f-speaker-help\">");
-            foreach (var speaker in speakers)
-            {
-                h.Raw("<option").Attr("value", speaker.Id).Flag("selected", filter?.Speakers.Contains(speaker.Id) == true).Raw(">").Text(speaker.Name).Raw("</option>");
-            }
-
-            h.Raw("</select></p>");
-        }
+        Choices(h, "Speakers", "speaker", speakers.Select(s => (s.Id, s.Name, filter?.Speakers.Contains(s.Id) == true)), scroll: speakers.Count > 12);
 
         h.Raw("<button type=\"submit\">Show subscribe links</button></form></section>");
     }
 
-    private static void Choices(HtmlBuilder h, string legend, string name, IEnumerable<(string Value, string Label, bool Checked)> choices)
+    private static void Choices(HtmlBuilder h, string legend, string name, IEnumerable<(string Value, string Label, bool Checked)> choices, bool scroll = false)
     {
         var list = choices.ToList();
         if (list.Count == 0)
@@ -219,7 +237,7 @@ internal static partial class SubscribePageRenderer
             return;
         }
 
-        h.Raw("<fieldset><legend>").Text(legend).Raw("</legend><div class=\"choices\">");
+        h.Raw("<fieldset><legend>").Text(legend).Raw("</legend><div").Attr("class", scroll ? "choices scroll" : "choices").Raw(">");
         var index = 0;
         foreach (var (value, label, isChecked) in list)
         {
@@ -253,18 +271,38 @@ internal static partial class SubscribePageRenderer
 
         var stem = model.FeedStem;
         var index = 0;
-        foreach (var day in model.Sessions.GroupBy(s => s.Start.InZone(model.Zone).Date))
+        var days = model.Sessions.GroupBy(s => s.Start.InZone(model.Zone).Date).ToList();
+        if (days.Count > 1)
         {
-            h.Raw("<h3>").Text(LongDate.Format(day.Key)).Raw("</h3><ul class=\"sessions\">");
+            // The day index: one tap to a day instead of scrolling past the others.
+            h.Raw("<nav class=\"days\" aria-label=\"Days\"><ul>");
+            foreach (var day in days)
+            {
+                h.Raw("<li><a").Attr("href", "#day-" + IsoDate.Format(day.Key)).Raw(">").Text(LongDate.Format(day.Key))
+                    .Raw(" <span class=\"note\">(").Text(Count(day.Count())).Raw(")</span></a></li>");
+            }
+
+            h.Raw("</ul></nav>");
+        }
+
+        // Long schedules fold by day (a day with a ticked session stays open); short ones show everything.
+        var fold = days.Count > 1 && model.Sessions.Count > OpenDaysUpTo;
+        foreach (var day in days)
+        {
+            var open = !fold || day.Any(s => model.AgendaSessionIds.Contains(s.Id));
+            h.Raw("<details class=\"day\"").Attr("id", "day-" + IsoDate.Format(day.Key)).Flag("open", open)
+                .Raw("><summary><h3>").Text(LongDate.Format(day.Key)).Raw(" <span class=\"note\">(").Text(Count(day.Count())).Raw(")</span></h3></summary><ul class=\"sessions\">");
             foreach (var session in day)
             {
                 var id = "s-" + (index++).ToString(CultureInfo.InvariantCulture);
                 var start = session.Start.InZone(model.Zone).TimeOfDay;
                 var end = session.End.InZone(model.Zone).TimeOfDay;
                 var cancelled = session.State == SessionState.Cancelled;
-                // Private pages offer no agenda, so there is no checkbox to label.
-                h.Raw(model.OffersAgenda ? "<li class=\"session\"><label" : "<li class=\"session\"><span");
-                if (model.OffersAgenda)
+                // Cancelled sessions stay listed so people see the change, but cannot be added
+                // to a calendar or an agenda; private pages offer no agenda at all.
+                var choosable = model.OffersAgenda && !cancelled;
+                h.Raw(cancelled ? "<li class=\"session is-cancelled\">" : "<li class=\"session\">").Raw(choosable ? "<label" : "<span class=\"entry\"");
+                if (choosable)
                 {
                     h.Attr("for", id).Raw("><input type=\"checkbox\" name=\"session\"").Attr("id", id).Attr("value", session.Id)
                         .Flag("checked", model.AgendaSessionIds.Contains(session.Id));
@@ -281,11 +319,17 @@ internal static partial class SubscribePageRenderer
                     h.Raw("<span class=\"where\">").Text(where).Raw("</span>");
                 }
 
-                h.Raw(model.OffersAgenda ? "</span></label><a" : "</span></span><a").Attr("href", $"{stem}/sessions/{Uri.EscapeDataString(session.Id)}.ics")
-                    .Raw(">Add to calendar<span class=\"vh\">: ").Text(session.Title).Raw("</span></a></li>");
+                h.Raw(choosable ? "</span></label>" : "</span></span>");
+                if (!cancelled)
+                {
+                    h.Raw("<a").Attr("href", $"{stem}/sessions/{Uri.EscapeDataString(session.Id)}.ics")
+                        .Raw(">Add to calendar<span class=\"vh\">: ").Text(session.Title).Raw("</span></a>");
+                }
+
+                h.Raw("</li>");
             }
 
-            h.Raw("</ul>");
+            h.Raw("</ul></details>");
         }
 
         if (model.OffersAgenda)

@@ -22,6 +22,10 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
     private readonly TimeProvider _time;
     private readonly ILogger<FileEventStore> _logger;
     private readonly ConcurrentDictionary<string, Entry> _events = new(StringComparer.Ordinal);
+
+    // Stamps of files that failed to load and have no good version, so an unchanged bad file
+    // is reported once, not at every poll. Touched only under _reloadLock.
+    private readonly Dictionary<string, (long Ticks, long Length)> _rejected = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private FileSystemWatcher? _watcher;
     private Timer? _debounceTimer;
@@ -168,13 +172,24 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
                 seen.Add(stem);
                 var info = new FileInfo(path);
                 var stamp = (info.LastWriteTimeUtc.Ticks, info.Length);
-                if (_events.TryGetValue(stem, out var current) && current.Stamp == stamp && stem != force)
+                var hasCurrent = _events.TryGetValue(stem, out var current);
+                if (stem != force
+                    && ((hasCurrent && current!.Stamp == stamp) || (!hasCurrent && _rejected.TryGetValue(stem, out var bad) && bad == stamp)))
                 {
                     continue;
                 }
 
-                if (Load(stem, path, stamp) is { } loaded
-                    && (current is null || loaded.Snapshot.Version != current.Snapshot.Version))
+                var loaded = Load(stem, path, stamp, hasGoodVersion: hasCurrent);
+                if (loaded is not null)
+                {
+                    _rejected.Remove(stem);
+                }
+                else if (!hasCurrent)
+                {
+                    _rejected[stem] = stamp;
+                }
+
+                if (loaded is not null && (current is null || loaded.Snapshot.Version != current.Snapshot.Version))
                 {
                     _events[stem] = loaded;
                     LogLoaded(stem, loaded.Snapshot.Event.Sessions.Count, loaded.Snapshot.Version);
@@ -184,6 +199,11 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
                 {
                     _events[stem] = current with { Stamp = stamp };
                 }
+            }
+
+            foreach (var stale in _rejected.Keys.Where(k => !seen.Contains(k)).ToList())
+            {
+                _rejected.Remove(stale);
             }
 
             foreach (var gone in _events.Keys.Where(k => !seen.Contains(k)).ToList())
@@ -199,7 +219,8 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         }
     }
 
-    private Entry? Load(string id, string path, (long, long) stamp)
+    /// <summary>Reads one file; null when it cannot be used, which is logged once (unless the file is still being written).</summary>
+    private Entry? Load(string id, string path, (long Ticks, long Length) stamp, bool hasGoodVersion)
     {
         byte[] bytes;
         try
@@ -225,14 +246,52 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         }
         catch (JsonException ex)
         {
-            LogInvalid(path, $"line {ex.LineNumber + 1}: {ex.Message}");
+            Reject(path, stamp, hasGoodVersion, $"line {ex.LineNumber + 1}: {ex.Message}");
+        }
+        catch (EventValidationException ex) when (ex.Errors.ContainsKey("id") && IdIn(bytes) is { Length: > 0 } other && other != id)
+        {
+            // The file name is the event id (it is in every URL); say which file disagrees and how to fix it.
+            Reject(path, stamp, hasGoodVersion,
+                $"its \"id\" is '{other}' but the file name {Path.GetFileName(path)} makes the event id '{id}': rename the file to {other}.json or set \"id\": \"{id}\"");
         }
         catch (EventValidationException ex)
         {
-            LogInvalid(path, ex.Message);
+            Reject(path, stamp, hasGoodVersion, ex.Message);
         }
 
         return null;
+    }
+
+    private static string? IdIn(byte[] bytes)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, EventJsonContext.Default.EventJson)?.Id;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void Reject(string path, (long Ticks, long Length) stamp, bool hasGoodVersion, string reason)
+    {
+        // An editor's save can be seen half-written; when the file changed since we read it,
+        // the reload its change triggers decides, so one save never logs an error and a load.
+        var info = new FileInfo(path);
+        if (!info.Exists || (info.LastWriteTimeUtc.Ticks, info.Length) != stamp)
+        {
+            return;
+        }
+
+        if (hasGoodVersion)
+        {
+            LogInvalid(path, reason);
+        }
+        else
+        {
+            LogInvalidNew(path, reason);
+        }
     }
 
     private sealed record Entry(EventSnapshot Snapshot, (long Ticks, long Length) Stamp);
@@ -242,6 +301,9 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Ignoring invalid event file {Path} (the last good version stays live): {Reason}")]
     private partial void LogInvalid(string path, string reason);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Ignoring invalid event file {Path} (the event is not served until the file is fixed): {Reason}")]
+    private partial void LogInvalidNew(string path, string reason);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Could not read {Path}: {Reason}")]
     private partial void LogUnreadable(string path, string reason);

@@ -20,6 +20,21 @@ public static class CorpusKinds
 /// </summary>
 internal sealed record CorpusDocument(string Kind, string Name, FeedDocument Document)
 {
+    /// <summary>
+    /// The same document with recurring sessions expanded into occurrences, as RSS, Atom,
+    /// pentabarf and UTC feeds write them; also what every consumer must read back after
+    /// expanding the rules of the iCalendar-family files. Equal to <see cref="Document"/>
+    /// when nothing recurs.
+    /// </summary>
+    public FeedDocument Expanded { get; init; } = Document;
+
+    /// <summary>Where occurrences are expanded (the default recurrence window around <see cref="Now"/>).</summary>
+    public static Interval Window => FeedSelection.ExpansionWindow(new SelectionPolicy(), Now);
+
+    /// <summary>The document a variant is rendered from.</summary>
+    public FeedDocument For(FeedFormat format, FeedOptions options) =>
+        FeedSelection.ModeFor(format, options) == RecurrenceMode.Keep ? Document : Expanded;
+
     /// <summary>The fixed "now" of every selection: output never depends on the clock.</summary>
     public static readonly Instant Now = Instant.FromUtc(2027, 3, 1, 12, 0);
 
@@ -38,6 +53,10 @@ internal sealed record CorpusDocument(string Kind, string Name, FeedDocument Doc
             SelfUrl = new Uri($"https://{UidDomain}/events/{schedule.Id}.ics"),
             UidDomain = UidDomain,
         };
-        return new CorpusDocument(kind, name, adjust is null ? document : adjust(document));
+        var expanded = document with { Sessions = FeedSelection.Select(schedule, new SelectionPolicy(), Now, mode: RecurrenceMode.Expand) };
+        return new CorpusDocument(kind, name, adjust is null ? document : adjust(document))
+        {
+            Expanded = adjust is null ? expanded : adjust(expanded),
+        };
     }
 }

@@ -32,7 +32,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
     {
         var stopwatch = Stopwatch.StartNew();
         var documents = new List<CorpusDocument>();
-        Load(CorpusKinds.Demo, DemoCorpus.Load, documents);
+        Load(CorpusKinds.Demo, () => [.. DemoCorpus.Load(), .. RecurringCorpus.Load()], documents);
         Load(CorpusKinds.Generated, () => AdversarialScheduleGenerator.Generate(statistics: Statistics), documents);
         Load(CorpusKinds.Real, RealScheduleCorpus.Load, documents);
         CorpusTime = stopwatch.Elapsed;

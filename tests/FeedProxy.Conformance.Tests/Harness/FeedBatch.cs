@@ -8,7 +8,8 @@ using NodaTime.Text;
 namespace FeedProxy.Conformance.Tests.Harness;
 
 /// <summary>One rendered file as the validators see it.</summary>
-internal sealed record RenderedFeed(string Id, string Kind, CorpusDocument Source, FeedVariant Variant, string RelativePath);
+/// <param name="Items">Items the file must hold: VEVENTs (a series and each override count once) or feed items.</param>
+internal sealed record RenderedFeed(string Id, string Kind, CorpusDocument Source, FeedVariant Variant, string RelativePath, int Items);
 
 /// <summary>A document that failed to render in a variant.</summary>
 internal sealed record RenderFailure(string Kind, string Document, string Variant, string Message);
@@ -62,10 +63,10 @@ internal sealed class FeedBatch
             }
 
             System.IO.Directory.CreateDirectory(Path.Combine(directory, folder));
-            WriteExpected(Path.Combine(directory, folder, "expected.json"), source.Document);
+            WriteExpected(Path.Combine(directory, folder, "expected.json"), source.Expanded);
             foreach (var variant in FeedVariant.All)
             {
-                var document = source.Document with
+                var document = source.For(variant.Format, variant.Options) with
                 {
                     Options = variant.Options,
                     SelfUrl = new Uri($"https://{CorpusDocument.UidDomain}/events/{source.Document.Event.Id}.{variant.Format.Extension()}{variant.Query}"),
@@ -85,7 +86,8 @@ internal sealed class FeedBatch
 
                 var relative = $"{folder}/{variant.FileName}";
                 File.WriteAllBytes(Path.Combine(directory, relative), bytes);
-                feeds.Add(new RenderedFeed($"{folder}/{variant.Name}", source.Kind, source, variant, relative));
+                var items = document.Sessions.Sum(s => 1 + (s.Recurrence?.Overrides.Count ?? 0));
+                feeds.Add(new RenderedFeed($"{folder}/{variant.Name}", source.Kind, source, variant, relative, items));
             }
         }
 
@@ -106,7 +108,7 @@ internal sealed class FeedBatch
             json.WriteString("id", feed.Id);
             json.WriteString("path", feed.RelativePath);
             json.WriteString("format", feed.Variant.ManifestFormat);
-            json.WriteNumber("sessions", feed.Source.SessionCount);
+            json.WriteNumber("sessions", feed.Items);
             json.WriteString("expected", $"{folder}/expected.json");
             json.WriteString("timeZone", feed.Source.Document.Event.TimeZone);
             json.WriteString("timeMode", feed.Variant.TimeModeName);
@@ -122,7 +124,12 @@ internal sealed class FeedBatch
         json.WriteEndArray();
     }
 
-    /// <summary>What every consumer must read back, per session: the facts of the model.</summary>
+    /// <summary>
+    /// What every consumer must read back, per session: the facts of the model. Recurring
+    /// sessions are listed as their occurrences inside "window"; each names its "series" UID
+    /// and "recurrenceId" (original start, UTC), so a reader of a file that keeps the rule
+    /// expands it over the window and matches occurrence by occurrence.
+    /// </summary>
     private static void WriteExpected(string path, FeedDocument document)
     {
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(document.Event.TimeZone) ?? DateTimeZone.Utc;
@@ -131,11 +138,21 @@ internal sealed class FeedBatch
         json.WriteStartObject();
         json.WriteString("timeZone", document.Event.TimeZone);
         json.WriteBoolean("subscription", document.IsSubscription);
+        json.WriteStartObject("window");
+        json.WriteString("start", Utc(CorpusDocument.Window.Start));
+        json.WriteString("end", Utc(CorpusDocument.Window.End));
+        json.WriteEndObject();
         json.WriteStartArray("sessions");
         foreach (var session in document.Sessions)
         {
             json.WriteStartObject();
             json.WriteString("uid", document.UidOf(session));
+            if (session.RecurrenceId is { } recurrenceId)
+            {
+                json.WriteString("series", document.UidOf(session with { RecurrenceId = null }));
+                json.WriteString("recurrenceId", Utc(recurrenceId));
+            }
+
             json.WriteString("title", session.Title);
             // Formats with no status field (campus feeds, the pentabarf dialect) say it in the
             // title, so a subscriber of those still sees the cancellation.

@@ -63,9 +63,9 @@ internal static class Verdict
 
             var before = problems.Count;
             problems.AddRange(result.Errors.Select(e => $"{feed.Id}: {e}"));
-            if (check.CountsSessions && result.Count != feed.Source.SessionCount)
+            if (check.CountsSessions && result.Count != feed.Items)
             {
-                problems.Add($"{feed.Id}: {check.Checker} counted {Show(result.Count)} items, the document has {feed.Source.SessionCount} sessions");
+                problems.Add($"{feed.Id}: {check.Checker} counted {Show(result.Count)} items, the file has {feed.Items}");
             }
 
             failedFiles += problems.Count > before ? 1 : 0;
@@ -101,10 +101,10 @@ internal static class Verdict
         foreach (var feed in feeds)
         {
             var seen = Check.CalendarParsers.Select(c => (c.Checker, Count: counts[c.Checker].GetValueOrDefault(feed.Id))).ToList();
-            if (seen.Any(s => s.Count != feed.Source.SessionCount))
+            if (seen.Any(s => s.Count != feed.Items))
             {
                 failedFiles++;
-                problems.Add($"{feed.Id}: {feed.Source.SessionCount} sessions; VEVENTs seen: {string.Join(", ", seen.Select(s => $"{s.Checker}={Show(s.Count)}"))}");
+                problems.Add($"{feed.Id}: {feed.Items} VEVENTs written; VEVENTs seen: {string.Join(", ", seen.Select(s => $"{s.Checker}={Show(s.Count)}"))}");
             }
         }
 

@@ -1,4 +1,5 @@
 using Alba;
+using FeedProxy.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +37,7 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureLogging(logging => logging.RouteToTestLog().AddProvider(Logs));
         builder.UseSetting("ConnectionStrings:Postgres", postgres);
         builder.UseSetting("ConnectionStrings:Redis", redis);
         builder.UseSetting("FeedProxy:AdminToken", AdminToken);

@@ -143,10 +143,67 @@ public sealed class SubscribePageTests : IClassFixture<FeedProxyFactory>
         Assert.DoesNotContain(TestEvents.SecretEmail, html, StringComparison.Ordinal);
         Assert.DoesNotContain("never-render-me", html, StringComparison.Ordinal);
         var page = await _client.GetDocumentAsync("/events/testconf");
-        Assert.Equal(["s1", "s2", "s3"], page.QuerySelectorAll("input[name=session]").Select(i => i.GetAttribute("value")).Order());
+        // The cancelled s3 is listed, but offers no agenda box and no "Add to calendar".
+        Assert.Equal(["s1", "s2"], page.QuerySelectorAll("input[name=session]").Select(i => i.GetAttribute("value")).Order());
         Assert.Equal(
-            ["http://localhost/events/testconf/sessions/s1.ics", "http://localhost/events/testconf/sessions/s2.ics", "http://localhost/events/testconf/sessions/s3.ics"],
+            ["http://localhost/events/testconf/sessions/s1.ics", "http://localhost/events/testconf/sessions/s2.ics"],
             Links(page).Where(h => h.Contains("/sessions/", StringComparison.Ordinal)).Order());
+        var cancelled = Assert.Single(page.QuerySelectorAll("li.session.is-cancelled"));
+        Assert.Contains("Cancelled Session", cancelled.TextContent, StringComparison.Ordinal);
+        Assert.Empty(cancelled.QuerySelectorAll("input, a"));
+    }
+
+    [Fact]
+    public async Task LocalhostLinksWithoutPublicBaseUrl_CarryAnOperatorHint_WithoutALink()
+    {
+        var page = await _client.GetDocumentAsync("/events/testconf");
+
+        var hint = page.QuerySelector("#operator-hint");
+        Assert.NotNull(hint);
+        Assert.Contains("localhost", hint.TextContent, StringComparison.Ordinal);
+        Assert.Contains("FeedProxy__PublicBaseUrl", hint.TextContent, StringComparison.Ordinal);
+        Assert.Empty(hint.QuerySelectorAll("a"));
+
+        using var configured = new FeedProxyFactory();
+        configured.Settings["FeedProxy:PublicBaseUrl"] = "https://feeds.example.org/";
+        var public_ = await configured.CreatePlainClient().GetDocumentAsync("/events/testconf");
+        Assert.Null(public_.QuerySelector("#operator-hint"));
+        Assert.Equal("https://feeds.example.org/events/testconf.ics", ((IHtmlInputElement)public_.QuerySelector("#main-url")!).Value);
+    }
+
+    [Fact]
+    public async Task Speakers_AreCheckboxes_NotACtrlClickMultiSelect()
+    {
+        var page = await _client.GetDocumentAsync("/events/testconf?speaker=zoe");
+
+        Assert.Empty(page.QuerySelectorAll("select"));
+        var speakers = page.QuerySelectorAll("#filter input[type=checkbox][name=speaker]").Cast<IHtmlInputElement>().ToList();
+        Assert.NotEmpty(speakers);
+        Assert.True(speakers.Single(s => s.Value == "zoe").IsChecked);
+        Assert.DoesNotContain("Ctrl", page.QuerySelector("#filter")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QrCode_IsInTheSubscribeSection_AndSessionsAreGroupedByDayWithAnIndex()
+    {
+        var page = await _client.GetDocumentAsync("/events/testconf");
+
+        Assert.NotNull(page.QuerySelector("#subscribe #qr figure svg"));
+        Assert.Equal(["#day-2027-03-27", "#day-2027-03-28"], page.QuerySelectorAll("#sessions nav.days a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["day-2027-03-27", "day-2027-03-28"], page.QuerySelectorAll("#sessions details.day").Select(d => d.Id));
+        // A short schedule shows every day open.
+        Assert.All(page.QuerySelectorAll("#sessions details.day"), d => Assert.True(d.HasAttribute("open")));
+    }
+
+    [Fact]
+    public async Task CampusProfiles_AreListedForCampusApps_NotAmongReaderFormats()
+    {
+        var page = await _client.GetDocumentAsync("/events/testconf");
+
+        Assert.DoesNotContain(Links(page.QuerySelector("#format-list")!), h => h.Contains("profile=campus", StringComparison.Ordinal));
+        var campus = page.QuerySelector("#format-list-campus")!;
+        Assert.Equal(["http://localhost/events/testconf.rss?profile=campus", "http://localhost/events/testconf.atom?profile=campus"], Links(campus));
+        Assert.Equal("For campus apps", campus.PreviousElementSibling?.PreviousElementSibling?.TextContent);
     }
 
     [Fact]
@@ -208,7 +265,7 @@ public sealed class SubscribePageTests : IClassFixture<FeedProxyFactory>
         Assert.Contains("http://localhost/events/testconf.rss?profile=campus&track=web&day=2027-03-28", Links(filtered));
         Assert.True(((IHtmlInputElement)filtered.QuerySelector("#filter input[name=track][value=web]")!).IsChecked);
         Assert.False(((IHtmlInputElement)filtered.QuerySelector("#filter input[name=track][value=security]")!).IsChecked);
-        Assert.Equal(["s2", "s3"], filtered.QuerySelectorAll("input[name=session]").Select(i => i.GetAttribute("value")).Order());
+        Assert.Equal(["s2"], filtered.QuerySelectorAll("input[name=session]").Select(i => i.GetAttribute("value")).Order()); // s3 is cancelled: listed, not choosable
     }
 
     [Fact]
@@ -270,6 +327,6 @@ public sealed class SubscribePageTests : IClassFixture<FeedProxyFactory>
         Assert.Contains("/events/testconf.ics", checkedUrls);
     }
 
-    private static List<string> Links(IDocument page) =>
-        page.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!).ToList();
+    private static List<string> Links(IParentNode node) =>
+        node.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!).ToList();
 }

@@ -1,4 +1,5 @@
 using Alba;
+using FeedProxy.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -80,6 +81,7 @@ public sealed class FeedProxyFactory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.RouteToTestLog());
         builder.UseSetting("FeedProxy:EventsPath", EventsPath);
         builder.UseSetting("FeedProxy:StatePath", Path.Combine(Root, "state"));
         builder.UseSetting("FeedProxy:UidDomain", "tests.feedproxy.example");
