@@ -24,6 +24,9 @@ public sealed class FeedProxyOptions
     /// <summary>Folder of event JSON files for the embedded store; relative to the working directory.</summary>
     public string EventsPath { get; set; } = "config/events";
 
+    /// <summary>Folder of collection JSON files for the embedded store (docs/collections.md); relative to the working directory.</summary>
+    public string CollectionsPath { get; set; } = "config/collections";
+
     /// <summary>
     /// Where the embedded store remembers per-session change tracking (revisions and change
     /// times) across restarts. Relative to the working directory; empty disables persistence.

@@ -2,6 +2,8 @@ using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
 using FeedProxy.Caching;
+using FeedProxy.Changes;
+using FeedProxy.Collections;
 using FeedProxy.FastPath;
 using FeedProxy.Feeds;
 using FeedProxy.Limits;
@@ -31,6 +33,10 @@ internal static class ServiceCollectionExtensions
             services.AddPostgresEventStore(postgres);
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
+            services.AddSingleton<ICollectionStore, PostgresCollectionStore>();
+            services.AddSingleton<PostgresChangeLog>();
+            services.AddSingleton<IChangeLog>(sp => sp.GetRequiredService<PostgresChangeLog>());
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeLog>());
         }
         else
         {
@@ -39,6 +45,9 @@ internal static class ServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
             services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
+            services.AddSingleton<ICollectionStore, FileCollectionStore>();
+            services.AddSingleton<FileChangeLog>();
+            services.AddSingleton<IChangeLog>(sp => sp.GetRequiredService<FileChangeLog>());
         }
 
         services.AddSingleton<AdminServices>();
@@ -60,6 +69,9 @@ internal static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<FeedService>();
+        services.AddSingleton<CollectionFeedService>();
+        services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section + ":Changes"));
+        services.AddSingleton<ChangeFeedService>();
         services.AddRevalidationFastPath();
         services.AddHostedService<StartupReport>();
 
@@ -88,7 +100,8 @@ internal static class ServiceCollectionExtensions
         app.UseUpstreamFreshness();
 
         // Every endpoint group is an ICarterModule in its feature folder (Feeds, Agenda,
-        // Private, Admin, Observability); the subscribe page is served by the feed routes.
+        // Private, Admin, Observability, Collections, Changes); the subscribe page is served
+        // by the feed routes.
         app.MapCarter();
         return app;
     }

@@ -9,7 +9,8 @@ A manifest is a JSON list of entries; paths are relative to the manifest's folde
      "sessions": 12,                           # optional: the number of items the file must hold
      "expected": "generated/g0001/expected.json",  # optional: what each item must say
      "reference": "generated/g0001/eventzone.ics", # optional: .ics to compare a jcal/xcal with
-     "timeZone": "Europe/Dublin",              # optional: the event's zone
+     "timeZone": "Europe/Dublin",              # optional: the event's zone (a session's own
+                                               # "timeZone" wins: collections mix events)
      "timeMode": "event-zone"}                 # optional: event-zone | utc
 
 Every validator prints one JSON object per (file, checker) on stdout (JSON Lines):
@@ -193,7 +194,7 @@ def compare_events(found, entry, label, title_as_read=None):
             if key not in f:
                 continue
             if isinstance(f[key], Local):
-                problem = check_local(f[key], w, key, expected.get("timeZone", "").strip())
+                problem = check_local(f[key], w, key, (w.get("timeZone") or expected.get("timeZone", "")).strip())
                 if problem:
                     errors.append(f"{label}: {uid}: {problem}")
             elif iso_utc(f[key]) != w[key]:

@@ -57,12 +57,41 @@ public sealed record FeedDocument
     }
 
     /// <summary>
-    /// Globally unique, stable UID of a session; an expanded occurrence of a series adds its
-    /// original start, so each occurrence is its own item in feeds without recurrence.
+    /// For a collection (several events in one feed): the member event each session belongs
+    /// to, by reference (see <see cref="CreateOrigins"/>). Null when every session is
+    /// <see cref="Event"/>'s own. <see cref="Event"/> then only names and describes the feed.
     /// </summary>
-    public string UidOf(Session session) => OccurrenceKey(session) is { } key
-        ? $"{session.Id}-{key}-{Event.Id}@{UidDomain}"
-        : $"{session.Id}-{Event.Id}@{UidDomain}";
+    public IReadOnlyDictionary<Session, Event>? Origins { get; init; }
+
+    /// <summary>
+    /// Path segment of feed-level identifiers (Atom feed id): "events" for an event,
+    /// "collections" for a collection, so the two never share an id.
+    /// </summary>
+    public string Kind { get; init; } = "events";
+
+    /// <summary>The event a session belongs to: its time zone, venue and UID come from there.</summary>
+    public Event EventOf(Session session) =>
+        Origins is not null && Origins.TryGetValue(session, out var origin) ? origin : Event;
+
+    /// <summary>An empty origin map keyed by reference: equal records of two events stay apart.</summary>
+    public static Dictionary<Session, Event> CreateOrigins() => new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Globally unique, stable UID of a session; an expanded occurrence of a series adds its
+    /// original start, so each occurrence is its own item in feeds without recurrence. Always
+    /// the session's own event's, also in a collection, so a session reached through two
+    /// subscriptions is one calendar entry.
+    /// </summary>
+    public string UidOf(Session session) => UidOf(session, EventOf(session));
+
+    /// <summary>The UID of a session of <paramref name="origin"/> (for instances derived from a series of that event).</summary>
+    public string UidOf(Session session, Event origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        return OccurrenceKey(session) is { } key
+            ? $"{session.Id}-{key}-{origin.Id}@{UidDomain}"
+            : $"{session.Id}-{origin.Id}@{UidDomain}";
+    }
 
     /// <summary>"20260310T170000Z" (the RECURRENCE-ID in UTC) for an expanded occurrence; null otherwise.</summary>
     public static string? OccurrenceKey(Session session)

@@ -21,14 +21,7 @@ internal static class CalendarBuilder
     {
         ArgumentNullException.ThrowIfNull(document);
         var schedule = document.Event;
-        var zone = document.Options.TimeMode == TimeMode.EventZone
-            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
-            : null;
-        if (zone is not null && zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero)
-        {
-            // "UTC", "Etc/UTC" and friends: write Z times, never TZID=UTC (FIELD.md, ical.net#58).
-            zone = null;
-        }
+        var zone = ZoneFor(document, schedule);
 
         var properties = new PropertyList();
         properties.Text("PRODID", ProductId);
@@ -49,9 +42,10 @@ internal static class CalendarBuilder
             properties.Add(new CalendarProperty("X-PUBLISHED-TTL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
         }
 
-        if (zone is not null)
+        // Must name the zone the times actually use (FIELD.md); a collection whose sessions
+        // come from events in different zones names none.
+        if (zone is not null && (document.Origins is null || document.Sessions.All(s => ZoneFor(document, document.EventOf(s))?.Id == zone.Id)))
         {
-            // Must name the zone the times actually use (FIELD.md).
             properties.Text("X-WR-TIMEZONE", zone.Id);
         }
 
@@ -61,26 +55,27 @@ internal static class CalendarBuilder
         properties.Image(schedule.ImageUrl);
 
         var components = new List<CalendarComponent>(document.Sessions.Count + 1);
-        var eventZone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
-        components.AddRange(TimeZones(document, zone, eventZone));
+        components.AddRange(TimeZones(document, zone));
         foreach (var session in document.Sessions)
         {
+            // In a collection each session keeps its own event's zone, venue and UID.
+            var origin = document.EventOf(session);
             if (session.Recurrence is null)
             {
-                components.Add(BuildEvent(document, session, zone));
+                components.Add(BuildEvent(document, origin, session, document.Origins is null ? zone : ZoneFor(document, origin)));
                 continue;
             }
 
             // A series is written in its own zone whatever the feed's time mode: a rule in UTC
             // would move the meeting by an hour at every DST change (RFC 5545 §3.3.10 expands
             // BYxxx on DTSTART's wall clock).
-            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, eventZone));
-            components.Add(BuildEvent(document, session, seriesZone, series: session.Recurrence));
+            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, EventZone(origin)));
+            components.Add(BuildEvent(document, origin, session, seriesZone, series: session.Recurrence));
             // RFC 5545 §3.8.4.4: each changed instance is a VEVENT with the series' UID and the
             // RECURRENCE-ID of the start it replaces, in the same zone as DTSTART.
             foreach (var o in session.Recurrence.Overrides.OrderBy(o => o.RecurrenceId))
             {
-                components.Add(BuildEvent(document, RecurrenceExpander.Instance(session, o), seriesZone, recurrenceId: o.RecurrenceId));
+                components.Add(BuildEvent(document, origin, RecurrenceExpander.Instance(session, o), seriesZone, recurrenceId: o.RecurrenceId));
             }
         }
 
@@ -88,10 +83,10 @@ internal static class CalendarBuilder
     }
 
     private static CalendarComponent BuildEvent(
-        FeedDocument document, Session session, DateTimeZone? zone, Recurrence? series = null, Instant? recurrenceId = null)
+        FeedDocument document, Event origin, Session session, DateTimeZone? zone, Recurrence? series = null, Instant? recurrenceId = null)
     {
         var properties = new PropertyList();
-        properties.Text("UID", document.UidOf(session));
+        properties.Text("UID", document.UidOf(session, origin));
         properties.Add(new CalendarProperty("DTSTAMP", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
         // Both ends in the same form: when either is a repeated wall-clock time, both go UTC.
         // A series keeps its zone: its rule is expanded on that wall clock.
@@ -119,8 +114,8 @@ internal static class CalendarBuilder
         properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
         properties.Text("SUMMARY", session.Title);
         properties.Text("DESCRIPTION", EventDescription.Of(session));
-        properties.Text("LOCATION", Location(document.Event, session));
-        if ((session.Room?.Geo ?? document.Event.Venue?.Geo) is { IsValid: true } geo)
+        properties.Text("LOCATION", Location(origin, session));
+        if ((session.Room?.Geo ?? origin.Venue?.Geo) is { IsValid: true } geo)
         {
             properties.Add(new CalendarProperty(
                 "GEO", CalendarValueType.Float, new GeoValue(Math.Round(geo.Latitude, 6), Math.Round(geo.Longitude, 6))));
@@ -194,7 +189,7 @@ internal static class CalendarBuilder
     /// The VTIMEZONE of every zone a time is written in: the event's for one-off sessions, each
     /// series' own, spanning the sessions (and the overrides and dates of series) that use it.
     /// </summary>
-    private static IEnumerable<CalendarComponent> TimeZones(FeedDocument document, DateTimeZone? zone, DateTimeZone eventZone)
+    private static IEnumerable<CalendarComponent> TimeZones(FeedDocument document, DateTimeZone? zone)
     {
         var spans = new Dictionary<string, (DateTimeZone Zone, Instant From, Instant To)>(StringComparer.Ordinal);
         void Use(DateTimeZone? z, Instant from, Instant to)
@@ -211,13 +206,14 @@ internal static class CalendarBuilder
 
         foreach (var session in document.Sessions)
         {
+            var origin = document.EventOf(session);
             if (session.Recurrence is not { } r)
             {
-                Use(zone, session.Start, session.End);
+                Use(document.Origins is null ? zone : ZoneFor(document, origin), session.Start, session.End);
                 continue;
             }
 
-            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, eventZone));
+            var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, EventZone(origin)));
             var instants = r.Dates.Concat(r.ExceptionDates).Concat(r.Overrides.SelectMany(o => new[] { o.RecurrenceId, o.Instance.Start, o.Instance.End }))
                 .Append(session.Start).Append(session.End).ToList();
             Use(seriesZone, instants.Min(), instants.Max());
@@ -229,6 +225,19 @@ internal static class CalendarBuilder
             .ThenBy(s => s.Zone.Id, StringComparer.Ordinal)
             .Select(s => VTimeZoneBuilder.Build(s.Zone, s.From, s.To));
     }
+
+    /// <summary>The zone one-off sessions of an event are written in, or null for UTC ("Z") times.</summary>
+    private static DateTimeZone? ZoneFor(FeedDocument document, Event schedule)
+    {
+        // "UTC", "Etc/UTC" and friends: write Z times, never TZID=UTC (FIELD.md, ical.net#58).
+        var zone = document.Options.TimeMode == TimeMode.EventZone
+            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone)
+            : null;
+        return zone is null ? null : Zoned(zone);
+    }
+
+    private static DateTimeZone EventZone(Event schedule) =>
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
 
     /// <summary>The zone as written: null (UTC "Z" times) for zones that are always UTC.</summary>
     private static DateTimeZone? Zoned(DateTimeZone zone) =>

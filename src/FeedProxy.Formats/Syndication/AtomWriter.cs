@@ -23,12 +23,16 @@ public sealed class AtomWriter : IFeedWriter
     /// asks of atom:id. The date is fixed: it names the authority's tagging scheme, not the event.
     /// </summary>
     internal static string FeedId(FeedDocument document) =>
-        $"tag:{document.UidDomain},2024:events/{Uri.EscapeDataString(document.Event.Id)}";
+        $"tag:{document.UidDomain},2024:{document.Kind}/{Uri.EscapeDataString(document.Event.Id)}";
 
-    internal static string EntryId(FeedDocument document, Session session) =>
-        FeedDocument.OccurrenceKey(session) is { } occurrence
-            ? $"{FeedId(document)}/sessions/{Uri.EscapeDataString(session.Id)}/{occurrence}"
-            : $"{FeedId(document)}/sessions/{Uri.EscapeDataString(session.Id)}";
+    /// <summary>The entry id is the session's own event's, also in a collection (no duplicates across feeds).</summary>
+    internal static string EntryId(FeedDocument document, Session session)
+    {
+        var events = $"tag:{document.UidDomain},2024:events/{Uri.EscapeDataString(document.EventOf(session).Id)}";
+        return FeedDocument.OccurrenceKey(session) is { } occurrence
+            ? $"{events}/sessions/{Uri.EscapeDataString(session.Id)}/{occurrence}"
+            : $"{events}/sessions/{Uri.EscapeDataString(session.Id)}";
+    }
 
     public void Write(FeedDocument document, IBufferWriter<byte> output)
     {
@@ -87,7 +91,7 @@ public sealed class AtomWriter : IFeedWriter
 
     private static void WriteStandardEntry(XmlWriter xml, FeedDocument document, Session session)
     {
-        var zone = FeedPresentation.ZoneOf(document.Event);
+        var zone = FeedPresentation.ZoneOf(document.EventOf(session));
         var lastModified = SyndicationDates.Rfc3339(session.LastModified);
         xml.WriteStartElement("entry", Ns);
         xml.WriteElementString("id", Ns, EntryId(document, session));

@@ -17,7 +17,7 @@ internal static class EventModule
         const string ns = SyndicationXml.EventNamespace;
         xml.WriteElementString("ev", "startdate", ns, SyndicationDates.W3cInZone(session.Start, zone));
         xml.WriteElementString("ev", "enddate", ns, SyndicationDates.W3cInZone(session.End, zone));
-        if (FeedPresentation.Location(document.Event, session) is { } location)
+        if (FeedPresentation.Location(document.EventOf(session), session) is { } location)
         {
             xml.WriteElementString("ev", "location", ns, location);
         }

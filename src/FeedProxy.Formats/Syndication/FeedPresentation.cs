@@ -45,7 +45,10 @@ internal static class FeedPresentation
         }
 
         var page = new Uri(FeedLink(document));
-        return page.GetLeftPart(UriPartial.Query) + "#session-" + Uri.EscapeDataString(session.Id);
+        var origin = document.EventOf(session);
+        // In a collection, session ids are unique only within their event.
+        var anchor = ReferenceEquals(origin, document.Event) ? session.Id : origin.Id + "/" + session.Id;
+        return page.GetLeftPart(UriPartial.Query) + "#session-" + Uri.EscapeDataString(anchor);
     }
 
     /// <summary>"Room, Venue", either part alone, or null.</summary>
@@ -81,7 +84,7 @@ internal static class FeedPresentation
     public static string? SessionImage(Session session) => AbsoluteUrl(session.ImageUrl);
 
     public static string? SessionOrEventImage(FeedDocument document, Session session) =>
-        SessionImage(session) ?? AbsoluteUrl(document.Event.ImageUrl);
+        SessionImage(session) ?? AbsoluteUrl(document.EventOf(session).ImageUrl);
 
     /// <summary>
     /// Media type from the URL's file extension; image URLs rarely carry one a reader could

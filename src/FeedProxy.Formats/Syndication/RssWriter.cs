@@ -92,7 +92,7 @@ public sealed class RssWriter : IFeedWriter
 
     private static void WriteStandardItem(XmlWriter xml, FeedDocument document, Session session)
     {
-        var zone = FeedPresentation.ZoneOf(document.Event);
+        var zone = FeedPresentation.ZoneOf(document.EventOf(session));
         xml.WriteStartElement("item");
         xml.WriteElementString("title", FeedPresentation.SessionTitle(session));
         xml.WriteElementString("link", FeedPresentation.SessionLink(document, session));

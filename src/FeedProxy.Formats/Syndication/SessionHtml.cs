@@ -21,7 +21,7 @@ internal static class SessionHtml
 
     public static string Render(FeedDocument document, Session session)
     {
-        var zone = FeedPresentation.ZoneOf(document.Event);
+        var zone = FeedPresentation.ZoneOf(document.EventOf(session));
         var html = new StringBuilder(256 + (session.Abstract?.Length ?? 0));
         if (session.State == SessionState.Cancelled)
         {
@@ -34,7 +34,7 @@ internal static class SessionHtml
         }
 
         Paragraph(html, When(session, zone), null, null);
-        if (FeedPresentation.Location(document.Event, session) is { } location)
+        if (FeedPresentation.Location(document.EventOf(session), session) is { } location)
         {
             Paragraph(html, "Where: " + location, null, null);
         }

@@ -78,7 +78,7 @@ public static class PentabarfXCalWriter
 
         xml.WriteElementString("url", FeedPresentation.SessionLink(document, session));
         // Giggity needs a location on every event; the event name is the honest fallback.
-        xml.WriteElementString("location", FeedPresentation.Location(document.Event, session) ?? document.Event.Name);
+        xml.WriteElementString("location", FeedPresentation.Location(document.EventOf(session), session) ?? document.EventOf(session).Name);
         foreach (var speaker in session.Speakers)
         {
             xml.WriteElementString("attendee", speaker.Name);

@@ -114,7 +114,7 @@ public sealed class FeedEndpoints : ICarterModule
     }
 
     /// <summary>Self link with the query in canonical order, so equal feeds have equal bytes.</summary>
-    private static Uri SelfUrl(Uri baseUrl, PathString path, FeedRequest request)
+    internal static Uri SelfUrl(Uri baseUrl, PathString path, FeedRequest request)
     {
         var query = new List<string>();
         if (request.Options.TimeMode == TimeMode.Utc) { query.Add("tz=utc"); }

@@ -30,6 +30,18 @@ internal static class FeedRenderer
             codingsPending: identity.Length >= CompressionThreshold);
     }
 
+    /// <summary>Any writer's output (change feeds too) with every coding, hashed and compressed like feeds.</summary>
+    public static RenderedFeed Render(Action<IBufferWriter<byte>> write, NodaTime.Instant lastModified)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        write(buffer);
+        var identity = buffer.WrittenMemory;
+        var hash = Base64Url(SHA256.HashData(identity.Span).AsSpan(0, 16));
+        return Complete(new RenderedFeed(identity, default, default, hash, lastModified,
+            codingsPending: identity.Length >= CompressionThreshold));
+    }
+
     /// <summary>The feed with <paramref name="coding"/> added (when it is one still to be made).</summary>
     public static RenderedFeed With(RenderedFeed feed, ContentCoding coding)
     {

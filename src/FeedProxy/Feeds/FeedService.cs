@@ -408,7 +408,7 @@ internal sealed partial class FeedService(
         RecurrenceAhead = Duration.FromDays(Math.Clamp(_options.Feeds.RecurrenceAheadDays, 0, 3660)),
     };
 
-    private string UidDomain => _options.UidDomain ?? _options.PublicBaseUrl?.Host ?? "feedproxy.localhost";
+    internal string UidDomain => _options.UidDomain ?? _options.PublicBaseUrl?.Host ?? "feedproxy.localhost";
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Rendered {EventId} as {Format}: {Sessions} sessions, {Bytes} bytes in {Milliseconds:F1} ms")]
     private partial void LogRendered(string eventId, FeedFormat format, int sessions, int bytes, double milliseconds);

@@ -19,6 +19,7 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
 
     private readonly string _folder;
     private readonly ChangeTracker _tracker;
+    private readonly Changes.FileChangeLog _changes;
     private readonly TimeProvider _time;
     private readonly ILogger<FileEventStore> _logger;
     private readonly ConcurrentDictionary<string, Entry> _events = new(StringComparer.Ordinal);
@@ -32,9 +33,10 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
     private Timer? _pollTimer;
     private int _disposed;
 
-    public FileEventStore(IOptions<FeedProxyOptions> options, TimeProvider time, ILogger<FileEventStore> logger)
+    public FileEventStore(IOptions<FeedProxyOptions> options, Changes.FileChangeLog changes, TimeProvider time, ILogger<FileEventStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _changes = changes;
         _folder = Path.GetFullPath(options.Value.EventsPath);
         _time = time;
         _logger = logger;
@@ -241,6 +243,9 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
             var fileTime = Instant.FromDateTimeUtc(File.GetLastWriteTimeUtc(path));
             var parsed = EventJsonMapper.ToModel(json, fileTime, expectedId: id);
             var tracked = _tracker.Apply(parsed, Instant.FromDateTimeOffset(now));
+            // Logged before the new version becomes visible, so a change feed cached under
+            // the new version always holds its news.
+            _changes.Record(tracked.Event, Instant.FromDateTimeOffset(now));
             var version = Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8)) + "." + tracked.TrackingVersion;
             return new Entry(new EventSnapshot(tracked.Event, version), stamp);
         }

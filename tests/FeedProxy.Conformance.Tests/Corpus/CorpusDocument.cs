@@ -11,7 +11,10 @@ public static class CorpusKinds
     public const string Generated = "generated";
     public const string Real = "real";
 
-    public static TheoryData<string> All => new() { Demo, Generated, Real };
+    /// <summary>Collections: several events of the other corpora merged into one feed.</summary>
+    public const string Collection = "collection";
+
+    public static TheoryData<string> All => new() { Demo, Generated, Real, Collection };
 }
 
 /// <summary>

@@ -35,6 +35,8 @@ public sealed class ConformanceFixture : IAsyncLifetime
         Load(CorpusKinds.Demo, () => [.. DemoCorpus.Load(), .. RecurringCorpus.Load()], documents);
         Load(CorpusKinds.Generated, () => AdversarialScheduleGenerator.Generate(statistics: Statistics), documents);
         Load(CorpusKinds.Real, RealScheduleCorpus.Load, documents);
+        var members = documents.ToList();
+        Load(CorpusKinds.Collection, () => CollectionCorpus.Build(members), documents);
         CorpusTime = stopwatch.Elapsed;
 
         stopwatch.Restart();

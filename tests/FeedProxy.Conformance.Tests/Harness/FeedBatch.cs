@@ -159,8 +159,17 @@ internal sealed class FeedBatch
             json.WriteString("statusTitle", session.State == SessionState.Cancelled ? "Cancelled: " + session.Title : session.Title);
             json.WriteString("start", Utc(session.Start));
             json.WriteString("end", Utc(session.End));
-            WriteLocal(json, "start", session.Start, zone);
-            WriteLocal(json, "end", session.End, zone);
+            var sessionZone = zone;
+            if (document.Origins is not null)
+            {
+                // A collection: each session is written in its own event's zone.
+                var origin = document.EventOf(session);
+                json.WriteString("timeZone", origin.TimeZone);
+                sessionZone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(origin.TimeZone) ?? DateTimeZone.Utc;
+            }
+
+            WriteLocal(json, "start", session.Start, sessionZone);
+            WriteLocal(json, "end", session.End, sessionZone);
             json.WriteString("status", session.State == SessionState.Cancelled ? "CANCELLED" : "CONFIRMED");
             json.WriteString("image", session.ImageUrl);
             json.WriteEndObject();

@@ -88,6 +88,73 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
     }
 
     [Fact]
+    public async Task MemberChangeThroughInstanceA_ChangesTheCollectionsETagOnInstanceBWithinOneSecond()
+    {
+        using (var content = new StringContent("""{ "name": "Everything", "members": [ { "event": "scenario" } ] }""", Encoding.UTF8, "application/json"))
+        using (var put = await _a.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var b = _b.Client();
+        async Task<string?> CollectionETagAsync(string format)
+        {
+            using var response = await b.GetAsync(new Uri($"/collections/everything.{format}", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK ? response.Headers.ETag?.ToString() : $"status {(int)response.StatusCode}";
+        }
+
+        var before = new Dictionary<string, string?>();
+        foreach (var format in Formats)
+        {
+            before[format] = await CollectionETagAsync(format);
+            Assert.StartsWith("\"", before[format], StringComparison.Ordinal);
+        }
+
+        var watch = Stopwatch.StartNew();
+        using (var put = await PutEventAsync(_a, "Moved Opening Session"))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var pending = new HashSet<string>(Formats);
+        while (pending.Count > 0 && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            foreach (var format in pending.ToList())
+            {
+                var etag = await CollectionETagAsync(format);
+                if (etag != before[format] && etag!.StartsWith('"'))
+                {
+                    output.WriteLine($"collection {format}: new ETag on instance B after {watch.ElapsedMilliseconds} ms");
+                    pending.Remove(format);
+                }
+            }
+        }
+
+        Assert.Empty(pending);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.ElapsedMilliseconds} ms");
+        Assert.Contains("UID:s1-scenario@scenario.feedproxy.example", await b.GetStringAsync(new Uri("/collections/everything.ics", UriKind.Relative)), StringComparison.Ordinal);
+
+        // The same edit is one item in both change feeds, on the other instance too.
+        foreach (var url in new[] { "/events/scenario/changes.rss", "/collections/everything/changes.rss" })
+        {
+            var rss = System.Xml.Linq.XDocument.Parse(await b.GetStringAsync(new Uri(url, UriKind.Relative)));
+            var item = Assert.Single(rss.Descendants("item"));
+            Assert.Equal("Retitled: Moved Opening Session (was Opening Session)", item.Element("title")!.Value);
+        }
+
+        // Re-sending identical data changes neither the ETag nor the change feed.
+        var settled = await CollectionETagAsync("ics");
+        using (var again = await PutEventAsync(_a, "Moved Opening Session"))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        await Task.Delay(300);
+        Assert.Equal(settled, await CollectionETagAsync("ics"));
+        Assert.Single(System.Xml.Linq.XDocument.Parse(await b.GetStringAsync(new Uri("/events/scenario/changes.rss", UriKind.Relative))).Descendants("item"));
+    }
+
+    [Fact]
     public async Task RedisKilledUnderRequests_NoServerErrorsAndRecoveryAfterRestart()
     {
         var clients = new[] { _a.Client(), _b.Client() };

@@ -17,8 +17,10 @@ public sealed class FileStoreLogTests : IDisposable
     {
         Directory.CreateDirectory(Events);
         Write("testconf", TestEvents.Conference());
+        var options = Options.Create(new FeedProxyOptions { EventsPath = Events, StatePath = Path.Combine(_root, "state") });
         _store = new FileEventStore(
-            Options.Create(new FeedProxyOptions { EventsPath = Events, StatePath = Path.Combine(_root, "state") }),
+            options,
+            new FeedProxy.Changes.FileChangeLog(options, Options.Create(new FeedProxy.Changes.ChangeOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<FeedProxy.Changes.FileChangeLog>.Instance),
             TimeProvider.System,
             _log);
     }

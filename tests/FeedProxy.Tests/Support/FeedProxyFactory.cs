@@ -20,6 +20,7 @@ public sealed class FeedProxyFactory : IDisposable
     {
         Root = Directory.CreateTempSubdirectory("feedproxy-tests-").FullName;
         EventsPath = Path.Combine(Root, "events");
+        CollectionsPath = Path.Combine(Root, "collections");
         Directory.CreateDirectory(EventsPath);
         WriteEvent("testconf", TestEvents.Conference());
     }
@@ -27,6 +28,9 @@ public sealed class FeedProxyFactory : IDisposable
     public string Root { get; }
 
     public string EventsPath { get; }
+
+    /// <summary>Collection files of this test (never the repository's config/collections).</summary>
+    public string CollectionsPath { get; }
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
@@ -44,6 +48,12 @@ public sealed class FeedProxyFactory : IDisposable
 
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
+
+    public void WriteCollection(string id, string json)
+    {
+        Directory.CreateDirectory(CollectionsPath);
+        File.WriteAllText(Path.Combine(CollectionsPath, id + ".json"), json);
+    }
 
     /// <summary>A client of the in-memory server; it never follows redirects.</summary>
     public HttpClient CreatePlainClient() => Host.Server.CreateClient();
@@ -84,6 +94,7 @@ public sealed class FeedProxyFactory : IDisposable
         builder.ConfigureLogging(logging => logging.RouteToTestLog());
         builder.UseSetting("FeedProxy:EventsPath", EventsPath);
         builder.UseSetting("FeedProxy:StatePath", Path.Combine(Root, "state"));
+        builder.UseSetting("FeedProxy:CollectionsPath", CollectionsPath);
         builder.UseSetting("FeedProxy:UidDomain", "tests.feedproxy.example");
         // Test clients share one (absent) address; RateLimitTests turns limiting back on.
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
