@@ -50,11 +50,11 @@ if [ "$MODE" = production ]; then
   redis-cli -p "$REDIS_PORT" config set maxmemory-policy volatile-lru >/dev/null
   start_feedproxy "$publish" "$tmp/fp" "$port" \
     ConnectionStrings__Postgres="$PG_URL" ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT" \
-    FeedProxy__AdminToken=flood-token FeedProxy__StatePath="$tmp/state"
+    FeedProxy__AdminToken=flood-token FeedProxy__StatePath="$tmp/state" ${EXTRA_ENV:-}
   curl -fsS -o /dev/null -X PUT -H 'Authorization: Bearer flood-token' -H 'Content-Type: application/json' \
     --data-binary @"$repo/config/events/demo.json" "$base/admin/events/demo"
 else
-  start_feedproxy "$publish" "$tmp/fp" "$port" FeedProxy__EventsPath="$tmp/events" FeedProxy__StatePath="$tmp/state"
+  start_feedproxy "$publish" "$tmp/fp" "$port" FeedProxy__EventsPath="$tmp/events" FeedProxy__StatePath="$tmp/state" ${EXTRA_ENV:-}
 fi
 curl -fsS -o /dev/null "$base/events/demo.ics"
 start_rss=$(awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$FP_PID/status")

@@ -65,8 +65,14 @@ public sealed class CachingOptions
     /// <summary>Cache-Control stale-if-error (RFC 5861), seconds.</summary>
     public int StaleIfErrorSeconds { get; set; } = 86_400;
 
-    /// <summary>Upper bound of the in-process cache of rendered feeds, in megabytes.</summary>
-    public int MemoryLimitMegabytes { get; set; } = 256;
+    /// <summary>
+    /// Upper bound of the in-process cache of rendered feeds, in megabytes. The process needs
+    /// about three times this plus ~100 MB (garbage between collections, native compression
+    /// buffers): 24 keeps a flood of distinct valid URLs under 300 MB RSS in both modes
+    /// (scripts/flood.sh);
+    /// raise it with the machine's memory. Redis, when configured, is the larger shared level.
+    /// </summary>
+    public int MemoryLimitMegabytes { get; set; } = 24;
 
     /// <summary>How long a rendered feed may live in a cache (keys carry the event version, so this only bounds memory).</summary>
     public int EntryLifetimeMinutes { get; set; } = 60;

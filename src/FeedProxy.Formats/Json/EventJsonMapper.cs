@@ -229,6 +229,9 @@ public static partial class EventJsonMapper
 
         var sessions = new List<Session>(json.Sessions?.Count ?? 0);
         var sessionIds = new HashSet<string>(StringComparer.Ordinal);
+        // One budget for the whole document: checking overrides against their rules costs a
+        // bounded amount of work however many hostile series a document holds.
+        var validationBudget = new Recurring.ExpansionBudget(ValidationLimits);
         for (var i = 0; i < (json.Sessions?.Count ?? 0); i++)
         {
             var s = json.Sessions![i];
@@ -246,7 +249,7 @@ public static partial class EventJsonMapper
             var session = MapSession(s, path, sessionZone);
             if (session is not null && s.Recurrence is { } recurrence)
             {
-                session = Recurrence(session, s, recurrence, $"{path}.recurrence", sessionZone, zone, MapSession, Error);
+                session = Recurrence(session, s, recurrence, $"{path}.recurrence", sessionZone, zone, MapSession, Error, validationBudget);
             }
 
             if (ok && session is not null)
@@ -294,6 +297,34 @@ public static partial class EventJsonMapper
     /// <summary>True when <paramref name="instant"/> lies in [<see cref="EarliestInstant"/>, <see cref="LatestInstant"/>).</summary>
     public static bool IsInSupportedRange(Instant instant) => instant >= EarliestInstant && instant < LatestInstant;
 
+    private static readonly Recurring.RecurrenceLimits ValidationLimits = new()
+    {
+        MaxOccurrencesPerSession = 100_000,
+        MaxOccurrencesPerFeed = int.MaxValue,
+        MaxStepsPerSession = 1_000_000,
+        MaxStepsPerFeed = 4_000_000,
+    };
+
+    /// <summary>
+    /// The series' starts (rules and dates, exception dates ignored) from the earliest to the
+    /// latest recurrenceId its overrides name: one expansion for all of them.
+    /// </summary>
+    private static HashSet<Instant> SeriesStarts(
+        Session series, List<SessionJson> overrides, DateTimeZone seriesZone, DateTimeZone eventZone, Recurring.ExpansionBudget budget)
+    {
+        var ids = overrides
+            .Select(o => ParseInstant(o.RecurrenceId, seriesZone, string.Empty, static (_, _) => { }))
+            .OfType<Instant>()
+            .ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var rule = series with { Recurrence = series.Recurrence! with { ExceptionDates = [] } };
+        return [.. Recurring.RecurrenceExpander.Starts(rule, eventZone, ids.Min(), ids.Max() + Duration.Epsilon, budget)];
+    }
+
     /// <summary>Most rules, dates, exception dates and overrides one session may carry.</summary>
     public const int MaxRecurrenceRules = 8;
     public const int MaxRecurrenceItems = 1000;
@@ -305,7 +336,7 @@ public static partial class EventJsonMapper
     /// </summary>
     private static Session? Recurrence(
         Session series, SessionJson json, RecurrenceJson recurrence, string path, DateTimeZone seriesZone, DateTimeZone eventZone,
-        Func<SessionJson, string, DateTimeZone, Session?> mapSession, Action<string, string> error)
+        Func<SessionJson, string, DateTimeZone, Session?> mapSession, Action<string, string> error, Recurring.ExpansionBudget budget)
     {
         var ok = true;
         string? zoneId = null;
@@ -354,6 +385,7 @@ public static partial class EventJsonMapper
         var withRule = series with { Recurrence = model };
         var overrides = new List<RecurrenceOverride>();
         var seen = new HashSet<Instant>();
+        HashSet<Instant>? starts = null;
         var overrideTexts = recurrence.Overrides ?? [];
         if (overrideTexts.Count > MaxRecurrenceItems) { error($"{path}.overrides", $"At most {MaxRecurrenceItems} overrides."); return null; }
         for (var i = 0; i < overrideTexts.Count; i++)
@@ -370,7 +402,8 @@ public static partial class EventJsonMapper
             }
 
             if (!seen.Add(recurrenceId)) { error($"{itemPath}.recurrenceId", "Duplicate override of the same occurrence."); ok = false; continue; }
-            if (ok && !Recurring.RecurrenceExpander.IsOccurrence(withRule, eventZone, recurrenceId))
+            starts ??= SeriesStarts(withRule, overrideTexts, seriesZone, eventZone, budget);
+            if (ok && !starts.Contains(recurrenceId))
             {
                 error($"{itemPath}.recurrenceId", "Is not a start of the series (or lies beyond the expansion limits).");
                 ok = false;

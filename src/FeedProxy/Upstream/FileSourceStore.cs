@@ -7,7 +7,7 @@ namespace FeedProxy.Upstream;
 
 /// <summary>
 /// Sources of the embedded store: one file <c>{id}.source.json</c> next to the event files
-/// (docs/sources.md), written by the admin API or by hand; the refresh state lives in memory
+/// (README "Live sources"), written by the admin API or by hand; the refresh state lives in memory
 /// (after a restart every source is fetched once, unconditionally). One process owns the
 /// folder, so claiming is a lock.
 /// </summary>

@@ -146,7 +146,10 @@ internal sealed partial class SourceRefresher(
         {
             var status = await RefreshAsync(claimed, stoppingToken).ConfigureAwait(false);
             await sources.CompleteAsync(claimed.Definition.EventId, status, CancellationToken.None).ConfigureAwait(false);
-            _dueLoadedTicks = 0; // re-read next due times on the next turn
+
+            // The overdue check of feed requests needs the new next due time now, not at the next turn.
+            _due = await sources.ListDueAsync(stoppingToken).ConfigureAwait(false);
+            _dueLoadedTicks = Stopwatch.GetTimestamp();
         }
 #pragma warning disable CA1031 // the lease expires by itself; nothing else to do here
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -181,7 +184,8 @@ internal sealed partial class SourceRefresher(
             metrics.Fetches.Add(1, new KeyValuePair<string, object?>("result", "200"));
             metrics.Bytes.Add(bytes, new KeyValuePair<string, object?>("kind", kind));
             var hash = Hash(definition, bodies);
-            if (hash == previous.BodyHash && await events.GetVersionAsync(definition.EventId, timeout.Token).ConfigureAwait(false) is not null)
+            // The time cap is the fetch's; parsing and the store write are bounded by size and run to completion.
+            if (hash == previous.BodyHash && await events.GetVersionAsync(definition.EventId, cancellationToken).ConfigureAwait(false) is not null)
             {
                 // Identical bytes: no parse, no write, no version change.
                 return Succeeded(previous, now, "unchanged", result.ETag, result.LastModified, hash, previous.LastChange, definition, result.MaxAge);
@@ -191,8 +195,8 @@ internal sealed partial class SourceRefresher(
             var model = Read(definition, result, bodies, now);
             metrics.ParseDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
 
-            var existing = await events.GetAsync(definition.EventId, timeout.Token).ConfigureAwait(false);
-            var summary = await imports.ImportAsync(definition.EventId, _ => model, existing?.Event.Published ?? true, timeout.Token).ConfigureAwait(false);
+            var existing = await events.GetAsync(definition.EventId, cancellationToken).ConfigureAwait(false);
+            var summary = await imports.ImportAsync(definition.EventId, _ => model, existing?.Event.Published ?? true, cancellationToken).ConfigureAwait(false);
             if (summary.Changed)
             {
                 metrics.Changes.Add(1);

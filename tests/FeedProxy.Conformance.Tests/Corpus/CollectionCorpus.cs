@@ -35,13 +35,18 @@ internal static class CollectionCorpus
         return collections;
     }
 
-    private static CorpusDocument Merge(string id, List<CorpusDocument> members)
+    // Series as the iCalendar family keeps them, and their occurrences as the other formats
+    // (and the sidecar) list them.
+    private static CorpusDocument Merge(string id, List<CorpusDocument> members) =>
+        new(CorpusKinds.Collection, id, Merge(id, members, m => m.Document)) { Expanded = Merge(id, members, m => m.Expanded) };
+
+    private static FeedDocument Merge(string id, List<CorpusDocument> members, Func<CorpusDocument, FeedDocument> pick)
     {
         var origins = FeedDocument.CreateOrigins();
         var sessions = new List<Session>();
         foreach (var member in members)
         {
-            foreach (var session in member.Document.Sessions)
+            foreach (var session in pick(member).Sessions)
             {
                 sessions.Add(session);
                 origins[session] = member.Document.Event;
@@ -73,6 +78,6 @@ internal static class CollectionCorpus
             PageUrl = new Uri($"https://{CorpusDocument.UidDomain}/collections/{id}"),
             UidDomain = CorpusDocument.UidDomain,
         };
-        return new CorpusDocument(CorpusKinds.Collection, id, document);
+        return document;
     }
 }

@@ -75,6 +75,18 @@ public sealed class RecurrenceJsonTests
     }
 
     [Fact]
+    public void Mapper_ChecksManyOverridesOfAnImpossibleRuleWithBoundedWork()
+    {
+        // A rule that never matches and a thousand overrides: one bounded expansion per
+        // document, every override reported, no hang.
+        var overrides = string.Join(',', Enumerable.Range(0, 1000).Select(i =>
+            $$"""{ "recurrenceId": "2027-03-{{2 + (i % 20):00}}T19:{{i % 60:00}}:00" }"""));
+        var error = Assert.Throws<EventValidationException>(() =>
+            Map(Series($$"""{ "rules": ["FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30"], "overrides": [{{overrides}}] }""")));
+        Assert.Contains(error.Errors.Keys, k => k.StartsWith("sessions[0].recurrence.overrides[", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Mapper_RejectsRecurrenceIdOutsideOverrides()
     {
         var json = """

@@ -180,6 +180,20 @@ public sealed class ICalendarSourceReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Recurrence_SurvivesTheEventFormat_AsTheStoreKeepsIt()
+    {
+        var model = Read(Weekly);
+
+        var stored = EventJsonMapper.ToModel(EventJsonWriter.FromModel(model), model.LastModified, "cal");
+
+        var before = model.Sessions.Single(s => s.Title == "Club night").Recurrence!;
+        var after = stored.Sessions.Single(s => s.Title == "Club night").Recurrence!;
+        Assert.Equal(before.Rules, after.Rules);
+        Assert.Equal(before.ExceptionDates, after.ExceptionDates);
+        Assert.Equal(before.Overrides.Select(o => (o.RecurrenceId, o.Instance.Start, o.Instance.Title)), after.Overrides.Select(o => (o.RecurrenceId, o.Instance.Start, o.Instance.Title)));
+    }
+
+    [Fact]
     public void PrivateEventsAndAttendeeAddresses_NeverReachTheModel()
     {
         var json = Json(Read(Weekly));

@@ -17,6 +17,9 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
 
     public Infrastructure.CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>Extra settings, applied when the host starts (first use).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
     private IAlbaHost? _host;
 
     // AlbaHost.For completes synchronously without extensions (the host starts when its
@@ -46,6 +49,10 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
         // "Rendered ..." lines show which instance rendered what (metrics are process-wide here).
         builder.UseSetting("Logging:LogLevel:FeedProxy.Feeds.FeedService", "Debug");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public void Dispose()

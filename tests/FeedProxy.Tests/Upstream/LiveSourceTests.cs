@@ -90,6 +90,31 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OverdueSource_IsRefreshedWhenAFeedIsRequested_NotOnlyAtThePoll()
+    {
+        if (Real(Club, output) is not { } ics)
+        {
+            return;
+        }
+
+        // The loop looks for due sources only once a minute here: only the request can wake it.
+        using var host = new SourceTestHost(settings: new() { ["FeedProxy:Upstream:PollMilliseconds"] = "60000" });
+        host.Upstream.Set("/club.ics", ics, "text/calendar");
+        using (await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 1 }))
+        {
+        }
+
+        await WaitForFeedAsync(host, "/events/club.ics");
+        await Task.Delay(2500);
+        var before = host.Upstream.Count("/club.ics");
+        Assert.Equal(1, before);
+
+        var served = await host.FeedAsync("/events/club.ics"); // answered with the current version at once
+        Assert.Equal(HttpStatusCode.OK, served.Status);
+        Assert.True(await SourceTestHost.EventuallyAsync(() => Task.FromResult(host.Upstream.Count("/club.ics") > before), TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task UpstreamRewritingDtStampOnEveryFetch_NeverChangesOurETag()
     {
         if (Real(Club, output) is not { } ics)
@@ -244,6 +269,7 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
 
         var status = await host.RefreshAsync("board");
         output.WriteLine(status.ToString());
+        await Task.Delay(300); // the upstream logs a request after its answer
         var last = host.Upstream.Requests.Where(r => r.Path is "/moved.ics" or "/private.ics").ToList();
         Assert.Equal("Bearer s3cr3t-upstream-token", last.Last(r => r.Path == "/moved.ics").Authorization);
         Assert.Null(last.Last(r => r.Path == "/private.ics").Authorization);

@@ -67,8 +67,10 @@ public sealed class SsrfTests(ITestOutputHelper output)
         var status = await host.RefreshAsync("loop");
         Assert.Contains("redirects", status.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         // Each refresh (the one the PUT started, and this one) follows 5 redirects and stops at the 6th answer.
+        await Task.Delay(300); // the upstream logs a request after its answer
         var hops = host.Upstream.Requests.Count(r => r.Path.StartsWith("/r", StringComparison.Ordinal));
         Assert.True(hops is 6 or 12, $"{hops} requests");
+        Assert.DoesNotContain(host.Upstream.Requests, r => r.Path is "/r6" or "/r7" or "/r8");
     }
 
     [Fact]
