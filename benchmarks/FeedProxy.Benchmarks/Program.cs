@@ -15,6 +15,7 @@ using FeedProxy.Formats.Feeds;
 //   bdn <results.json> [--quick] BenchmarkDotNet run; medians and allocations to results.json
 //   stopwatch [iterations]      plain Stopwatch medians per size and format (a cross-check)
 //   breakdown [size]            what a cache miss costs besides the writer: hash, gzip, brotli
+//   sources <results.json> [--quick]  parse cost of upstream documents (BenchmarkDotNet) and memory per parsed source
 //   libraries [--quick]         our writers against Ical.Net and System.ServiceModel.Syndication
 var verb = args.Length > 0 ? args[0] : "bdn";
 int[] defaultSizes = [100, 1_000, 10_000];
@@ -51,6 +52,38 @@ switch (verb)
     case "stopwatch":
         Stopwatches.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
         return 0;
+
+    case "sources":
+    {
+        var output = args.Length > 1 ? args[1] : "source-results.json";
+        var quick = args.Contains("--quick");
+        SourceDocuments.Report(Console.Out);
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(quick ? 1 : 3)
+            .WithIterationCount(quick ? 3 : 10)
+            .WithLaunchCount(1);
+        var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator)
+            .WithArtifactsPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "BenchmarkDotNet.Artifacts"));
+        var summary = BenchmarkRunner.Run<SourceBenchmarks>(config);
+        var rows = new JsonArray();
+        foreach (var report in summary.Reports)
+        {
+            if (report.ResultStatistics is { } stats)
+            {
+                rows.Add(new JsonObject
+                {
+                    ["document"] = (string)report.BenchmarkCase.Parameters["Document"],
+                    ["median_ms"] = stats.Median / 1e6,
+                    ["allocated_bytes"] = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase),
+                });
+            }
+        }
+
+        File.WriteAllText(output, rows.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"wrote {output}");
+        return rows.Count == 3 ? 0 : 1;
+    }
 
     case "libraries":
     {

@@ -6,7 +6,8 @@ Seeds <count> + 3 copies of the schedule (ids cold-w1..w3 for warm-up, cold-1..N
 through the admin API, then GETs /events/<id>.ics once per id on one keep-alive connection
 and reports latency percentiles (client-measured: request sent to body fully read).
 
-Usage: cold_client.py <base-url> <schedule.json> <count> <results.json>   (admin token: bench-token)
+Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding] [seed|measure]
+(admin token: bench-token; with accept-encoding, e.g. "gzip, br", the feed is asked for in that coding)
 """
 import http.client
 import json
@@ -16,6 +17,8 @@ import time
 from urllib.parse import urlparse
 
 base, schedule_path, count, results_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+accept_encoding = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] else None
+mode = sys.argv[6] if len(sys.argv) > 6 else "both"   # seed: only write the events; measure: only read them
 url = urlparse(base)
 schedule = json.load(open(schedule_path, encoding="utf-8"))
 conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
@@ -30,13 +33,16 @@ def request(method, path, body=None, headers=None):
 
 ids = [f"cold-w{i}" for i in range(1, 4)] + [f"cold-{i}" for i in range(1, count + 1)]
 seed_started = time.monotonic()
-for event_id in ids:
+for event_id in (ids if mode != "measure" else []):
     body = json.dumps(dict(schedule, id=event_id)).encode()
     status, data = request("PUT", f"/admin/events/{event_id}", body,
                            {"Authorization": "Bearer bench-token", "Content-Type": "application/json"})
     if status not in (200, 201, 204):
         sys.exit(f"seeding {event_id} failed: {status} {data[:300]!r}")
-print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
+if mode == "seed":
+    sys.exit(0)
+if mode != "measure":
+    print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
 
 def metrics():
     """Sums and counts of the server's render and store histograms, by label set."""
@@ -57,7 +63,7 @@ for event_id in ids:
     if event_id == "cold-1":
         before = metrics()
     started = time.perf_counter()
-    status, data = request("GET", f"/events/{event_id}.ics")
+    status, data = request("GET", f"/events/{event_id}.ics", headers={"Accept-Encoding": accept_encoding} if accept_encoding else None)
     elapsed = (time.perf_counter() - started) * 1000
     if status != 200:
         sys.exit(f"GET {event_id}.ics: {status} {data[:300]!r}")
@@ -81,12 +87,14 @@ result = {
     "bytes": sizes[0],
     "p50_ms": statistics.median(samples),
     "p90_ms": ordered[int(len(ordered) * 0.9) - 1],
+    "p99_ms": ordered[max(0, -(-len(ordered) * 99 // 100) - 1)],
+    "accept_encoding": accept_encoding,
     "min_ms": ordered[0],
     "max_ms": ordered[-1],
     "server_breakdown": breakdown,
     "samples_ms": [round(s, 3) for s in samples],
 }
 json.dump(result, open(results_path, "w"), indent=2)
-print(f"cold path: p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, min {result['min_ms']:.1f}, max {result['max_ms']:.1f} ({len(samples)} requests, {result['bytes']} bytes)", file=sys.stderr)
+print(f"cold path ({accept_encoding or 'identity'}): p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, min {result['min_ms']:.1f}, max {result['max_ms']:.1f} ({len(samples)} requests, {result['bytes']} bytes)", file=sys.stderr)
 for key, value in breakdown.items():
     print(f"  server {key}: mean {value['mean_ms']:.1f} ms over {value['count']:.0f}", file=sys.stderr)

@@ -64,7 +64,7 @@ print("Server CPU time per request (user + system, all of the server's processes
 print("Less disturbed by other load than req/s: it is what each request costs, whoever else runs.")
 print()
 names = [s for s in ("nginx", "ceiling", "feedproxy", "baseline") if any(k[1] == s for k in cpu)]
-print("| Case | " + " | ".join(f"{n} µs/req" for n in names) + " | FeedProxy / ceiling |")
+print("| Case | " + " | ".join(f"{n} µs/req" for n in names) + " | FeedProxy CPU / ceiling CPU |")
 print("|---|" + "---:|" * (len(names) + 1))
 for case in cases:
     values = {n: statistics.median(cpu[(case, n)]) for n in names if cpu[(case, n)]}

@@ -109,7 +109,8 @@ internal sealed partial class CollectionFeedService(
     /// contributes: unpublished or missing events contribute nothing (as their own feeds are
     /// 404), private events only to a private collection read through its token.
     /// </summary>
-    internal async Task<CollectionContent> LoadAsync(CollectionDefinition definition, bool allowPrivate, CancellationToken cancellationToken)
+    /// <param name="mode">Series kept (calendar formats) or expanded into occurrences (RSS, Atom, pentabarf, UTC), as for event feeds.</param>
+    internal async Task<CollectionContent> LoadAsync(CollectionDefinition definition, bool allowPrivate, CancellationToken cancellationToken, RecurrenceMode mode = RecurrenceMode.Keep)
     {
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         // The size budget applies to the whole collection, after merging.
@@ -149,7 +150,7 @@ internal sealed partial class CollectionFeedService(
                 lastModified = schedule.LastModified;
             }
 
-            foreach (var session in filter is null ? visible : FeedSelection.Select(schedule, policy, now, filter))
+            foreach (var session in FeedSelection.Select(schedule, policy, now, filter, mode))
             {
                 // The same event twice with different filters is a union, each session once.
                 if (seen.Add((schedule.Id, session.Id)))
@@ -193,7 +194,7 @@ internal sealed partial class CollectionFeedService(
         try
         {
             var started = time.GetTimestamp();
-            content = await LoadAsync(snapshot.Definition, allowPrivate, CancellationToken.None);
+            content = await LoadAsync(snapshot.Definition, allowPrivate, CancellationToken.None, FeedSelection.ModeFor(request.Format, request.Options));
             metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "load"));
         }
         catch (Exception ex)

@@ -16,7 +16,9 @@ internal static class CollectionCorpus
     public static IReadOnlyList<CorpusDocument> Build(IReadOnlyList<CorpusDocument> members)
     {
         ArgumentNullException.ThrowIfNull(members);
-        var demo = members.Where(m => m.Kind == CorpusKinds.Demo).ToList();
+        // Recurring documents render differently per format (series or occurrences); they stay
+        // out of collections here, which merge one session list for every format.
+        var demo = members.Where(m => m.Kind == CorpusKinds.Demo && m.Document.Sessions.All(s => s.Recurrence is null)).ToList();
         var generated = members.Where(m => m.Kind == CorpusKinds.Generated && m.SessionCount > 0).ToList();
         var real = members.Where(m => m.Kind == CorpusKinds.Real).Take(2).ToList();
         var collections = new List<CorpusDocument>();

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The cold path: FeedProxy on a private PostgreSQL, in-process cache only, every request for a
+# 1,000-session event nobody asked for yet (so each one loads the event and renders it), one
+# at a time on one keep-alive connection; client-measured latency percentiles, once without
+# Accept-Encoding (identity) and once asking for "gzip, br".
+#
+# Usage: scripts/bench/cold-path.sh [out-dir]      (default artifacts/bench/cold-path)
+# Env:   COLD_REQUESTS (100), QUICK=1 (10 requests)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+. "$here/lib.sh"
+out=$(mkdir -p "${1:-$repo/artifacts/bench/cold-path}" && cd "${1:-$repo/artifacts/bench/cold-path}" && pwd)
+[ -n "${QUICK:-}" ] && COLD_REQUESTS=${COLD_REQUESTS:-10}
+COLD_REQUESTS=${COLD_REQUESTS:-100}
+ensure_tools curl python3
+[ -x "$PG_BIN/initdb" ] || ensure_tools "$PG_BIN/initdb:postgresql-15"
+
+tmp=$(mktemp -d /tmp/feedproxy-cold-path.XXXXXX)
+chmod 755 "$tmp"
+cleanup() { stop_feedproxy; stop_postgres; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+{
+  echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "load_before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$out/machine.txt"
+
+echo "== build (Release)" >&2
+dotnet publish "$repo/src/FeedProxy" -c Release -o "$tmp/publish" -nologo -v q >"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
+dotnet run --project "$repo/benchmarks/FeedProxy.Benchmarks" -c Release -- export "$tmp/data" 1000 >>"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
+
+start_postgres "$tmp/pg"
+# Seeded through an instance of its own: the instance measured has only read nothing yet, so
+# every event comes from PostgreSQL, not from a store cache warmed by the writes.
+port=$(free_port)
+start_feedproxy "$tmp/publish" "$tmp/fp-seed" "$port" ConnectionStrings__Postgres="$PG_URL" FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-seed"
+python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" /dev/null "" seed
+stop_feedproxy
+for coding in identity "gzip, br"; do
+  label=${coding//[ ,]/}
+  port=$(free_port)
+  start_feedproxy "$tmp/publish" "$tmp/fp-$label" "$port" ConnectionStrings__Postgres="$PG_URL" \
+    FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-$label"
+  # A fresh process each run: its in-process cache is empty, so every id is a miss again.
+  python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" "$out/cold-$label.json" \
+    "$([ "$coding" = identity ] || echo "$coding")" measure 2>&1 | tee "$out/cold-$label.txt" >&2
+  stop_feedproxy
+done
+echo "load_after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
+python3 - "$out" <<'PY' | tee "$out/results.md"
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+print("| Request | p50 ms | p90 ms | p99 ms | min | max | requests | body bytes |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for label, name in (("identity", "no Accept-Encoding (identity)"), ("gzipbr", "Accept-Encoding: gzip, br (brotli)")):
+    r = json.loads((out / f"cold-{label}.json").read_text())
+    print(f"| {name} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['min_ms']:.1f} | {r['max_ms']:.1f} | {r['requests']} | {r['bytes']:,} |")
+    for key, value in r["server_breakdown"].items():
+        print(f"|   server: {key} | mean {value['mean_ms']:.1f} | | | | | {value['count']:.0f} | |")
+PY
