@@ -19,8 +19,10 @@ internal static partial class RequestLogRedaction
     /// <summary>
     /// Categories that write the raw request path or target below Information: the router's
     /// matcher ("candidate(s) found for the request path '...'", Debug) and Kestrel's
-    /// bad-request diagnostics (Debug). They are held at Information whatever the
-    /// configuration says, so raising the log level to Debug or Trace cannot leak a token.
+    /// bad-request diagnostics (Debug). They are held at Warning whatever the configuration
+    /// says, so raising the log level to Debug or Trace cannot leak a token. Not Information:
+    /// a filter this specific beats the configuration's "Microsoft.AspNetCore": "Warning", and
+    /// at Information the endpoint middleware writes two lines for every request.
     /// </summary>
     public static readonly string[] PathLoggingCategories =
     [
@@ -44,7 +46,7 @@ internal static partial class RequestLogRedaction
             o.AddFilter(HostingCategory, LogLevel.None);
             foreach (var category in PathLoggingCategories)
             {
-                o.AddFilter(category, level => level >= LogLevel.Information);
+                o.AddFilter(category, level => level >= LogLevel.Warning);
             }
         });
 

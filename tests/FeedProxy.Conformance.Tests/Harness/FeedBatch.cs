@@ -149,7 +149,13 @@ internal sealed class FeedBatch
             json.WriteString("uid", document.UidOf(session));
             if (session.RecurrenceId is { } recurrenceId)
             {
-                json.WriteString("series", document.UidOf(session with { RecurrenceId = null }));
+                // The series' UID is the occurrence's without its start (FeedDocument.UidOf); derived
+                // from the text because a collection finds an occurrence's origin event only by the
+                // occurrence itself.
+                var uid = document.UidOf(session);
+                var key = "-" + FeedDocument.OccurrenceKey(session) + "-";
+                var at = uid.IndexOf(key, StringComparison.Ordinal);
+                json.WriteString("series", uid[..at] + "-" + uid[(at + key.Length)..]);
                 json.WriteString("recurrenceId", Utc(recurrenceId));
             }
 
