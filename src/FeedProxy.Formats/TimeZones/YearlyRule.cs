@@ -12,7 +12,7 @@ internal static class YearlyRule
     /// <summary>Every BYDAY value that describes <paramref name="date"/> within its month; last-of-month first.</summary>
     public static IReadOnlyList<string> Candidates(LocalDate date)
     {
-        var day = Code(date.DayOfWeek);
+        var day = Recurring.RecurrenceRule.DayCode(date.DayOfWeek);
         var candidates = new List<string>(2);
         if (date.Day + 7 > date.Calendar.GetDaysInMonth(date.Year, date.Month))
         {
@@ -43,18 +43,6 @@ internal static class YearlyRule
         var firstMatch = first.DayOfWeek == weekday ? first : first.Next(weekday);
         return firstMatch.PlusWeeks(nth - 1);
     }
-
-    private static string Code(IsoDayOfWeek day) => day switch
-    {
-        IsoDayOfWeek.Monday => "MO",
-        IsoDayOfWeek.Tuesday => "TU",
-        IsoDayOfWeek.Wednesday => "WE",
-        IsoDayOfWeek.Thursday => "TH",
-        IsoDayOfWeek.Friday => "FR",
-        IsoDayOfWeek.Saturday => "SA",
-        IsoDayOfWeek.Sunday => "SU",
-        _ => throw new ArgumentOutOfRangeException(nameof(day)),
-    };
 
     private static IsoDayOfWeek FromCode(string code) => code switch
     {
