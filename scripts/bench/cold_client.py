@@ -2,15 +2,22 @@
 """Cold-path latency: one uncached request at a time, each for an event no request has
 touched yet, so every one loads the event from the store and renders it.
 
-Seeds <count> + 3 copies of the schedule (ids cold-w1..w3 for warm-up, cold-1..N measured)
-through the admin API, then GETs /events/<id>.ics once per id on one keep-alive connection
-and reports latency percentiles (client-measured: request sent to body fully read).
+Seeds <count> + <warm-up> copies of the schedule (ids cold-w1..wW warm the process up,
+cold-1..N are measured) through the admin API, then GETs /events/<id>.ics once per id on one
+keep-alive connection and reports latency percentiles (client-measured: request sent to body
+fully read). The warm-up events are distinct events too: they take JIT tiering and the first
+garbage collections out of the measurement (a production server is long-running), while every
+measured id is still one the process has never loaded or rendered.
 
 Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding] [seed|measure]
 (admin token: bench-token; with accept-encoding, e.g. "gzip, br", the feed is asked for in that coding)
+Env:   COLD_WARMUP (40) warm-up events; COLD_SERVER_PID: when set, the server's CPU time
+       (user + system, /proc/<pid>/stat) over the measured requests is reported per request,
+       a figure that suffers less from other load on the machine than wall-clock latency.
 """
 import http.client
 import json
+import os
 import statistics
 import sys
 import time
@@ -31,7 +38,9 @@ def request(method, path, body=None, headers=None):
     return response.status, data
 
 
-ids = [f"cold-w{i}" for i in range(1, 4)] + [f"cold-{i}" for i in range(1, count + 1)]
+warmup = int(os.environ.get("COLD_WARMUP", "40"))
+server_pid = os.environ.get("COLD_SERVER_PID")
+ids = [f"cold-w{i}" for i in range(1, warmup + 1)] + [f"cold-{i}" for i in range(1, count + 1)]
 seed_started = time.monotonic()
 for event_id in (ids if mode != "measure" else []):
     body = json.dumps(dict(schedule, id=event_id)).encode()
@@ -57,11 +66,22 @@ def metrics():
     return values
 
 
+def cpu_seconds():
+    """User + system CPU time of the server process so far (clock ticks of /proc/<pid>/stat)."""
+    if not server_pid:
+        return None
+    fields = open(f"/proc/{server_pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 samples, sizes = [], []
 before = None
+cpu_before = None
 for event_id in ids:
     if event_id == "cold-1":
         before = metrics()
+        time.sleep(0.5)   # let the last warm-up request's background codings finish
+        cpu_before = cpu_seconds()
     started = time.perf_counter()
     status, data = request("GET", f"/events/{event_id}.ics", headers={"Accept-Encoding": accept_encoding} if accept_encoding else None)
     elapsed = (time.perf_counter() - started) * 1000
@@ -71,6 +91,8 @@ for event_id in ids:
         samples.append(elapsed)
         sizes.append(len(data))
 
+time.sleep(0.5)   # the last request's background codings belong to the measurement
+cpu_after = cpu_seconds()
 after = metrics()
 breakdown = {}
 for key, value in after.items():
@@ -91,10 +113,14 @@ result = {
     "accept_encoding": accept_encoding,
     "min_ms": ordered[0],
     "max_ms": ordered[-1],
+    "warmup": warmup,
+    "server_cpu_ms_per_request": None if cpu_before is None else (cpu_after - cpu_before) * 1000 / len(samples),
     "server_breakdown": breakdown,
     "samples_ms": [round(s, 3) for s in samples],
 }
 json.dump(result, open(results_path, "w"), indent=2)
 print(f"cold path ({accept_encoding or 'identity'}): p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, min {result['min_ms']:.1f}, max {result['max_ms']:.1f} ({len(samples)} requests, {result['bytes']} bytes)", file=sys.stderr)
+if result["server_cpu_ms_per_request"] is not None:
+    print(f"  server CPU: {result['server_cpu_ms_per_request']:.1f} ms per request (user + system)", file=sys.stderr)
 for key, value in breakdown.items():
     print(f"  server {key}: mean {value['mean_ms']:.1f} ms over {value['count']:.0f}", file=sys.stderr)
