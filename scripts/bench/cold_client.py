@@ -54,15 +54,21 @@ if mode != "measure":
     print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
 
 def metrics():
-    """Sums and counts of the server's render and store histograms, by label set."""
+    """Sums and counts of the server's render and store histograms, by label set; and its
+    garbage collection counters (collections by generation, total pause)."""
     _, text = request("GET", "/metrics")
-    values = {}
+    values, gc = {}, {}
     for line in text.decode().splitlines():
         for name in ("feedproxy_render_duration_seconds", "feedproxy_store_duration_seconds"):
             for part in ("_sum", "_count"):
                 if line.startswith(name + part):
                     key, value = line.rsplit(" ", 1)
                     values[key] = float(value)
+        if line.startswith(("dotnet_gc_collections_total", "dotnet_gc_pause_seconds_total")):
+            key, value = line.split(" ")[0], line.split(" ")[1]
+            generation = key.split('generation="')[1].split('"')[0] if 'generation="' in key else "pause_s"
+            gc[generation] = float(value)
+    values["gc"] = gc
     return values
 
 
@@ -94,6 +100,8 @@ for event_id in ids:
 time.sleep(0.5)   # the last request's background codings belong to the measurement
 cpu_after = cpu_seconds()
 after = metrics()
+gc_before, gc_after = before.pop("gc"), after.pop("gc")
+gc = {key: gc_after[key] - gc_before.get(key, 0) for key in gc_after}
 breakdown = {}
 for key, value in after.items():
     if key.endswith("_sum") or "_sum{" in key:
@@ -116,11 +124,17 @@ result = {
     "warmup": warmup,
     "server_cpu_ms_per_request": None if cpu_before is None else (cpu_after - cpu_before) * 1000 / len(samples),
     "server_breakdown": breakdown,
+    # Over the measured requests: collections by generation and the total pause.
+    "server_gc": {"collections": {k: v for k, v in gc.items() if k != "pause_s"},
+                  "pause_ms_per_request": gc.get("pause_s", 0) * 1000 / len(samples)} if gc else None,
     "samples_ms": [round(s, 3) for s in samples],
 }
 json.dump(result, open(results_path, "w"), indent=2)
 print(f"cold path ({accept_encoding or 'identity'}): p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, min {result['min_ms']:.1f}, max {result['max_ms']:.1f} ({len(samples)} requests, {result['bytes']} bytes)", file=sys.stderr)
 if result["server_cpu_ms_per_request"] is not None:
     print(f"  server CPU: {result['server_cpu_ms_per_request']:.1f} ms per request (user + system)", file=sys.stderr)
+if result["server_gc"]:
+    collections = ", ".join(f"{k} {v:.0f}" for k, v in sorted(result["server_gc"]["collections"].items()))
+    print(f"  server GC: {collections} collections; pause {result['server_gc']['pause_ms_per_request']:.1f} ms per request", file=sys.stderr)
 for key, value in breakdown.items():
     print(f"  server {key}: mean {value['mean_ms']:.1f} ms over {value['count']:.0f}", file=sys.stderr)

@@ -7,7 +7,7 @@ namespace FeedProxy.Storage;
 /// first: text written through the importers and the admin API was sanitised on the way in,
 /// so nearly every string is already clean and comes back as the same instance without the
 /// sanitiser's per-character loop (it was ~9% of a cold 1,000-session miss). Anything the
-/// check cannot vouch for (controls, C1, surrogates, U+FFFE/U+FFFF, surrounding white space)
+/// check cannot vouch for (controls, C1, lone surrogates, U+FFFE/U+FFFF, surrounding white space)
 /// takes the sanitiser, so the result is always exactly what <see cref="TextSanitizer"/> returns.
 /// </summary>
 internal static class StoredText
@@ -54,13 +54,27 @@ internal static class StoredText
     private static bool IsTrimmed(string value) =>
         value.Length > 0 && !char.IsWhiteSpace(value[0]) && !char.IsWhiteSpace(value[^1]);
 
-    // DEL and C1 controls, any surrogate (pairs are valid, but checking them is the
-    // sanitiser's job) and the non-characters U+FFFE/U+FFFF (XML 1.0 section 2.2).
+    // DEL and C1 controls, lone surrogates and the non-characters U+FFFE/U+FFFF (XML 1.0
+    // section 2.2). Pairs are common (emoji in abstracts), so they are walked pair by pair.
     private static bool HasNoOtherForbidden(string value)
     {
         var span = value.AsSpan();
-        return !span.ContainsAnyInRange('\u007F', '\u009F')
-            && !span.ContainsAnyInRange('\uD800', '\uDFFF')
-            && !span.ContainsAnyInRange('\uFFFE', '\uFFFF');
+        if (span.ContainsAnyInRange('\u007F', '\u009F') || span.ContainsAnyInRange('\uFFFE', '\uFFFF'))
+        {
+            return false;
+        }
+
+        for (var i = span.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0;)
+        {
+            if (!char.IsHighSurrogate(span[i]) || i + 1 >= span.Length || !char.IsLowSurrogate(span[i + 1]))
+            {
+                return false;
+            }
+
+            var next = span[(i + 2)..].IndexOfAnyInRange('\uD800', '\uDFFF');
+            i = next < 0 ? -1 : i + 2 + next;
+        }
+
+        return true;
     }
 }

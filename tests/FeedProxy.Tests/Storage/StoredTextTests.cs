@@ -9,7 +9,7 @@ public sealed class StoredTextTests
     {
         null, "", " ", "plain", " lead", "trail ", "tab\tinside", "line\nbreak", "cr\r\nlf", "lone\rcr",
         "\u0001ctrl", "del\u007F", "c1\u0085", "nbsp\u00A0", "\u00A0edge", "Grüße, 東京", "emoji 😀 ok",
-        "lone \uD83D high", "lone \uDE00 low", "non\uFFFEchar", "non\uFFFFchar", "\u2028sep", "trailing\n",
+        "lone \uD83D high", "lone \uDE00 low", "end high \uD83D", "\uDE00 start low", "swapped \uDE00\uD83D pair", "two 😀😀", "non\uFFFEchar", "non\uFFFFchar", "\u2028sep", "trailing\n",
         "\tlead tab", "a\u0000b", "vt\u000Bff\u000C", "mixed\r\n\u0007\uD800 end ",
     };
 
@@ -47,5 +47,8 @@ public sealed class StoredTextTests
 
         Assert.Same(value, StoredText.Text(value));
         Assert.Same("Keynote", StoredText.Line("Keynote"));
+        var withEmoji = "Café 😀 and 東京 😀";
+        Assert.Same(withEmoji, StoredText.Text(withEmoji));
+        Assert.Same(withEmoji, StoredText.Line(withEmoji));
     }
 }
