@@ -87,6 +87,12 @@ internal sealed class SourceTestHost : IDisposable
         return status;
     }
 
+    /// <summary>
+    /// <see cref="Eventually.TrueAsync(Func{Task{bool}}, TimeSpan?)"/> under its former name here,
+    /// for tests written against this host.
+    /// </summary>
+    public static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout) => Eventually.TrueAsync(condition, timeout);
+
     public void Dispose()
     {
         _client?.Dispose();
