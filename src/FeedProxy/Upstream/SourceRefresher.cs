@@ -28,6 +28,7 @@ internal sealed partial class SourceRefresher(
     UpstreamFetcher fetcher,
     ImportService imports,
     IEventStore events,
+    IEventAdminStore admin,
     UpstreamMetrics metrics,
     TimeProvider time,
     IOptions<FeedProxyOptions> options,
@@ -173,7 +174,12 @@ internal sealed partial class SourceRefresher(
         var kind = definition.Kind.ToWireName();
         try
         {
-            var (result, bodies) = await FetchAsync(definition, previous, timeout.Token).ConfigureAwait(false);
+            // Validators only while the event they describe exists: a 304 cannot re-create an
+            // event deleted by hand (or never stored), a full body can.
+            var validators = await events.GetVersionAsync(definition.EventId, cancellationToken).ConfigureAwait(false) is null
+                ? previous with { ETag = null, LastModified = null }
+                : previous;
+            var (result, bodies) = await FetchAsync(definition, validators, timeout.Token).ConfigureAwait(false);
             if (result.NotModified)
             {
                 metrics.Fetches.Add(1, new KeyValuePair<string, object?>("result", "304"));
@@ -195,8 +201,22 @@ internal sealed partial class SourceRefresher(
             var model = Read(definition, result, bodies, now);
             metrics.ParseDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
 
+            // The event (and with it the source) may have been deleted while this refresh fetched.
+            if (!await StillDeclaredAsync(claimed, cancellationToken).ConfigureAwait(false))
+            {
+                return previous;
+            }
+
             var existing = await events.GetAsync(definition.EventId, cancellationToken).ConfigureAwait(false);
             var summary = await imports.ImportAsync(definition.EventId, _ => model, existing?.Event.Published ?? true, cancellationToken).ConfigureAwait(false);
+            if (summary.Created && !await StillDeclaredAsync(claimed, cancellationToken).ConfigureAwait(false))
+            {
+                // Deleted between the check and the write: undo the re-creation rather than
+                // resurrect an event the operator deleted.
+                await admin.DeleteAsync(definition.EventId, CancellationToken.None).ConfigureAwait(false);
+                return previous;
+            }
+
             if (summary.Changed)
             {
                 metrics.Changes.Add(1);
@@ -226,6 +246,10 @@ internal sealed partial class SourceRefresher(
             };
         }
     }
+
+    private async Task<bool> StillDeclaredAsync(ClaimedSource claimed, CancellationToken cancellationToken) =>
+        await sources.GetAsync(claimed.Definition.EventId, cancellationToken).ConfigureAwait(false) is { } current
+        && current.Status.Generation == claimed.Status.Generation;
 
     private async Task<(FetchResult Result, List<byte[]> Bodies)> FetchAsync(SourceDefinition definition, SourceStatus previous, CancellationToken cancellationToken)
     {
