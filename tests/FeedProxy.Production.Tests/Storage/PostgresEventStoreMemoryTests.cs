@@ -1,5 +1,6 @@
 using FeedProxy.Production.Tests.Infrastructure;
 using FeedProxy.Storage.Postgres;
+using FeedProxy.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -168,11 +169,7 @@ public sealed class PostgresEventStoreMemoryTests(ServersFixture servers)
         var listener = new PostgresChangeListener(dataSource, store, NullLogger<PostgresChangeListener>.Instance);
         await listener.StartAsync(CancellationToken.None);
         db.Own(listener);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!store.IsListening)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        Assert.True(await Eventually.TrueAsync(() => store.IsListening), "the store never listened for changes");
 
         return store;
     }
