@@ -4,8 +4,15 @@
 # at a time on one keep-alive connection; client-measured latency percentiles, once without
 # Accept-Encoding (identity) and once asking for "gzip, br".
 #
+# Before the measured requests, COLD_WARMUP other events (distinct ones, also never asked for
+# before) are requested the same way: a production server is long-running, so JIT tiering and
+# the first garbage collections belong outside the measurement, while every measured request
+# is still for an event this process never loaded or rendered. Besides latency it reports the
+# server's CPU time per measured request (/proc/<pid>/stat, less disturbed by other load on the
+# machine than latency) and its garbage collections and pause time over them.
+#
 # Usage: scripts/bench/cold-path.sh [out-dir]      (default artifacts/bench/cold-path)
-# Env:   COLD_REQUESTS (100), QUICK=1 (10 requests)
+# Env:   COLD_REQUESTS (100), COLD_WARMUP (40), QUICK=1 (10 requests)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -13,6 +20,7 @@ repo=$(cd "$here/../.." && pwd)
 out=$(mkdir -p "${1:-$repo/artifacts/bench/cold-path}" && cd "${1:-$repo/artifacts/bench/cold-path}" && pwd)
 [ -n "${QUICK:-}" ] && COLD_REQUESTS=${COLD_REQUESTS:-10}
 COLD_REQUESTS=${COLD_REQUESTS:-100}
+export COLD_WARMUP=${COLD_WARMUP:-40}
 ensure_tools curl python3
 [ -x "$PG_BIN/initdb" ] || ensure_tools "$PG_BIN/initdb:postgresql-15"
 
@@ -24,6 +32,7 @@ trap cleanup EXIT
 {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "warmup_events: $COLD_WARMUP, measured_events: $COLD_REQUESTS"
   echo "load_before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/machine.txt"
 
@@ -44,7 +53,7 @@ for coding in identity "gzip, br"; do
   start_feedproxy "$tmp/publish" "$tmp/fp-$label" "$port" ConnectionStrings__Postgres="$PG_URL" \
     FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-$label"
   # A fresh process each run: its in-process cache is empty, so every id is a miss again.
-  python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" "$out/cold-$label.json" \
+  COLD_SERVER_PID=$FP_PID python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" "$out/cold-$label.json" \
     "$([ "$coding" = identity ] || echo "$coding")" measure 2>&1 | tee "$out/cold-$label.txt" >&2
   stop_feedproxy
 done
@@ -52,11 +61,17 @@ echo "load_after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 python3 - "$out" <<'PY' | tee "$out/results.md"
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])
-print("| Request | p50 ms | p90 ms | p99 ms | min | max | requests | body bytes |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| Request | p50 ms | p90 ms | p99 ms | min | max | requests | body bytes | server CPU ms/request | GC pause ms/request |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for label, name in (("identity", "no Accept-Encoding (identity)"), ("gzipbr", "Accept-Encoding: gzip, br (brotli)")):
     r = json.loads((out / f"cold-{label}.json").read_text())
-    print(f"| {name} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['min_ms']:.1f} | {r['max_ms']:.1f} | {r['requests']} | {r['bytes']:,} |")
+    cpu = r.get("server_cpu_ms_per_request")
+    gc = r.get("server_gc") or {}
+    pause = gc.get("pause_ms_per_request")
+    print(f"| {name} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['min_ms']:.1f} | {r['max_ms']:.1f} | {r['requests']} | {r['bytes']:,} | "
+          f"{'' if cpu is None else f'{cpu:.1f}'} | {'' if pause is None else f'{pause:.1f}'} |")
+    if gc.get("collections"):
+        print(f"|   server: GC collections over the measured requests | {', '.join(f'{k} {v:.0f}' for k, v in sorted(gc['collections'].items()))} | | | | | | | | |")
     for key, value in r["server_breakdown"].items():
         print(f"|   server: {key} | mean {value['mean_ms']:.1f} | | | | | {value['count']:.0f} | |")
 PY

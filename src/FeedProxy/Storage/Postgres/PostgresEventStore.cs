@@ -24,8 +24,12 @@ namespace FeedProxy.Storage.Postgres;
 /// </summary>
 public sealed partial class PostgresEventStore : IEventStore
 {
-    /// <summary>Default bound of <see cref="MaxKeptSessions"/>: about 60 MB of schedule model at ~3 KB per session.</summary>
-    public const int DefaultMaxKeptSessions = 20_000;
+    /// <summary>
+    /// Default bound of <see cref="MaxKeptSessions"/>: about 15 MB of schedule model at ~3 KB
+    /// per session (five 1,000-session events, or every event of a typical deployment). Before
+    /// the bound every snapshot loaded stayed while its event was unchanged.
+    /// </summary>
+    public const int DefaultMaxKeptSessions = 5_000;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresEventStore> _logger;
