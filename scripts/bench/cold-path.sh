@@ -12,7 +12,9 @@
 # machine than latency) and its garbage collections and pause time over them.
 #
 # Usage: scripts/bench/cold-path.sh [out-dir]      (default artifacts/bench/cold-path)
-# Env:   COLD_REQUESTS (100), COLD_WARMUP (40), QUICK=1 (10 requests)
+# Env:   COLD_REQUESTS (100), COLD_WARMUP (40), QUICK=1 (10 requests),
+#        COLD_SERVER_ENV: extra VAR=value words for the measured instances (runtime knobs to
+#        compare, e.g. COLD_SERVER_ENV="DOTNET_GCgen0size=0x2000000")
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -32,7 +34,7 @@ trap cleanup EXIT
 {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "warmup_events: $COLD_WARMUP, measured_events: $COLD_REQUESTS"
+  echo "warmup_events: $COLD_WARMUP, measured_events: $COLD_REQUESTS, server_env: ${COLD_SERVER_ENV:-none}"
   echo "load_before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/machine.txt"
 
@@ -50,8 +52,9 @@ stop_feedproxy
 for coding in identity "gzip, br"; do
   label=${coding//[ ,]/}
   port=$(free_port)
+  # shellcheck disable=SC2086 # COLD_SERVER_ENV is a list of words on purpose
   start_feedproxy "$tmp/publish" "$tmp/fp-$label" "$port" ConnectionStrings__Postgres="$PG_URL" \
-    FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-$label"
+    FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-$label" ${COLD_SERVER_ENV:-}
   # A fresh process each run: its in-process cache is empty, so every id is a miss again.
   COLD_SERVER_PID=$FP_PID python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" "$out/cold-$label.json" \
     "$([ "$coding" = identity ] || echo "$coding")" measure 2>&1 | tee "$out/cold-$label.txt" >&2
