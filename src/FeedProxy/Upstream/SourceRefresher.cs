@@ -259,14 +259,35 @@ internal sealed partial class SourceRefresher(
             return (result, result.NotModified ? [] : [result.Body]);
         }
 
-        // The event and its sessions pages; the whole set is compared by content.
+        // The event and its sessions pages. When the upstream gave validators for every one of
+        // them last time, one conditional round first: all 304 is "not modified" (RFC 9110 §13.1).
+        // Any 200 means a full fetch (a page's body cannot be rebuilt from a 304), whose bodies
+        // are then compared by content: the fallback for upstreams that send no validators.
+        if (RequestValidators.DecodeComplete(previous.ETag) is { } known && known.Count <= OpenEventApiReader.MaxPages + 1)
+        {
+            var first = await fetcher.GetAsync(definition.Url, definition.Headers, known[0].ETag, known[0].LastModified, cancellationToken).ConfigureAwait(false);
+            var unchanged = first.NotModified;
+            for (var page = 1; unchanged && page < known.Count; page++)
+            {
+                var next = await fetcher.GetAsync(OpenEventApiReader.SessionsUrl(first.FinalUrl, page), definition.Headers, known[page].ETag, known[page].LastModified, cancellationToken).ConfigureAwait(false);
+                unchanged = next.NotModified;
+            }
+
+            if (unchanged)
+            {
+                return (first with { ETag = previous.ETag, LastModified = null }, []);
+            }
+        }
+
         var main = await fetcher.GetAsync(definition.Url, definition.Headers, null, null, cancellationToken).ConfigureAwait(false);
         var bodies = new List<byte[]> { main.Body };
+        var validators = new List<(string?, string?)> { (main.ETag, main.LastModified) };
         var total = (long)main.Body.Length;
         for (var page = 1; page <= OpenEventApiReader.MaxPages; page++)
         {
             var next = await fetcher.GetAsync(OpenEventApiReader.SessionsUrl(main.FinalUrl, page), definition.Headers, null, null, cancellationToken).ConfigureAwait(false);
             bodies.Add(next.Body);
+            validators.Add((next.ETag, next.LastModified));
             total += next.Body.Length;
             if (total > _options.MaxResponseBytes)
             {
@@ -279,7 +300,7 @@ internal sealed partial class SourceRefresher(
             }
         }
 
-        return (main with { ETag = null, LastModified = null }, bodies);
+        return (main with { ETag = RequestValidators.Encode(validators), LastModified = null }, bodies);
     }
 
     private static Event Read(SourceDefinition definition, FetchResult result, List<byte[]> bodies, Instant now)
