@@ -9,6 +9,10 @@
 #   scripts/flood.sh                         embedded mode (file store, in-process cache)
 #   MODE=production scripts/flood.sh         PostgreSQL + Redis (maxmemory REDIS_MAXMEMORY)
 #   DURATION=60 CONNECTIONS=64 THREADS=2 MAX_RSS_MB=300 REDIS_MAXMEMORY=64mb REBUILD=1
+#   REQUESTS=<n> stop after n requests (DURATION then only caps the time): equal work per run,
+#                so runs on a loaded machine can be compared
+#   DIAG=<dir>   also record System.Runtime counters (dotnet-counters, CSV, 1 s) and take a
+#                GC heap dump (dotnet-gcdump) at the end of the flood, both into <dir>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -28,8 +32,9 @@ fi
 
 tmp=$(mktemp -d /tmp/feedproxy-flood.XXXXXX)
 chmod 755 "$tmp"
-SAMPLER_PID=; REDIS_SAMPLER_PID=
+SAMPLER_PID=; REDIS_SAMPLER_PID=; COUNTERS_PID=
 cleanup() {
+  [ -n "$COUNTERS_PID" ] && kill "$COUNTERS_PID" 2>/dev/null || true
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null || true
   [ -n "$REDIS_SAMPLER_PID" ] && kill "$REDIS_SAMPLER_PID" 2>/dev/null || true
   stop_feedproxy
@@ -66,13 +71,37 @@ if [ "$MODE" = production ]; then
   REDIS_SAMPLER_PID=$!
 fi
 
+if [ -n "${DIAG:-}" ]; then
+  mkdir -p "$DIAG"
+  PATH="$PATH:$HOME/.dotnet/tools"
+  command -v dotnet-counters >/dev/null && command -v dotnet-gcdump >/dev/null \
+    || { echo "DIAG needs dotnet-counters and dotnet-gcdump (dotnet tool install -g ...)" >&2; exit 2; }
+  dotnet-counters collect -p "$FP_PID" --counters System.Runtime --refresh-interval 1 --format csv -o "$DIAG/counters.csv" >"$DIAG/counters.log" 2>&1 &
+  COUNTERS_PID=$!
+fi
 echo "flood: $MODE mode, $DURATION s, $CONNECTIONS connections, server pid $FP_PID, RSS at start $start_rss MB" >&2
-wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s -s "$here/flood.lua" "$base" | tee "$tmp/wrk.txt"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$FP_PID/stat"; }
+cpu_start=$(cpu_ticks)
+REQUESTS=${REQUESTS:-} THREADS=$THREADS wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s -s "$here/flood.lua" "$base" | tee "$tmp/wrk.txt"
+
+cpu_used=$(( $(cpu_ticks) - cpu_start ))
+if [ -n "${DIAG:-}" ]; then
+  awk '/^VmRSS:/ {printf "RSS before the heap dump: %.1f MB\n", $2/1024}' "/proc/$FP_PID/status" | tee "$DIAG/dump-rss.txt"
+  cp "/proc/$FP_PID/smaps_rollup" "$DIAG/smaps_rollup.txt" 2>/dev/null || true
+  cp "/proc/$FP_PID/smaps" "$DIAG/smaps.txt" 2>/dev/null || true
+  dotnet-gcdump collect -p "$FP_PID" -o "$DIAG/end.gcdump" >"$DIAG/gcdump.log" 2>&1 || echo "gcdump failed: see $DIAG/gcdump.log" >&2
+  dotnet-gcdump report "$DIAG/end.gcdump" >"$DIAG/end.txt" 2>&1 || true
+  # SIGINT is ignored by background jobs of a script; dotnet-counters flushes its CSV on TERM too.
+  kill "$COUNTERS_PID" 2>/dev/null || true; wait "$COUNTERS_PID" 2>/dev/null || true; COUNTERS_PID=
+fi
 
 # Still serving after the flood.
 after=$(curl -s -o /dev/null -w '%{http_code}' "$base/events/demo.ics")
 peak=$(max_rss_mb "$tmp/rss.log")
 end_rss=$(awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$FP_PID/status")
+total=$(sed -n 's/^TOTAL requests=\([0-9]*\).*/\1/p' "$tmp/wrk.txt")
+awk -v c="$cpu_used" -v hz="$(getconf CLK_TCK)" -v n="${total:-0}" \
+  'BEGIN{printf "server CPU: %.1f s, %.3f ms per request (less sensitive to other load than req/s)\n", c/hz, n ? 1000*c/hz/n : 0}'
 echo "peak RSS: $peak MB (start $start_rss MB, end $end_rss MB, limit $MAX_RSS_MB MB); /events/demo.ics after the flood: $after"
 if [ "$MODE" = production ]; then
   redis_peak=$(sort -n "$tmp/redis.log" | tail -1)
