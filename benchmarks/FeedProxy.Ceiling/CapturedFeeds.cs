@@ -5,7 +5,8 @@ namespace FeedProxy.Ceiling;
 
 /// <summary>
 /// Captured representations by request path, served as cheaply as Kestrel allows: a
-/// dictionary lookup, an ordinal If-None-Match comparison or an If-Modified-Since parse,
+/// dictionary lookup, an ordinal If-None-Match or If-Modified-Since comparison (a date parse
+/// only when the client sends another date than the Last-Modified it was given),
 /// and a write of bytes already in memory. This is the floor of any feed server's
 /// per-request cost on this machine, not a feed server.
 /// </summary>
@@ -50,8 +51,8 @@ internal sealed class CapturedFeeds
         var notModified = ifNoneMatch.Count > 0
             ? string.Equals(ifNoneMatch.ToString(), variant.ETag, StringComparison.Ordinal)
             : request.IfModifiedSince.Count > 0
-                && HeaderUtilities.TryParseDate(request.IfModifiedSince.ToString(), out var since)
-                && variant.LastModified <= since;
+                && (string.Equals(request.IfModifiedSince.ToString(), variant.LastModifiedText, StringComparison.Ordinal)
+                    || (HeaderUtilities.TryParseDate(request.IfModifiedSince.ToString(), out var since) && variant.LastModified <= since));
         if (notModified)
         {
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -91,7 +92,7 @@ internal sealed class CapturedFeeds
         }
     }
 
-    private sealed record Variant(byte[] Body, KeyValuePair<string, StringValues>[] Headers, string ETag, string CacheControl, string Vary, DateTimeOffset LastModified)
+    private sealed record Variant(byte[] Body, KeyValuePair<string, StringValues>[] Headers, string ETag, string CacheControl, string Vary, string LastModifiedText, DateTimeOffset LastModified)
     {
         public static Variant Read(string bodyFile)
         {
@@ -117,7 +118,7 @@ internal sealed class CapturedFeeds
                 lastModified = DateTimeOffset.MaxValue; // no validator: never 304 on a date
             }
 
-            return new Variant(File.ReadAllBytes(bodyFile), [.. headers], Header("ETag"), Header("Cache-Control"), Header("Vary"), lastModified);
+            return new Variant(File.ReadAllBytes(bodyFile), [.. headers], Header("ETag"), Header("Cache-Control"), Header("Vary"), Header("Last-Modified"), lastModified);
         }
     }
 }

@@ -33,7 +33,10 @@ internal static class ServiceCollectionExtensions
             services.AddPostgresEventStore(postgres);
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
-            services.AddSingleton<ICollectionStore, PostgresCollectionStore>();
+            services.AddSingleton<PostgresCollectionStore>();
+            services.AddSingleton<ICollectionStore>(sp => sp.GetRequiredService<PostgresCollectionStore>());
+            // Its definitions stay in memory, kept fresh by the change listener's connection.
+            services.AddSingleton<IPostgresNotificationChannel>(sp => sp.GetRequiredService<PostgresCollectionStore>());
             services.AddSingleton<PostgresChangeLog>();
             services.AddSingleton<IChangeLog>(sp => sp.GetRequiredService<PostgresChangeLog>());
             services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeLog>());

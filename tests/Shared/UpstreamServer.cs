@@ -43,7 +43,7 @@ internal sealed class UpstreamServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private sealed record Resource(byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified);
+    private sealed record Resource(byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified, bool Validators = true);
 
     public UpstreamServer()
     {
@@ -82,6 +82,12 @@ internal sealed class UpstreamServer : IDisposable
 
     /// <summary>Open Event Server JSON:API: events under /v1/events/{identifier} are answered from <see cref="OpenEventApiSample"/>.</summary>
     public bool ServeOpenEvent { get; set; }
+
+    /// <summary>Whether Open Event answers carry an ETag and a Last-Modified (and so can be answered 304).</summary>
+    public bool OpenEventValidators { get; set; } = true;
+
+    /// <summary>When set, <see cref="OpenEventTitleSuffix"/> applies to the sessions of this page only.</summary>
+    public int? OpenEventSuffixPage { get; set; }
 
     /// <summary>Suffix put on every Open Event session title (a test changes it to change the upstream).</summary>
     public string OpenEventTitleSuffix { get; set; } = string.Empty;
@@ -176,7 +182,7 @@ internal sealed class UpstreamServer : IDisposable
                 var body = Encoding.UTF8.GetBytes(text);
                 resource = resource with { Body = body, ETag = "\"" + Guid.NewGuid().ToString("N") + "\"", LastModified = DateTimeOffset.UtcNow };
             }
-            else if (fault == UpstreamFault.None && NotModified(request, resource))
+            else if (fault == UpstreamFault.None && resource.Validators && NotModified(request, resource))
             {
                 status = 304;
                 response.StatusCode = 304;
@@ -187,8 +193,11 @@ internal sealed class UpstreamServer : IDisposable
 
             response.StatusCode = 200;
             response.ContentType = resource.ContentType;
-            response.Headers["ETag"] = resource.ETag;
-            response.Headers["Last-Modified"] = resource.LastModified.ToString("R", CultureInfo.InvariantCulture);
+            if (resource.Validators)
+            {
+                response.Headers["ETag"] = resource.ETag;
+                response.Headers["Last-Modified"] = resource.LastModified.ToString("R", CultureInfo.InvariantCulture);
+            }
             response.ContentLength64 = resource.Body.Length;
             switch (fault)
             {
@@ -252,7 +261,7 @@ internal sealed class UpstreamServer : IDisposable
             var parameters = System.Web.HttpUtility.ParseQueryString(query);
             var number = int.TryParse(parameters["page[number]"], out var n) ? n : 1;
             var size = int.TryParse(parameters["page[size]"], out var s) && s > 0 ? s : 20;
-            json = OpenEventApiSample.SessionsPage(new Uri(BaseUrl, path.TrimStart('/')).AbsoluteUri, number, size, OpenEventTitleSuffix);
+            json = OpenEventApiSample.SessionsPage(new Uri(BaseUrl, path.TrimStart('/')).AbsoluteUri, number, size, OpenEventSuffixPage is null || OpenEventSuffixPage == number ? OpenEventTitleSuffix : string.Empty);
         }
         else
         {
@@ -260,7 +269,8 @@ internal sealed class UpstreamServer : IDisposable
         }
 
         var body = Encoding.UTF8.GetBytes(json);
-        return new Resource(body, "application/vnd.api+json", "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12)) + "\"", DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        return new Resource(body, "application/vnd.api+json", "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12)) + "\"", new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero), OpenEventValidators);
     }
 
     private static bool NotModified(HttpListenerRequest request, Resource resource)

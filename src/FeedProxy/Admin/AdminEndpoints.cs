@@ -33,7 +33,8 @@ public sealed class AdminEndpoints : ICarterModule
         group.MapGet("/", ListEvents).WithName("ListEvents");
         group.MapGet("/{eventId}", GetEvent).WithName("GetEvent");
         group.MapPut("/{eventId}", PutEvent).WithName("PutEvent").Accepts<EventJson>("application/json");
-        group.MapDelete("/{eventId}", DeleteEvent).WithName("DeleteEvent");
+        group.MapDelete("/{eventId}", DeleteEvent).WithName("DeleteEvent")
+            .WithSummary("Deletes the event with everything in it and its live source (if any) in one step, so no refresh re-creates it; 404 when there is neither.");
         group.MapPost("/{eventId}/publish", (string eventId, AdminServices s, CancellationToken ct) => SetPublished(eventId, true, s, ct)).WithName("PublishEvent");
         group.MapPost("/{eventId}/unpublish", (string eventId, AdminServices s, CancellationToken ct) => SetPublished(eventId, false, s, ct)).WithName("UnpublishEvent");
 

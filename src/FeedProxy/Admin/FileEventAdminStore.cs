@@ -8,9 +8,11 @@ namespace FeedProxy.Admin;
 
 /// <summary>
 /// Admin writes for the embedded store: the event's JSON file is replaced atomically
-/// (write to a temporary file, then rename) and reloaded before the call returns.
+/// (write to a temporary file, then rename) and reloaded before the call returns. Deleting an
+/// event deletes its source file (<c>{id}.source.json</c>) first: an event without a source is a
+/// safe state to stop in, a source without its event would re-create it on the next refresh.
 /// </summary>
-internal sealed class FileEventAdminStore(IOptions<FeedProxyOptions> options, FileEventStore store) : IEventAdminStore, IDisposable
+internal sealed class FileEventAdminStore(IOptions<FeedProxyOptions> options, FileEventStore store, Upstream.ISourceStore sources) : IEventAdminStore, IDisposable
 {
     private readonly string _folder = Path.GetFullPath(options.Value.EventsPath);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -41,9 +43,10 @@ internal sealed class FileEventAdminStore(IOptions<FeedProxyOptions> options, Fi
         try
         {
             var path = PathOf(eventId);
+            var hadSource = await sources.DeleteAsync(eventId, cancellationToken);
             if (!File.Exists(path))
             {
-                return false;
+                return hadSource;
             }
 
             File.Delete(path);

@@ -12,6 +12,9 @@ public interface IEventAdminStore
     /// <summary>Creates or replaces an event with everything in it. Rows that did not change keep their revisions.</summary>
     Task SaveAsync(Event model, CancellationToken cancellationToken);
 
-    /// <summary>False when there was no such event.</summary>
+    /// <summary>
+    /// Deletes the event and its upstream source, if any (else the next refresh would re-create
+    /// the event). False when there was neither.
+    /// </summary>
     Task<bool> DeleteAsync(string eventId, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Carter;
 using FeedProxy.Admin;
+using FeedProxy.FastPath;
 using FeedProxy.Feeds;
 using FeedProxy.Formats.Json;
 using FeedProxy.Formats.Model;
@@ -108,9 +109,21 @@ public sealed class CollectionEndpoints : ICarterModule
         var selfUrl = FeedEndpoints.SelfUrl(baseUrl, context.Request.Path, request);
         var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
         var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted, () => budget.TrySpend(context));
+        if (result is FeedResult.Found found)
+        {
+            var response = new FeedResponse(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate));
+            if (token is null && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
+            {
+                // Public and from a versioned cache entry: the next poll of this exact URL is
+                // answered before routing, as for event feeds (FastPath). Token URLs are always re-checked.
+                context.RequestServices.GetRequiredService<KnownFeeds>().Remember(context.Request, source, response, isCollection: true);
+            }
+
+            return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<FeedMetrics>());
+        }
+
         return result switch
         {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
             FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
             FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),

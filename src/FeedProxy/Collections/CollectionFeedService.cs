@@ -37,6 +37,9 @@ internal sealed partial class CollectionFeedService(
     private const int MaxLastGood = 10_000;
     private readonly ConcurrentDictionary<string, string> _lastGood = new(StringComparer.Ordinal);
 
+    // The last version computed per collection (only collections that exist, bounded as above).
+    private readonly ConcurrentDictionary<string, CollectionVersion> _versions = new(StringComparer.Ordinal);
+
     /// <param name="request">Parsed request; <see cref="FeedRequest.EventId"/> is the collection id.</param>
     /// <param name="admitRender">Asked before a render (expensive work): null admits, else how long the client must wait.</param>
     public async ValueTask<FeedResult> GetAsync(FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate, CancellationToken cancellationToken, Func<TimeSpan?>? admitRender = null)
@@ -63,10 +66,11 @@ internal sealed partial class CollectionFeedService(
         // As for events: selection depends on the clock, so re-render at least hourly.
         var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
         var key = $"collection\u001f{version}\u001f{hour}\u001f{representation}";
+        var source = new CachedFeed(request.EventId, version, hour, key);
         if (await GetCachedAsync(key, cancellationToken) is { } hit)
         {
             metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", "hit"));
-            return new FeedResult.Found(hit, allowPrivate);
+            return new FeedResult.Found(hit, allowPrivate, source);
         }
 
         metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", "miss"));
@@ -75,7 +79,7 @@ internal sealed partial class CollectionFeedService(
             return new FeedResult.Limited(wait);
         }
 
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(k, representation, snapshot, request, baseUrl, selfUrl, allowPrivate)));
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<FeedResult>>(() => RenderAsync(source, representation, snapshot, request, baseUrl, selfUrl, allowPrivate)));
         try
         {
             return await flight.Value.WaitAsync(cancellationToken);
@@ -90,19 +94,67 @@ internal sealed partial class CollectionFeedService(
     }
 
     /// <summary>
+    /// The collection's current version, or null when it does not exist or the store fails
+    /// (callers then take <see cref="GetAsync"/>, which handles both). For the revalidation
+    /// fast path: in memory in both stores while nothing changed.
+    /// </summary>
+    public async ValueTask<string?> TryGetVersionAsync(string collectionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await collections.GetAsync(collectionId, cancellationToken) is { } snapshot
+                ? await VersionAsync(snapshot, cancellationToken)
+                : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Hash of the definition's version and each member event's version (or its absence):
     /// fixed length whatever the number of members, and new whenever any of them changes.
+    /// The last hash per collection is kept with its inputs, so an unchanged collection costs
+    /// one version lookup per member and no hashing.
     /// </summary>
     internal async ValueTask<string> VersionAsync(CollectionSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder(snapshot.Version);
-        foreach (var eventId in snapshot.Definition.Members.Select(m => m.EventId).Distinct(StringComparer.Ordinal))
+        var id = snapshot.Definition.Id;
+        _versions.TryGetValue(id, out var last);
+        var memberIds = last is not null && ReferenceEquals(last.Snapshot, snapshot)
+            ? last.MemberIds
+            : [.. snapshot.Definition.Members.Select(m => m.EventId).Distinct(StringComparer.Ordinal)];
+        var memberVersions = new string[memberIds.Length];
+        var unchanged = last is not null && string.Equals(last.Snapshot.Version, snapshot.Version, StringComparison.Ordinal) && last.MemberIds.AsSpan().SequenceEqual(memberIds);
+        for (var i = 0; i < memberIds.Length; i++)
         {
-            text.Append('\u001f').Append(eventId).Append('=').Append(await store.GetVersionAsync(eventId, cancellationToken) ?? "-");
+            memberVersions[i] = await store.GetVersionAsync(memberIds[i], cancellationToken) ?? "-";
+            unchanged = unchanged && string.Equals(memberVersions[i], last!.MemberVersions[i], StringComparison.Ordinal);
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 16));
+        if (unchanged)
+        {
+            return last!.Hash;
+        }
+
+        var text = new StringBuilder(snapshot.Version);
+        for (var i = 0; i < memberIds.Length; i++)
+        {
+            text.Append('\u001f').Append(memberIds[i]).Append('=').Append(memberVersions[i]);
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 16));
+        if (_versions.Count < MaxLastGood || _versions.ContainsKey(id))
+        {
+            _versions[id] = new CollectionVersion(snapshot, memberIds, memberVersions, hash);
+        }
+
+        return hash;
     }
+
+    /// <summary>A collection's version with what it was computed from.</summary>
+    private sealed record CollectionVersion(CollectionSnapshot Snapshot, string[] MemberIds, string[] MemberVersions, string Hash);
 
     /// <summary>
     /// The member events a reader of this collection may see, each with the sessions it
@@ -187,8 +239,9 @@ internal sealed partial class CollectionFeedService(
         return new CollectionContent(calendar, members, sessions, origins);
     }
 
-    private async Task<FeedResult> RenderAsync(string key, string representation, CollectionSnapshot snapshot, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
+    private async Task<FeedResult> RenderAsync(CachedFeed source, string representation, CollectionSnapshot snapshot, FeedRequest request, Uri baseUrl, Uri selfUrl, bool allowPrivate)
     {
+        var key = source.Key;
         await Task.Yield();
         CollectionContent content;
         try
@@ -231,7 +284,7 @@ internal sealed partial class CollectionFeedService(
             LogCacheWriteFailed(ex.Message);
         }
 
-        return new FeedResult.Found(feed, allowPrivate);
+        return new FeedResult.Found(feed, allowPrivate, source);
     }
 
     private async ValueTask<FeedResult> FallbackAsync(string representation, Exception error, CancellationToken cancellationToken)

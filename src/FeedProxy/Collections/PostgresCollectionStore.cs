@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using FeedProxy.Private;
+using FeedProxy.Storage.Postgres;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,19 +9,49 @@ using NpgsqlTypes;
 namespace FeedProxy.Collections;
 
 /// <summary>
-/// Collections in the collections table (PostgreSQL mode). Nothing is kept in memory: a
-/// definition is one small indexed row, so every instance sees a change through any other
-/// at its next request. Member events are read through the event store, which is kept fresh
-/// by LISTEN/NOTIFY.
+/// Collections in the collections table (PostgreSQL mode). Definitions that were read are
+/// kept in memory while <see cref="PostgresChangeListener"/> listens on
+/// <see cref="NotifyChannel"/>, so a poll of a collection costs no round trip, as a poll of an
+/// event does not. Every write of a definition notifies that channel in its own statement
+/// (NOTIFY is delivered at commit, to every instance), and the writing instance forgets its
+/// copy at once. A definition changed by hand in SQL reaches running instances only with a
+/// matching <c>NOTIFY feedproxy_collections, '&lt;id&gt;'</c> (or a restart). While the listener
+/// is not connected nothing is kept and every read goes to the database. Thread-safe.
 /// </summary>
-internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICollectionStore
+internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICollectionStore, IPostgresNotificationChannel
 {
+    internal const string NotifyChannel = "feedproxy_collections";
+
+    // Only collections that exist are kept (their number is the administrator's), never
+    // misses: ids come from clients.
+    private readonly ConcurrentDictionary<string, CollectionSnapshot> _cache = new(StringComparer.Ordinal);
+
+    // Raised on every notification and listener state change: a read that started before it
+    // moved may have seen the old row, so its result is not kept.
+    private long _generation;
+    private volatile bool _listening;
+
+    public string Channel => NotifyChannel;
+
     public async ValueTask<CollectionSnapshot?> GetAsync(string id, CancellationToken cancellationToken)
     {
+        if (_cache.TryGetValue(id, out var kept))
+        {
+            return kept;
+        }
+
+        var generation = Interlocked.Read(ref _generation);
         await using var command = dataSource.CreateCommand("SELECT id, definition::text, last_modified, version FROM collections WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var snapshot = Read(reader);
+        Keep(id, snapshot, generation);
+        return snapshot;
     }
 
     public async ValueTask<IReadOnlyList<CollectionSnapshot>> ListAsync(CancellationToken cancellationToken)
@@ -40,14 +72,17 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
         ArgumentNullException.ThrowIfNull(definition);
         var json = CollectionJsonMapper.ToJson(definition);
         json.Id = null;
-        // An identical definition leaves version and last_modified alone (no new ETag).
+        // An identical definition leaves version and last_modified alone (no new ETag, no
+        // notification); a changed one tells every instance in the same statement.
         await using var command = dataSource.CreateCommand(
             """
-            INSERT INTO collections (id, definition) VALUES ($1, $2)
-            ON CONFLICT (id) DO UPDATE SET definition = EXCLUDED.definition, last_modified = now(),
-                version = nextval('collection_version_seq')
-            WHERE collections.definition IS DISTINCT FROM EXCLUDED.definition
-            RETURNING xmax = 0
+            WITH written AS (
+                INSERT INTO collections (id, definition) VALUES ($1, $2)
+                ON CONFLICT (id) DO UPDATE SET definition = EXCLUDED.definition, last_modified = now(),
+                    version = nextval('collection_version_seq')
+                WHERE collections.definition IS DISTINCT FROM EXCLUDED.definition
+                RETURNING id, xmax = 0 AS created)
+            SELECT created, pg_notify('feedproxy_collections', id)::text FROM written
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition.Id });
         command.Parameters.Add(new NpgsqlParameter<string>
@@ -55,14 +90,32 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
             TypedValue = JsonSerializer.Serialize(json, CollectionJsonContext.Default.CollectionJson),
             NpgsqlDbType = NpgsqlDbType.Jsonb,
         });
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        finally
+        {
+            Forget(definition.Id);
+        }
     }
 
     public async ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM collections WHERE id = $1");
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH deleted AS (DELETE FROM collections WHERE id = $1 RETURNING id)
+            SELECT count(pg_notify('feedproxy_collections', id)::text) FROM deleted
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken) is long and > 0;
+        }
+        finally
+        {
+            Forget(id);
+        }
     }
 
     public async ValueTask<string?> GetTokenAsync(string id, CancellationToken cancellationToken)
@@ -80,6 +133,43 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
         // Only the hash is stored (as for private events): a database reader cannot open the feed.
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = AccessTokens.Hash(token) });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? token : null;
+    }
+
+    void IPostgresNotificationChannel.OnNotification(string payload) => Forget(payload);
+
+    void IPostgresNotificationChannel.OnListening()
+    {
+        Interlocked.Increment(ref _generation);
+        _cache.Clear();
+        _listening = true;
+    }
+
+    void IPostgresNotificationChannel.OnListenerLost()
+    {
+        _listening = false;
+        Interlocked.Increment(ref _generation);
+        _cache.Clear();
+    }
+
+    private void Forget(string id)
+    {
+        Interlocked.Increment(ref _generation);
+        _cache.TryRemove(id, out _);
+    }
+
+    private void Keep(string id, CollectionSnapshot snapshot, long generation)
+    {
+        if (!_listening)
+        {
+            return;
+        }
+
+        _cache[id] = snapshot;
+        // A notification that raced with the read wins: undo rather than keep a stale row.
+        if (Interlocked.Read(ref _generation) != generation)
+        {
+            _cache.TryRemove(new KeyValuePair<string, CollectionSnapshot>(id, snapshot));
+        }
     }
 
     private static CollectionSnapshot Read(NpgsqlDataReader reader)

@@ -27,7 +27,8 @@ internal sealed class KnownFeeds
         return _entries.TryGetValue(RequestKey.Of(request), out feed!);
     }
 
-    public void Remember(HttpRequest request, CachedFeed source, FeedResponse response)
+    /// <param name="isCollection">The source is a collection (<see cref="CachedFeed.EventId"/> is the collection id).</param>
+    public void Remember(HttpRequest request, CachedFeed source, FeedResponse response, bool isCollection = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         var key = RequestKey.Of(request);
@@ -36,7 +37,7 @@ internal sealed class KnownFeeds
             return;
         }
 
-        if (_entries.TryGetValue(key, out var known) && known.Source == source && known.Response.Hash == response.Hash)
+        if (_entries.TryGetValue(key, out var known) && known.Source == source && known.Response.Hash == response.Hash && known.IsCollection == isCollection)
         {
             return;
         }
@@ -46,7 +47,7 @@ internal sealed class KnownFeeds
             _entries.Clear();
         }
 
-        _entries[key] = new KnownFeed(source, response);
+        _entries[key] = new KnownFeed(source, response, isCollection);
     }
 
     public void Forget(HttpRequest request, KnownFeed feed) =>
@@ -62,5 +63,5 @@ internal sealed class KnownFeeds
     }
 }
 
-/// <summary>A cache entry with the headers of its responses.</summary>
-internal sealed record KnownFeed(CachedFeed Source, FeedResponse Response);
+/// <summary>A cache entry with the headers of its responses; an event's feed or a collection's.</summary>
+internal sealed record KnownFeed(CachedFeed Source, FeedResponse Response, bool IsCollection = false);

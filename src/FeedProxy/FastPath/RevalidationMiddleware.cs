@@ -1,3 +1,4 @@
+using FeedProxy.Collections;
 using FeedProxy.Feeds;
 using FeedProxy.Observability;
 using NodaTime;
@@ -5,15 +6,16 @@ using NodaTime;
 namespace FeedProxy.FastPath;
 
 /// <summary>
-/// Answers polls of known public feed URLs before routing: one version lookup (in memory in
-/// both stores), the hour, and then a 304 from the remembered validators or a 200 from the
+/// Answers polls of known public feed URLs (event and collection feeds) before routing: one
+/// version lookup (in memory in both stores; for a collection, its definition's and each
+/// member's), the hour, and then a 304 from the remembered validators or a 200 from the
 /// cache. Anything it cannot answer exactly as the full pipeline would (unknown URL, new
 /// version or hour, entry evicted, store failing) passes through unchanged, and the full
 /// pipeline remembers the answer for next time. Runs after the request-log scope and the
 /// exception handler and before the rate limiter: cache hits and 304s are cheap by
 /// construction and spend no rate-limit budget; renders still do.
 /// </summary>
-internal sealed class RevalidationMiddleware(RequestDelegate next, KnownFeeds known, FeedService feeds, TimeProvider time, FeedMetrics metrics)
+internal sealed class RevalidationMiddleware(RequestDelegate next, KnownFeeds known, FeedService feeds, CollectionFeedService collections, TimeProvider time, FeedMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -25,7 +27,9 @@ internal sealed class RevalidationMiddleware(RequestDelegate next, KnownFeeds kn
 
     private async Task ServeAsync(HttpContext context, KnownFeed feed)
     {
-        var current = await feeds.TryGetVersionAsync(feed.Source.EventId, context.RequestAborted);
+        var current = feed.IsCollection
+            ? await collections.TryGetVersionAsync(feed.Source.EventId, context.RequestAborted)
+            : await feeds.TryGetVersionAsync(feed.Source.EventId, context.RequestAborted);
         if (!string.Equals(current, feed.Source.Version, StringComparison.Ordinal) || feeds.CurrentHour() != feed.Source.Hour)
         {
             known.Forget(context.Request, feed);

@@ -49,7 +49,8 @@ internal sealed class FeedResponse
     public bool IsNotModified(HttpRequest request, Instant now, out ContentCoding coding)
     {
         coding = ContentCodingNegotiation.Select(request, HasGzip, HasBrotli);
-        return ConditionalRequest.IsNotModified(request, ETag(coding), EffectiveLastModified(now));
+        var lastModified = EffectiveLastModified(now);
+        return ConditionalRequest.IsNotModified(request, ETag(coding), lastModified, lastModified == LastModified ? _lastModifiedHeader : null);
     }
 
     /// <summary>RFC 9110 §15.4.5: a 304 carries only the validators and caching fields, no body.</summary>

@@ -10,23 +10,45 @@ namespace FeedProxy.Http;
 /// </summary>
 internal static class ConditionalRequest
 {
-    public static bool IsNotModified(HttpRequest request, string etag, Instant lastModified)
+    public static bool IsNotModified(HttpRequest request, string etag, Instant lastModified) =>
+        IsNotModified(request, etag, lastModified, lastModifiedHeader: null);
+
+    /// <param name="lastModifiedHeader">
+    /// The Last-Modified field value sent for <paramref name="lastModified"/>, when known: a
+    /// client echoing it back (the usual case) is answered by an ordinal comparison, no parse.
+    /// </param>
+    public static bool IsNotModified(HttpRequest request, string etag, Instant lastModified, string? lastModifiedHeader)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var ifNoneMatch = request.Headers.IfNoneMatch;
+        var headers = request.Headers;
+        var ifNoneMatch = headers.IfNoneMatch;
         if (ifNoneMatch.Count > 0)
         {
+            // RFC 9110 §13.1.3: If-Modified-Since is ignored when If-None-Match is present.
             return MatchesAny(ifNoneMatch, etag);
         }
 
-        var ifModifiedSince = request.Headers.IfModifiedSince;
-        if (ifModifiedSince.Count == 1
-            && HeaderUtilities.TryParseDate(ifModifiedSince.ToString(), out var since))
+        var ifModifiedSince = headers.IfModifiedSince;
+        if (ifModifiedSince.Count != 1 || ifModifiedSince[0] is not { } value)
         {
-            return lastModified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
+            return false;
         }
 
-        return false;
+        if (lastModifiedHeader is not null && string.Equals(value, lastModifiedHeader, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // RFC 9110 §13.1.3: 304 when the representation was not modified after the date, at
+        // the one-second resolution of HTTP-dates. IMF-fixdate on a span; the obsolete forms
+        // (RFC 850, asctime) and anything unusual go through the general parser.
+        if (HttpDate.TryParseImfFixdate(value, out var since))
+        {
+            return lastModified.ToUnixTimeSeconds() <= since;
+        }
+
+        return HeaderUtilities.TryParseDate(value, out var parsed)
+            && lastModified.ToUnixTimeSeconds() <= parsed.ToUnixTimeSeconds();
     }
 
     /// <summary>Weak comparison (RFC 9110 §8.8.3.2): opaque tags equal, W/ prefixes ignored.</summary>

@@ -7,21 +7,40 @@ namespace FeedProxy.Upstream;
 
 /// <summary>
 /// Sources of the embedded store: one file <c>{id}.source.json</c> next to the event files
-/// (README "Live sources"), written by the admin API or by hand; the refresh state lives in memory
-/// (after a restart every source is fetched once, unconditionally). One process owns the
+/// (README "Live sources"), written by the admin API or by hand. The refresh state (validators,
+/// next due time, backoff) is kept in the state folder (<see cref="SourceStateFile"/>), so a
+/// restart goes on with conditional requests when each source is due. One process owns the
 /// folder, so claiming is a lock.
 /// </summary>
-internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options, TimeProvider time, ILogger<FileSourceStore> logger) : ISourceStore
+internal sealed partial class FileSourceStore : ISourceStore
 {
     public const string Suffix = ".source.json";
 
-    private readonly string _folder = Path.GetFullPath(options.Value.EventsPath);
-    private readonly UpstreamOptions _upstream = options.Value.Upstream;
+    private readonly string _folder;
+    private readonly UpstreamOptions _upstream;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FileSourceStore> _logger;
+    private readonly SourceStateFile _state;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Ticks, long Length, SourceDefinition? Definition)> _files = new(StringComparer.Ordinal);
 
-    private sealed record Entry(string Key, SourceStatus Status);
+    /// <summary>States read from the state file and not yet matched with their definition (keyed by its hash).</summary>
+    private readonly Dictionary<string, (string Key, SourceStatus Status)> _restored;
+
+    public FileSourceStore(IOptions<FeedProxyOptions> options, TimeProvider time, ILogger<FileSourceStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _folder = Path.GetFullPath(options.Value.EventsPath);
+        _upstream = options.Value.Upstream;
+        _time = time;
+        _logger = logger;
+        _state = new SourceStateFile(options.Value.StatePath, logger);
+        _restored = _state.Load();
+    }
+
+    /// <summary>A definition's status; <paramref name="Hash"/> is <see cref="SourceStateFile.KeyOf"/> of <paramref name="Key"/>.</summary>
+    private sealed record Entry(string Key, string Hash, SourceStatus Status);
 
     public Task<(SourceDefinition Definition, SourceStatus Status)?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
@@ -43,8 +62,11 @@ internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options
         lock (_gate)
         {
             _files.Remove(definition.EventId);
-            var generation = _entries.TryGetValue(definition.EventId, out var old) ? old.Status.Generation + 1 : 1;
-            _entries[definition.EventId] = new Entry(definition.ContentKey, new SourceStatus { Generation = generation, NextDue = Now() });
+            var generation = Math.Max(
+                _entries.TryGetValue(definition.EventId, out var old) ? old.Status.Generation : 0,
+                _restored.Remove(definition.EventId, out var stored) ? stored.Status.Generation : 0) + 1;
+            _entries[definition.EventId] = new Entry(definition.ContentKey, SourceStateFile.KeyOf(definition), new SourceStatus { Generation = generation, NextDue = Now() });
+            Persist();
         }
     }
 
@@ -61,6 +83,8 @@ internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options
 
             _files.Remove(eventId);
             _entries.Remove(eventId);
+            _restored.Remove(eventId);
+            Persist();
             return Task.FromResult(existed);
         }
     }
@@ -99,7 +123,7 @@ internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options
                 }
 
                 var claimed = status with { ClaimedUntil = now + lease, NextDue = now + Duration.FromSeconds(definition.RefreshSeconds) };
-                _entries[definition.EventId] = new Entry(definition.ContentKey, claimed);
+                _entries[definition.EventId] = _entries[definition.EventId] with { Status = claimed };
                 return Task.FromResult<ClaimedSource?>(new ClaimedSource(definition, claimed));
             }
 
@@ -115,6 +139,7 @@ internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options
             if (_entries.TryGetValue(eventId, out var entry) && entry.Status.Generation == status.Generation)
             {
                 _entries[eventId] = entry with { Status = status with { ClaimedUntil = null } };
+                Persist();
             }
         }
 
@@ -128,13 +153,17 @@ internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options
             if (_entries.TryGetValue(eventId, out var entry))
             {
                 _entries[eventId] = entry with { Status = entry.Status with { NextDue = Now() } };
+                Persist();
             }
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>The status of a definition; a definition edited by hand (another content key) starts afresh.</summary>
+    /// <summary>
+    /// The status of a definition: the one in memory, else the one stored before a restart, else
+    /// a fresh one. A definition edited by hand (another content key) starts afresh.
+    /// </summary>
     private SourceStatus StatusOf(SourceDefinition definition)
     {
         if (_entries.TryGetValue(definition.EventId, out var entry) && entry.Key == definition.ContentKey)
@@ -142,9 +171,33 @@ internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options
             return entry.Status;
         }
 
+        var hash = SourceStateFile.KeyOf(definition);
+        if (entry is null && _restored.Remove(definition.EventId, out var stored))
+        {
+            if (stored.Key == hash)
+            {
+                _entries[definition.EventId] = new Entry(definition.ContentKey, hash, stored.Status);
+                return stored.Status;
+            }
+
+            entry = new Entry(string.Empty, stored.Key, stored.Status);
+        }
+
         var fresh = new SourceStatus { Generation = (entry?.Status.Generation ?? 0) + 1, NextDue = Now() };
-        _entries[definition.EventId] = new Entry(definition.ContentKey, fresh);
+        _entries[definition.EventId] = new Entry(definition.ContentKey, hash, fresh);
         return fresh;
+    }
+
+    /// <summary>Writes every known state (restored ones not yet matched included, so a source file that is briefly invalid keeps its state).</summary>
+    private void Persist()
+    {
+        var all = new Dictionary<string, (string Key, SourceStatus Status)>(_restored, StringComparer.Ordinal);
+        foreach (var (eventId, entry) in _entries)
+        {
+            all[eventId] = (entry.Hash, entry.Status with { ClaimedUntil = null });
+        }
+
+        _state.Save(all);
     }
 
     private List<SourceDefinition> All()
@@ -212,7 +265,7 @@ internal sealed partial class FileSourceStore(IOptions<FeedProxyOptions> options
     private string PathOf(string eventId) =>
         EventJsonMapper.IsValidId(eventId) ? Path.Combine(_folder, eventId + Suffix) : throw new ArgumentException("Invalid event id.", nameof(eventId));
 
-    private Instant Now() => Instant.FromDateTimeOffset(time.GetUtcNow());
+    private Instant Now() => Instant.FromDateTimeOffset(_time.GetUtcNow());
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Source file {Path} is not valid and is ignored: {Problem}")]
     private partial void LogInvalid(string path, string problem);

@@ -28,6 +28,7 @@ internal sealed partial class SourceRefresher(
     UpstreamFetcher fetcher,
     ImportService imports,
     IEventStore events,
+    IEventAdminStore admin,
     UpstreamMetrics metrics,
     TimeProvider time,
     IOptions<FeedProxyOptions> options,
@@ -173,7 +174,12 @@ internal sealed partial class SourceRefresher(
         var kind = definition.Kind.ToWireName();
         try
         {
-            var (result, bodies) = await FetchAsync(definition, previous, timeout.Token).ConfigureAwait(false);
+            // Validators only while the event they describe exists: a 304 cannot re-create an
+            // event deleted by hand (or never stored), a full body can.
+            var validators = await events.GetVersionAsync(definition.EventId, cancellationToken).ConfigureAwait(false) is null
+                ? previous with { ETag = null, LastModified = null }
+                : previous;
+            var (result, bodies) = await FetchAsync(definition, validators, timeout.Token).ConfigureAwait(false);
             if (result.NotModified)
             {
                 metrics.Fetches.Add(1, new KeyValuePair<string, object?>("result", "304"));
@@ -195,8 +201,22 @@ internal sealed partial class SourceRefresher(
             var model = Read(definition, result, bodies, now);
             metrics.ParseDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
 
+            // The event (and with it the source) may have been deleted while this refresh fetched.
+            if (!await StillDeclaredAsync(claimed, cancellationToken).ConfigureAwait(false))
+            {
+                return previous;
+            }
+
             var existing = await events.GetAsync(definition.EventId, cancellationToken).ConfigureAwait(false);
             var summary = await imports.ImportAsync(definition.EventId, _ => model, existing?.Event.Published ?? true, cancellationToken).ConfigureAwait(false);
+            if (summary.Created && !await StillDeclaredAsync(claimed, cancellationToken).ConfigureAwait(false))
+            {
+                // Deleted between the check and the write: undo the re-creation rather than
+                // resurrect an event the operator deleted.
+                await admin.DeleteAsync(definition.EventId, CancellationToken.None).ConfigureAwait(false);
+                return previous;
+            }
+
             if (summary.Changed)
             {
                 metrics.Changes.Add(1);
@@ -227,6 +247,10 @@ internal sealed partial class SourceRefresher(
         }
     }
 
+    private async Task<bool> StillDeclaredAsync(ClaimedSource claimed, CancellationToken cancellationToken) =>
+        await sources.GetAsync(claimed.Definition.EventId, cancellationToken).ConfigureAwait(false) is { } current
+        && current.Status.Generation == claimed.Status.Generation;
+
     private async Task<(FetchResult Result, List<byte[]> Bodies)> FetchAsync(SourceDefinition definition, SourceStatus previous, CancellationToken cancellationToken)
     {
         if (definition.Kind != SourceKind.OpenEvent)
@@ -235,14 +259,35 @@ internal sealed partial class SourceRefresher(
             return (result, result.NotModified ? [] : [result.Body]);
         }
 
-        // The event and its sessions pages; the whole set is compared by content.
+        // The event and its sessions pages. When the upstream gave validators for every one of
+        // them last time, one conditional round first: all 304 is "not modified" (RFC 9110 §13.1).
+        // Any 200 means a full fetch (a page's body cannot be rebuilt from a 304), whose bodies
+        // are then compared by content: the fallback for upstreams that send no validators.
+        if (RequestValidators.DecodeComplete(previous.ETag) is { } known && known.Count <= OpenEventApiReader.MaxPages + 1)
+        {
+            var first = await fetcher.GetAsync(definition.Url, definition.Headers, known[0].ETag, known[0].LastModified, cancellationToken).ConfigureAwait(false);
+            var unchanged = first.NotModified;
+            for (var page = 1; unchanged && page < known.Count; page++)
+            {
+                var next = await fetcher.GetAsync(OpenEventApiReader.SessionsUrl(first.FinalUrl, page), definition.Headers, known[page].ETag, known[page].LastModified, cancellationToken).ConfigureAwait(false);
+                unchanged = next.NotModified;
+            }
+
+            if (unchanged)
+            {
+                return (first with { ETag = previous.ETag, LastModified = null }, []);
+            }
+        }
+
         var main = await fetcher.GetAsync(definition.Url, definition.Headers, null, null, cancellationToken).ConfigureAwait(false);
         var bodies = new List<byte[]> { main.Body };
+        var validators = new List<(string?, string?)> { (main.ETag, main.LastModified) };
         var total = (long)main.Body.Length;
         for (var page = 1; page <= OpenEventApiReader.MaxPages; page++)
         {
             var next = await fetcher.GetAsync(OpenEventApiReader.SessionsUrl(main.FinalUrl, page), definition.Headers, null, null, cancellationToken).ConfigureAwait(false);
             bodies.Add(next.Body);
+            validators.Add((next.ETag, next.LastModified));
             total += next.Body.Length;
             if (total > _options.MaxResponseBytes)
             {
@@ -255,7 +300,7 @@ internal sealed partial class SourceRefresher(
             }
         }
 
-        return (main with { ETag = null, LastModified = null }, bodies);
+        return (main with { ETag = RequestValidators.Encode(validators), LastModified = null }, bodies);
     }
 
     private static Event Read(SourceDefinition definition, FetchResult result, List<byte[]> bodies, Instant now)

@@ -12,7 +12,10 @@ public sealed record SourceStatus
     public string? LastError { get; init; }
     /// <summary>"200" (new body), "unchanged" (200 with the same bytes), "304", or "error".</summary>
     public string? LastResult { get; init; }
-    /// <summary>Upstream validators, sent back as If-None-Match and If-Modified-Since.</summary>
+    /// <summary>
+    /// Upstream validators, sent back as If-None-Match and If-Modified-Since. A paged source
+    /// (Open Event) keeps one pair per request in <see cref="ETag"/> (<see cref="RequestValidators"/>).
+    /// </summary>
     public string? ETag { get; init; }
     public string? LastModified { get; init; }
     /// <summary>SHA-256 of the definition and the last good body: identical bytes are not parsed again.</summary>

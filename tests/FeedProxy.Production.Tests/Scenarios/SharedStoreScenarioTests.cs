@@ -19,14 +19,15 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
     private RedisServer _redis = null!;
     private AppInstance _a = null!;
     private AppInstance _b = null!;
+    private string _database = null!;
 
     public async Task InitializeAsync()
     {
         _postgres = await PostgresServer.StartAsync();
         _redis = await RedisServer.StartAsync();
-        var database = await _postgres.CreateDatabaseAsync();
-        _a = new AppInstance(database, _redis.ConnectionString);
-        _b = new AppInstance(database, _redis.ConnectionString);
+        _database = await _postgres.CreateDatabaseAsync();
+        _a = new AppInstance(_database, _redis.ConnectionString);
+        _b = new AppInstance(_database, _redis.ConnectionString);
         using var put = await PutEventAsync(_a, "Opening Session");
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
     }
@@ -152,6 +153,114 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         await Task.Delay(300);
         Assert.Equal(settled, await CollectionETagAsync("ics"));
         Assert.Single(System.Xml.Linq.XDocument.Parse(await b.GetStringAsync(new Uri("/events/scenario/changes.rss", UriKind.Relative))).Descendants("item"));
+    }
+
+    [Fact]
+    public async Task CollectionPolls_ReadNoRowOnceKnown_AndADefinitionChangeThroughAReachesBWithinOneSecond()
+    {
+        static StringContent Definition(string name) =>
+            new($$"""{ "name": "{{name}}", "members": [ { "event": "scenario" } ] }""", Encoding.UTF8, "application/json");
+        using (var content = Definition("Everything"))
+        using (var put = await _a.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var b = _b.Client();
+        using var first = await b.GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
+        var etag = first.Headers.ETag!.ToString();
+        async Task<HttpResponseMessage> PollAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/collections/everything.ics", UriKind.Relative));
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            return await b.SendAsync(request);
+        }
+
+        // Statements that read the collections table, from either instance (both run in this
+        // process, as may other tests: only this test's database counts).
+        var databaseName = new Npgsql.NpgsqlConnectionStringBuilder(_database).Database;
+        var reads = 0;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TagObjects.Any(t => t.Value is string text && text.Contains("FROM collections", StringComparison.Ordinal))
+                    && activity.TagObjects.Any(t => t.Value is string name && name == databaseName))
+                {
+                    Interlocked.Increment(ref reads);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        // Until B's change listener is connected it keeps nothing in memory (a missed
+        // notification would serve stale data), so the first polls may still read the row.
+        var settle = Stopwatch.StartNew();
+        int before;
+        do
+        {
+            before = Volatile.Read(ref reads);
+            using var poll = await PollAsync();
+            Assert.Equal(HttpStatusCode.NotModified, poll.StatusCode);
+        }
+        while (Volatile.Read(ref reads) != before && settle.Elapsed < TimeSpan.FromSeconds(10));
+
+        before = Volatile.Read(ref reads);
+        for (var i = 0; i < 20; i++)
+        {
+            using var poll = await PollAsync();
+            Assert.Equal(HttpStatusCode.NotModified, poll.StatusCode);
+        }
+
+        Assert.Equal(before, Volatile.Read(ref reads));
+
+        var watch = Stopwatch.StartNew();
+        using (var content = Definition("Everything Renamed"))
+        using (var put = await _a.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        HttpResponseMessage? changed = null;
+        while (changed is null && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var response = await PollAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                changed = response;
+                output.WriteLine($"renamed collection on instance B after {watch.ElapsedMilliseconds} ms");
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(changed);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.ElapsedMilliseconds} ms");
+        Assert.Contains("X-WR-CALNAME:Everything Renamed", await changed!.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        changed.Dispose();
+
+        // Deleted through A: gone on B too.
+        using (var delete = await _a.AdminClient().DeleteAsync(new Uri("/admin/collections/everything", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        var gone = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var response = await b.GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
+            status = response.StatusCode;
+        }
+        while (status != HttpStatusCode.NotFound && gone.Elapsed < TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.True(gone.Elapsed < TimeSpan.FromSeconds(1), $"took {gone.ElapsedMilliseconds} ms");
     }
 
     [Fact]

@@ -58,6 +58,38 @@ public sealed class RevalidationFastPathTests : IDisposable
         Assert.Empty(await conditional.Content.ReadAsByteArrayAsync());
     }
 
+    [Theory]
+    [InlineData(0, null, HttpStatusCode.NotModified)]      // the echoed Last-Modified
+    [InlineData(1, null, HttpStatusCode.NotModified)]
+    [InlineData(-1, null, HttpStatusCode.OK)]
+    [InlineData(0, "\"other\"", HttpStatusCode.OK)]      // RFC 9110 §13.1.3: If-None-Match wins
+    public async Task IfModifiedSince_OnAKnownUrl_IsAnsweredAsTheFullPipelineAnswersIt(int offsetSeconds, string? ifNoneMatch, HttpStatusCode expected)
+    {
+        var client = _factory.CreatePlainClient();
+        using var full = await LastFullPipelineAnswerAsync(client, "GET", "/events/testconf.ics", acceptEncoding: null);
+        var lastModified = full.Content.Headers.LastModified!.Value;
+        var echoed = full.Content.Headers.GetValues("Last-Modified").Single();
+        var since = offsetSeconds == 0 ? echoed : lastModified.AddSeconds(offsetSeconds).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+        foreach (var form in new[] { since, lastModified.AddSeconds(offsetSeconds).ToString("dddd, dd-MMM-yy HH:mm:ss 'GMT'", System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/testconf.ics", UriKind.Relative));
+            request.Headers.TryAddWithoutValidation("If-Modified-Since", form);
+            if (ifNoneMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+            }
+
+            using var fast = await client.SendAsync(request);
+
+            Assert.Equal(expected, fast.StatusCode);
+            Assert.Equal(full.Headers.ETag, fast.Headers.ETag);
+            Assert.Equal(full.Headers.CacheControl, fast.Headers.CacheControl);
+        }
+
+        Assert.Equal(1, _factory.Services.GetRequiredService<KnownFeeds>().Count);
+    }
+
     [Fact]
     public async Task AfterAnEdit_AKnownUrlServesTheNewVersion_NotA304ForTheOldOne()
     {

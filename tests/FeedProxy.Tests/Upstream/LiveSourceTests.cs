@@ -222,6 +222,9 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
     {
         using var host = new SourceTestHost();
         host.Upstream.ServeOpenEvent = true;
+        // Without validators: this covers the comparison by content (the conditional round has
+        // its own test, OpenEventConditionalTests).
+        host.Upstream.OpenEventValidators = false;
         var url = host.Upstream.Url("/v1/events/" + OpenEventApiSample.Identifier).AbsoluteUri;
         using (await host.PutSourceAsync("oes", new { kind = "openevent", url, refreshSeconds = 3600 }))
         {

@@ -7,7 +7,8 @@ namespace FeedProxy.Storage.Postgres;
 /// <summary>
 /// Keeps one dedicated connection in LISTEN feedproxy_events (raised by the schema's triggers
 /// on every commit that changes an event, from any instance) and forwards each notification
-/// to <see cref="PostgresEventStore"/>. Reconnects with exponential backoff; each state change
+/// to <see cref="PostgresEventStore"/>; the same connection listens on the channels of other
+/// stores that keep rows in memory (<see cref="IPostgresNotificationChannel"/>). Reconnects with exponential backoff; each state change
 /// (connected, lost) is logged once, not per retry.
 /// </summary>
 internal sealed partial class PostgresChangeListener : BackgroundService
@@ -22,12 +23,19 @@ internal sealed partial class PostgresChangeListener : BackgroundService
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresEventStore _store;
+    private readonly IPostgresNotificationChannel[] _channels;
     private readonly ILogger<PostgresChangeListener> _logger;
 
     public PostgresChangeListener(NpgsqlDataSource dataSource, PostgresEventStore store, ILogger<PostgresChangeListener> logger)
+        : this(dataSource, store, [], logger)
+    {
+    }
+
+    public PostgresChangeListener(NpgsqlDataSource dataSource, PostgresEventStore store, IEnumerable<IPostgresNotificationChannel> channels, ILogger<PostgresChangeListener> logger)
     {
         _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
         _store = store ?? throw new ArgumentNullException(nameof(store));
+        _channels = [.. channels ?? throw new ArgumentNullException(nameof(channels))];
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
@@ -41,13 +49,19 @@ internal sealed partial class PostgresChangeListener : BackgroundService
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-                connection.Notification += (_, e) => _store.OnNotification(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                connection.Notification += (_, e) => Dispatch(e.Channel, e.Payload);
+                foreach (var channel in _channels.Select(c => c.Channel).Prepend(Channel))
                 {
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
 
                 _store.OnListening();
+                foreach (var channel in _channels)
+                {
+                    channel.OnListening();
+                }
+
                 LogListening(Channel);
                 if (everConnected)
                 {
@@ -74,7 +88,7 @@ internal sealed partial class PostgresChangeListener : BackgroundService
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _store.OnListenerLost();
+                Lost();
                 if (!lostLogged)
                 {
                     LogLost(ex, Channel);
@@ -94,7 +108,33 @@ internal sealed partial class PostgresChangeListener : BackgroundService
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
 
+        Lost();
+    }
+
+    private void Dispatch(string channel, string payload)
+    {
+        if (channel == Channel)
+        {
+            _store.OnNotification(payload);
+            return;
+        }
+
+        foreach (var other in _channels)
+        {
+            if (other.Channel == channel)
+            {
+                other.OnNotification(payload);
+            }
+        }
+    }
+
+    private void Lost()
+    {
         _store.OnListenerLost();
+        foreach (var channel in _channels)
+        {
+            channel.OnListenerLost();
+        }
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Listening for schedule changes on {Channel}")]

@@ -56,13 +56,22 @@ public sealed class PostgresEventWriter
         return PostgresEventReader.FormatVersion(version ?? throw new InvalidOperationException("The event vanished during its upsert."));
     }
 
-    /// <summary>Deletes an event and everything in it. False when there was no such event.</summary>
+    /// <summary>
+    /// Deletes an event, everything in it and its upstream source (migration 0003) in one
+    /// statement, so no instance can see the event gone while its source still exists and
+    /// re-creates it on the next refresh. False when there was neither an event nor a source.
+    /// </summary>
     public async Task<bool> DeleteEventAsync(string eventId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventId);
-        await using var command = _dataSource.CreateCommand("DELETE FROM events WHERE id = $1");
+        // Data-modifying CTEs run in the statement's one snapshot and transaction.
+        await using var command = _dataSource.CreateCommand("""
+            WITH source AS (DELETE FROM event_sources WHERE event_id = $1 RETURNING 1),
+                 deleted AS (DELETE FROM events WHERE id = $1 RETURNING 1)
+            SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM deleted)
+            """);
         command.Parameters.Add(Text(eventId));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long count && count > 0;
     }
 
     /// <summary>Publishes or unpublishes an event. False when there is no such event.</summary>

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FeedProxy.Production.Tests.Infrastructure;
+using FeedProxy.Testing;
+using Npgsql;
+
+namespace FeedProxy.Production.Tests.Scenarios;
+
+/// <summary>
+/// On PostgreSQL, deleting an event deletes its row in event_sources in the same statement: the
+/// refresher stops fetching and the event is not re-created on the next interval.
+/// </summary>
+[Collection(UsesServers.Name)]
+public sealed class EventDeletionScenarioTests(ServersFixture servers)
+{
+    [Fact]
+    public async Task DeleteEvent_DeletesItsSourceRow_AndTheEventStaysDeleted()
+    {
+        var database = await servers.Postgres.CreateDatabaseAsync();
+        using var upstream = new UpstreamServer();
+        upstream.Set("/small.ics", SmallCalendar.Ics(), "text/calendar");
+        using var app = new AppInstance(database, servers.Redis.ConnectionString);
+        app.Settings["FeedProxy:Upstream:AllowPrivateNetworks"] = "true";
+        app.Settings["FeedProxy:Upstream:MinRefreshSeconds"] = "1";
+        app.Settings["FeedProxy:Upstream:PollMilliseconds"] = "100";
+        using var admin = app.AdminClient();
+        using (var content = new StringContent(JsonSerializer.Serialize(new { kind = "ics", url = upstream.Url("/small.ics").AbsoluteUri, refreshSeconds = 1 }), Encoding.UTF8, "application/json"))
+        using (var put = await admin.PutAsync(new Uri("/admin/events/small/source", UriKind.Relative), content))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        using var client = app.Client();
+        Assert.True(await EventuallyAsync(async () => (await client.GetAsync(new Uri("/events/small.ics", UriKind.Relative))).StatusCode == HttpStatusCode.OK));
+
+        using (var delete = await admin.DeleteAsync(new Uri("/admin/events/small", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        await using (var dataSource = NpgsqlDataSource.Create(database))
+        await using (var count = dataSource.CreateCommand("SELECT count(*) FROM event_sources WHERE event_id = 'small'"))
+        {
+            Assert.Equal(0L, await count.ExecuteScalarAsync());
+        }
+
+        await Task.Delay(500); // a refresh under way when the delete landed finishes (and is undone)
+        var fetches = upstream.Count("/small.ics");
+        await Task.Delay(3000);
+        Assert.Equal(fetches, upstream.Count("/small.ics"));
+        using var after = await client.GetAsync(new Uri("/events/small.ics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        using var source = await admin.GetAsync(new Uri("/admin/events/small/source", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, source.StatusCode);
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+}
