@@ -17,6 +17,8 @@ using FeedProxy.Formats.Feeds;
 //   breakdown [size]            what a cache miss costs besides the writer: hash, gzip, brotli
 //   sources <results.json> [--quick]  parse cost of upstream documents (BenchmarkDotNet) and memory per parsed source
 //   libraries [--quick]         our writers against Ical.Net and System.ServiceModel.Syndication
+//   ics [--quick]               the 1,000-session .ics miss: reference tree path against the writer (BenchmarkDotNet)
+//   loop [seconds]              the 1,000-session .ics writer in a loop, for a profiler; prints CPU time per render
 var verb = args.Length > 0 ? args[0] : "bdn";
 int[] defaultSizes = [100, 1_000, 10_000];
 switch (verb)
@@ -106,6 +108,55 @@ switch (verb)
         var summary = BenchmarkRunner.Run<LibraryComparisonBenchmarks>(
             DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator));
         return summary.Reports.All(r => r.ResultStatistics is not null) ? 0 : 1;
+    }
+
+    case "loop":
+    {
+        // For a profiler (perf with DOTNET_PerfMapEnabled=1, dotnet-trace): the .ics writer in a
+        // loop. The CPU time per render (GC included) suffers less from other load than wall time.
+        var document = Documents.For(1_000);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4 << 20);
+        var writer = FeedWriters.For(FeedFormat.ICalendar);
+        for (var i = 0; i < 30; i++)
+        {
+            buffer.ResetWrittenCount();
+            writer.Write(document, buffer);
+        }
+
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var started = Stopwatch.GetTimestamp();
+        var until = started + (long)(Stopwatch.Frequency * double.Parse(args.Length > 1 ? args[1] : "10", CultureInfo.InvariantCulture));
+        var count = 0;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            buffer.ResetWrittenCount();
+            writer.Write(document, buffer);
+            count++;
+        }
+
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{count} renders: {cpu.TotalMilliseconds / count:F2} ms CPU and {Stopwatch.GetElapsedTime(started).TotalMilliseconds / count:F2} ms wall per render"));
+        return 0;
+    }
+
+    case "ics":
+    {
+        var quick = args.Contains("--quick");
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(quick ? 1 : 3)
+            .WithIterationCount(quick ? 5 : 15)
+            .WithLaunchCount(1);
+        var reference = new System.Buffers.ArrayBufferWriter<byte>(4 << 20);
+        FeedProxy.Formats.ICalendar.ICalendarReference.Write(Documents.For(1_000), reference);
+        var identical = reference.WrittenSpan.SequenceEqual(FeedWriters.Render(Documents.For(1_000), FeedFormat.ICalendar));
+        Console.WriteLine($"1,000 sessions: {reference.WrittenCount:N0} bytes; writer output identical to the reference: {identical}");
+        var summary = BenchmarkRunner.Run<IcsRenderBenchmarks>(
+            DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator));
+        return identical && summary.Reports.All(r => r.ResultStatistics is not null) ? 0 : 1;
     }
 
     case "bdn":

@@ -1,4 +1,5 @@
 using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Text;
 using NodaTime;
 
 namespace FeedProxy.Formats.Feeds;
@@ -87,10 +88,22 @@ public sealed record FeedDocument
     /// <summary>The UID of a session of <paramref name="origin"/> (for instances derived from a series of that event).</summary>
     public string UidOf(Session session, Event origin)
     {
+        using var text = new TextBuffer(128);
+        AppendUid(session, origin, text);
+        return text.ToString();
+    }
+
+    /// <summary>Appends <see cref="UidOf(Session, Event)"/> to <paramref name="text"/> (the iCalendar render writes it without a string).</summary>
+    internal void AppendUid(Session session, Event origin, TextBuffer text)
+    {
         ArgumentNullException.ThrowIfNull(origin);
-        return OccurrenceKey(session) is { } key
-            ? $"{session.Id}-{key}-{origin.Id}@{UidDomain}"
-            : $"{session.Id}-{origin.Id}@{UidDomain}";
+        text.Append(session.Id).Append('-');
+        if (OccurrenceKey(session) is { } key)
+        {
+            text.Append(key).Append('-');
+        }
+
+        text.Append(origin.Id).Append('@').Append(UidDomain);
     }
 
     /// <summary>"20260310T170000Z" (the RECURRENCE-ID in UTC) for an expanded occurrence; null otherwise.</summary>

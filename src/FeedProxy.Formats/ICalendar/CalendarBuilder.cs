@@ -8,61 +8,103 @@ using NodaTime;
 namespace FeedProxy.Formats.ICalendar;
 
 /// <summary>
-/// Maps a <see cref="FeedDocument"/> to the one VCALENDAR tree that iCalendar, xCal and jCal
-/// all serialise. Reads no clock: DTSTAMP is the session's own last change, so equal documents
-/// give equal trees (FIELD.md: DTSTAMP must not be "now"). Empty values are left out
-/// (libical flags empty properties).
+/// Maps a <see cref="FeedDocument"/> to the one VCALENDAR that iCalendar, xCal and jCal all
+/// serialise, emitted into an <see cref="ICalendarSink"/>: a tree for xCal and jCal
+/// (<see cref="Build"/>), text as it goes for iCalendar. Reads no clock: DTSTAMP is the
+/// session's own last change, so equal documents give equal output (FIELD.md: DTSTAMP must
+/// not be "now"). Empty values are left out (libical flags empty properties). One instance
+/// per render (it holds the render's scratch text and caches); not thread-safe.
 /// </summary>
-internal static class CalendarBuilder
+internal sealed class CalendarBuilder : IDisposable
 {
     public const string ProductId = "-//FeedProxy//FeedProxy//EN";
 
+    private static readonly CalendarParameter[] BadgeDisplay = [new("DISPLAY", "BADGE")];
+    private static readonly CalendarParameter[] LiveStream = [new("FEATURE", "VIDEO"), new("LABEL", "Live stream")];
+
+    private readonly FeedDocument _document;
+    private readonly ICalendarSink _sink;
+
+    /// <summary>Composed values (description, UID, location), reused for every session.</summary>
+    private readonly TextBuffer _text = new();
+
+    /// <summary>COLOR per track colour: the nearest-name search is the same for every session of a track.</summary>
+    private readonly Dictionary<string, string?> _colors = new(StringComparer.Ordinal);
+
+    private CalendarBuilder(FeedDocument document, ICalendarSink sink)
+    {
+        _document = document;
+        _sink = sink;
+    }
+
+    /// <summary>The VCALENDAR tree of a document (xCal, jCal, and the iCalendar reference).</summary>
     public static CalendarComponent Build(FeedDocument document)
     {
+        var tree = new CalendarTreeSink();
+        Emit(document, tree);
+        return tree.Result!;
+    }
+
+    /// <summary>Emits the VCALENDAR of a document into <paramref name="sink"/>.</summary>
+    public static void Emit(FeedDocument document, ICalendarSink sink)
+    {
         ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(sink);
+        using var builder = new CalendarBuilder(document, sink);
+        builder.Calendar();
+    }
+
+    public void Dispose() => _text.Dispose();
+
+    private void Calendar()
+    {
+        var document = _document;
         var schedule = document.Event;
         var zone = ZoneFor(document, schedule);
 
-        var properties = new PropertyList();
-        properties.Text("PRODID", ProductId);
-        properties.Text("VERSION", "2.0");
-        properties.Text("CALSCALE", "GREGORIAN");
+        _sink.BeginComponent("VCALENDAR");
+        _sink.Text("PRODID", ProductId);
+        _sink.Text("VERSION", "2.0");
+        _sink.Text("CALSCALE", "GREGORIAN");
         // Outlook expects PUBLISH for feeds; iTIP PUBLISH carries no ATTENDEE (RFC 5546 §3.2.1).
-        properties.Text("METHOD", "PUBLISH");
+        _sink.Text("METHOD", "PUBLISH");
         if (document.IsSubscription)
         {
             // RFC 7986 NAME/DESCRIPTION plus the X-WR-* names Apple, Google and Outlook read;
             // never in single-session downloads (Outlook opens a new, empty calendar for them).
             var name = Clean(document.Subtitle) is { } subtitle ? $"{schedule.Name} ({subtitle})" : schedule.Name;
-            properties.Text("NAME", name);
-            properties.Text("X-WR-CALNAME", name);
-            properties.Text("DESCRIPTION", schedule.Description);
-            properties.Text("X-WR-CALDESC", schedule.Description);
-            properties.Add(new CalendarProperty("REFRESH-INTERVAL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
-            properties.Add(new CalendarProperty("X-PUBLISHED-TTL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
+            Text("NAME", name);
+            Text("X-WR-CALNAME", name);
+            Text("DESCRIPTION", schedule.Description);
+            Text("X-WR-CALDESC", schedule.Description);
+            _sink.Property(new CalendarProperty("REFRESH-INTERVAL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
+            _sink.Property(new CalendarProperty("X-PUBLISHED-TTL", CalendarValueType.Duration, new DurationValue(document.RefreshInterval)));
         }
 
         // Must name the zone the times actually use (FIELD.md); a collection whose sessions
         // come from events in different zones names none.
         if (zone is not null && (document.Origins is null || document.Sessions.All(s => ZoneFor(document, document.EventOf(s))?.Id == zone.Id)))
         {
-            properties.Text("X-WR-TIMEZONE", zone.Id);
+            Text("X-WR-TIMEZONE", zone.Id);
         }
 
-        properties.Uri("URL", schedule.Url);
-        properties.Uri("SOURCE", document.SelfUrl.AbsoluteUri);
-        properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(document.LastModified)));
-        properties.Image(schedule.ImageUrl);
+        Uri("URL", schedule.Url);
+        Uri("SOURCE", document.SelfUrl.AbsoluteUri);
+        _sink.DateTime("LAST-MODIFIED", DateTimeValue.UtcLocal(document.LastModified), isUtc: true, zoneId: null);
+        Image(schedule.ImageUrl);
 
-        var components = new List<CalendarComponent>(document.Sessions.Count + 1);
-        components.AddRange(TimeZones(document, zone));
+        foreach (var timeZone in TimeZones(document, zone))
+        {
+            _sink.Component(timeZone);
+        }
+
         foreach (var session in document.Sessions)
         {
             // In a collection each session keeps its own event's zone, venue and UID.
             var origin = document.EventOf(session);
             if (session.Recurrence is null)
             {
-                components.Add(BuildEvent(document, origin, session, document.Origins is null ? zone : ZoneFor(document, origin)));
+                EmitEvent(origin, session, document.Origins is null ? zone : ZoneFor(document, origin));
                 continue;
             }
 
@@ -70,116 +112,120 @@ internal static class CalendarBuilder
             // would move the meeting by an hour at every DST change (RFC 5545 §3.3.10 expands
             // BYxxx on DTSTART's wall clock).
             var seriesZone = Zoned(RecurrenceExpander.ZoneOf(session, EventZone(origin)));
-            components.Add(BuildEvent(document, origin, session, seriesZone, series: session.Recurrence));
+            EmitEvent(origin, session, seriesZone, series: session.Recurrence);
             // RFC 5545 §3.8.4.4: each changed instance is a VEVENT with the series' UID and the
             // RECURRENCE-ID of the start it replaces, in the same zone as DTSTART.
             foreach (var o in session.Recurrence.Overrides.OrderBy(o => o.RecurrenceId))
             {
-                components.Add(BuildEvent(document, origin, RecurrenceExpander.Instance(session, o), seriesZone, recurrenceId: o.RecurrenceId));
+                EmitEvent(origin, RecurrenceExpander.Instance(session, o), seriesZone, recurrenceId: o.RecurrenceId);
             }
         }
 
-        return new CalendarComponent("VCALENDAR", properties, components);
+        _sink.EndComponent("VCALENDAR");
     }
 
-    private static CalendarComponent BuildEvent(
-        FeedDocument document, Event origin, Session session, DateTimeZone? zone, Recurrence? series = null, Instant? recurrenceId = null)
+    private void EmitEvent(Event origin, Session session, DateTimeZone? zone, Recurrence? series = null, Instant? recurrenceId = null)
     {
-        var properties = new PropertyList();
-        properties.Text("UID", document.UidOf(session, origin));
-        properties.Add(new CalendarProperty("DTSTAMP", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
+        _sink.BeginComponent("VEVENT");
+        _text.Clear();
+        _document.AppendUid(session, origin, _text);
+        ComposedText("UID");
+        var lastModified = DateTimeValue.UtcLocal(session.LastModified);
+        _sink.DateTime("DTSTAMP", lastModified, isUtc: true, zoneId: null);
         // Both ends in the same form: when either is a repeated wall-clock time, both go UTC.
         // A series keeps its zone: its rule is expanded on that wall clock.
         var timeZone = zone is not null && (series is not null || (IsUnambiguous(session.Start, zone) && IsUnambiguous(session.End, zone))) ? zone : null;
         if (recurrenceId is { } id)
         {
-            properties.Add(Time("RECURRENCE-ID", id, zone));
+            Time("RECURRENCE-ID", id, zone);
         }
 
-        properties.Add(Time("DTSTART", session.Start, timeZone));
+        Time("DTSTART", session.Start, timeZone);
 
         // A zero-length session has no DTEND: RFC 5545 §3.6.1 then ends it at DTSTART, while
         // DTEND equal to DTSTART is rejected by strict readers (§3.8.2.2: DTEND after DTSTART).
         if (session.End.ToUnixTimeSeconds() > session.Start.ToUnixTimeSeconds())
         {
-            properties.Add(Time("DTEND", session.End, timeZone));
+            Time("DTEND", session.End, timeZone);
         }
 
         if (series is not null)
         {
-            AddRecurrence(properties, series, timeZone);
+            EmitRecurrence(series, timeZone);
         }
 
-        properties.Add(new CalendarProperty("SEQUENCE", CalendarValueType.Integer, new IntegerValue(session.Revision)));
-        properties.Add(new CalendarProperty("LAST-MODIFIED", CalendarValueType.DateTime, DateTimeValue.Utc(session.LastModified)));
-        properties.Text("SUMMARY", session.Title);
-        properties.Text("DESCRIPTION", EventDescription.Of(session));
-        properties.Text("LOCATION", Location(origin, session));
+        _sink.Integer("SEQUENCE", session.Revision);
+        _sink.DateTime("LAST-MODIFIED", lastModified, isUtc: true, zoneId: null);
+        Text("SUMMARY", session.Title);
+        _text.Clear();
+        EventDescription.Write(session, _text);
+        ComposedText("DESCRIPTION");
+        _text.Clear();
+        Location(origin, session, _text);
+        ComposedText("LOCATION");
         if ((session.Room?.Geo ?? origin.Venue?.Geo) is { IsValid: true } geo)
         {
-            properties.Add(new CalendarProperty(
-                "GEO", CalendarValueType.Float, new GeoValue(Math.Round(geo.Latitude, 6), Math.Round(geo.Longitude, 6))));
+            _sink.Geo(Math.Round(geo.Latitude, 6), Math.Round(geo.Longitude, 6));
         }
 
-        properties.Uri("URL", session.Url);
-        var categories = new[] { Clean(session.Track?.Name), Clean(session.Type) }
-            .Where(c => c is not null)
-            .Distinct(StringComparer.Ordinal)
-            .Select(c => (CalendarValue)new TextValue(c!))
-            .ToList();
-        if (categories.Count > 0)
+        Uri("URL", session.Url);
+        var track = Clean(session.Track?.Name);
+        var type = Clean(session.Type);
+        if (track is not null && type is not null && !string.Equals(track, type, StringComparison.Ordinal))
         {
-            properties.Add(new CalendarProperty("CATEGORIES", [], CalendarValueType.Text, categories));
+            _sink.Texts("CATEGORIES", [track, type]);
+        }
+        else if ((track ?? type) is { } category)
+        {
+            _sink.Texts("CATEGORIES", [category]);
         }
 
-        properties.Text("COLOR", CssColors.NearestName(session.Track?.Color));
-        properties.Image(session.ImageUrl);
+        Text("COLOR", ColorName(session.Track?.Color));
+        Image(session.ImageUrl);
         if (Clean(session.StreamUrl) is { } stream)
         {
-            properties.Add(new CalendarProperty(
-                "CONFERENCE",
-                [new("FEATURE", "VIDEO"), new("LABEL", "Live stream")],
-                CalendarValueType.Uri,
-                [new UriValue(stream)]));
+            _sink.Uri("CONFERENCE", stream, LiveStream);
         }
 
-        properties.Uri("ATTACH", session.SlidesUrl);
+        Uri("ATTACH", session.SlidesUrl);
         // STATUS:CANCELLED (with the bumped SEQUENCE) removes the event in subscribers;
         // dropping it silently would leave stale copies (FIELD.md).
-        properties.Text("STATUS", session.State == SessionState.Cancelled ? "CANCELLED" : "CONFIRMED");
-        properties.Text("CLASS", "PUBLIC");
-        properties.Text("TRANSP", "OPAQUE");
-        return new CalendarComponent("VEVENT", properties, []);
+        _sink.Text("STATUS", session.State == SessionState.Cancelled ? "CANCELLED" : "CONFIRMED");
+        _sink.Text("CLASS", "PUBLIC");
+        _sink.Text("TRANSP", "OPAQUE");
+        _sink.EndComponent("VEVENT");
     }
 
     /// <summary>
     /// RRULE, RDATE and EXDATE (RFC 5545 §3.8.5), dates in DTSTART's form (§3.8.5.1: EXDATE
     /// and RDATE share DTSTART's value type and zone). Rules are written in canonical form.
     /// </summary>
-    private static void AddRecurrence(PropertyList properties, Recurrence series, DateTimeZone? zone)
+    private void EmitRecurrence(Recurrence series, DateTimeZone? zone)
     {
         foreach (var text in series.Rules)
         {
             if (RecurrenceRule.TryParse(text, out var rule, out _))
             {
-                properties.Add(new CalendarProperty("RRULE", CalendarValueType.Recur, new RuleValue(rule!)));
+                _sink.Property(new CalendarProperty("RRULE", CalendarValueType.Recur, new RuleValue(rule!)));
             }
         }
 
         if (series.Dates.Count > 0)
         {
-            properties.Add(Times("RDATE", [.. series.Dates.Order()], zone));
+            _sink.Property(Times("RDATE", [.. series.Dates.Order()], zone));
         }
 
         if (series.ExceptionDates.Count > 0)
         {
-            properties.Add(Times("EXDATE", [.. series.ExceptionDates.Order()], zone));
+            _sink.Property(Times("EXDATE", [.. series.ExceptionDates.Order()], zone));
         }
     }
 
     private static CalendarProperty Times(string name, IReadOnlyList<Instant> instants, DateTimeZone? zone)
     {
-        var values = instants.Select(i => (CalendarValue)((DateTimeValue)Time(name, i, zone).Values[0])).ToList();
+        var values = instants.Select(i => (CalendarValue)(zone is null
+            ? DateTimeValue.Utc(i)
+            : new DateTimeValue(Instant.FromUnixTimeSeconds(i.ToUnixTimeSeconds()).InZone(zone).LocalDateTime, IsUtc: false))).ToList();
         return zone is null
             ? new CalendarProperty(name, [], CalendarValueType.DateTime, values)
             : new CalendarProperty(name, [new CalendarParameter("TZID", zone.Id)], CalendarValueType.DateTime, values);
@@ -244,20 +290,16 @@ internal static class CalendarBuilder
         zone.MinOffset == Offset.Zero && zone.MaxOffset == Offset.Zero ? null : zone;
 
     /// <summary>Local time with TZID (a VTIMEZONE is written for it) or UTC; never floating.</summary>
-    private static CalendarProperty Time(string name, Instant instant, DateTimeZone? zone)
+    private void Time(string name, Instant instant, DateTimeZone? zone)
     {
         if (zone is null)
         {
-            return new CalendarProperty(name, CalendarValueType.DateTime, DateTimeValue.Utc(instant));
+            _sink.DateTime(name, DateTimeValue.UtcLocal(instant), isUtc: true, zoneId: null);
+            return;
         }
 
         var whole = Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());
-        var local = whole.InZone(zone).LocalDateTime;
-        return new CalendarProperty(
-            name,
-            new CalendarParameter("TZID", zone.Id),
-            CalendarValueType.DateTime,
-            new DateTimeValue(local, IsUtc: false));
+        _sink.DateTime(name, whole.InZone(zone).LocalDateTime, isUtc: false, zone.Id);
     }
 
     /// <summary>
@@ -265,14 +307,56 @@ internal static class CalendarBuilder
     /// RFC 5545 §3.3.5 means the first occurrence, but libical and ical.js take the second,
     /// so such times are written in UTC, which every client reads the same.
     /// </summary>
-    private static bool IsUnambiguous(Instant instant, DateTimeZone zone) =>
-        zone.MapLocal(Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds()).InZone(zone).LocalDateTime).Count == 1;
-
-    private static string? Location(Event schedule, Session session)
+    private static bool IsUnambiguous(Instant instant, DateTimeZone zone)
     {
-        var parts = new[] { Clean(session.Room?.Name), Clean(schedule.Venue?.Name) }.Where(p => p is not null);
-        var location = string.Join(", ", parts);
-        return location.Length == 0 ? null : location;
+        var whole = Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());
+        // A wall-clock time maps back to an instant at most the zone's widest offset change
+        // away; when the instant's zone interval covers that much on both sides, no other
+        // interval can give the same wall-clock time (and MapLocal, which allocates, is not needed).
+        var interval = zone.GetZoneInterval(whole);
+        var reach = Duration.FromSeconds((long)zone.MaxOffset.Seconds - zone.MinOffset.Seconds);
+        if ((!interval.HasStart || whole - interval.Start >= reach)
+            && (!interval.HasEnd || interval.End - whole > reach))
+        {
+            return true;
+        }
+
+        return zone.MapLocal(whole.InZone(zone).LocalDateTime).Count == 1;
+    }
+
+    /// <summary>Room and venue, comma separated; nothing when neither is known.</summary>
+    private static void Location(Event schedule, Session session, TextBuffer text)
+    {
+        if (Clean(session.Room?.Name) is { } room)
+        {
+            text.Append(room);
+        }
+
+        if (Clean(schedule.Venue?.Name) is { } venue)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(", ");
+            }
+
+            text.Append(venue);
+        }
+    }
+
+    private string? ColorName(string? color)
+    {
+        if (color is null)
+        {
+            return null;
+        }
+
+        if (!_colors.TryGetValue(color, out var name))
+        {
+            name = CssColors.NearestName(color);
+            _colors[color] = name;
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -282,32 +366,45 @@ internal static class CalendarBuilder
     /// </summary>
     private static string? Clean(string? value) => TextSanitizer.Text(value);
 
-    /// <summary>Property list that leaves out empty values.</summary>
-    private sealed class PropertyList : List<CalendarProperty>
+    /// <summary>A TEXT property, left out when the cleaned value is empty.</summary>
+    private void Text(string name, string? value)
     {
-        public void Text(string name, string? value)
+        if (Clean(value) is { } text)
         {
-            if (Clean(value) is { } text)
+            _sink.Text(name, text);
+        }
+    }
+
+    /// <summary>The composed text as a TEXT property, cleaned as <see cref="Text"/> cleans, without a string when it is clean.</summary>
+    private void ComposedText(string name)
+    {
+        if (TextSanitizer.TryTrimClean(_text.Span, out var clean))
+        {
+            if (!clean.IsEmpty)
             {
-                Add(new CalendarProperty(name, CalendarValueType.Text, new TextValue(text)));
+                _sink.ComposedText(name, clean);
             }
         }
-
-        public void Uri(string name, string? value)
+        else
         {
-            if (Clean(value) is { } uri)
-            {
-                Add(new CalendarProperty(name, CalendarValueType.Uri, new UriValue(uri)));
-            }
+            Text(name, _text.ToString());
         }
+    }
 
-        /// <summary>RFC 7986 §5.10 IMAGE by reference; BADGE is the small icon use.</summary>
-        public void Image(string? value)
+    private void Uri(string name, string? value)
+    {
+        if (Clean(value) is { } uri)
         {
-            if (Clean(value) is { } uri)
-            {
-                Add(new CalendarProperty("IMAGE", new CalendarParameter("DISPLAY", "BADGE"), CalendarValueType.Uri, new UriValue(uri)));
-            }
+            _sink.Uri(name, uri, []);
+        }
+    }
+
+    /// <summary>RFC 7986 §5.10 IMAGE by reference; BADGE is the small icon use.</summary>
+    private void Image(string? value)
+    {
+        if (Clean(value) is { } uri)
+        {
+            _sink.Uri("IMAGE", uri, BadgeDisplay);
         }
     }
 }

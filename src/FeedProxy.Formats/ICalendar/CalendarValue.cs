@@ -17,8 +17,11 @@ internal sealed record UriValue(string Uri) : CalendarValue;
 /// </summary>
 internal sealed record DateTimeValue(LocalDateTime Local, bool IsUtc) : CalendarValue
 {
-    public static DateTimeValue Utc(Instant instant) =>
-        new(Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds()).InUtc().LocalDateTime, IsUtc: true);
+    public static DateTimeValue Utc(Instant instant) => new(UtcLocal(instant), IsUtc: true);
+
+    /// <summary>The UTC wall-clock time of an instant, to whole seconds (as every DATE-TIME is written).</summary>
+    public static LocalDateTime UtcLocal(Instant instant) =>
+        Instant.FromUnixTimeSeconds(instant.ToUnixTimeSeconds()).InUtc().LocalDateTime;
 }
 
 /// <summary>DURATION (RFC 5545 §3.3.6), whole seconds.</summary>

@@ -27,6 +27,18 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
 
     private static readonly SearchValues<char> UriChars = SearchValues.Create(Range('!', '~'));
 
+    /// <summary>
+    /// The ASCII that TEXT does not copy as it is: the escaped "\\", ";", ",", the line breaks,
+    /// and the dropped C0 controls (all but TAB) and DEL. An ASCII-only set, so the search is
+    /// vectorised.
+    /// </summary>
+    private static readonly SearchValues<char> TextSpecials =
+        SearchValues.Create(string.Concat(Range('\0', '\u001F').Where(c => c != '\t')) + "\u007F\\;,");
+
+    /// <summary>Parameter text that needs no quoting or replacing: printable ASCII but DQUOTE, ":", ";" and ",".</summary>
+    private static readonly SearchValues<char> PlainParameter =
+        SearchValues.Create(string.Concat(Range(' ', '~').Where(c => c is not '"' and not ':' and not ';' and not ',')));
+
     private readonly IBufferWriter<byte> _output = output ?? throw new ArgumentNullException(nameof(output));
     private Memory<byte> _chunk;
     private int _position;
@@ -53,38 +65,84 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     public void WriteAscii(char c) => WriteUnit(c < 0x80 ? (byte)c : (byte)'?');
 
     /// <summary>TEXT value (§3.3.11): escapes backslash, semicolon, comma and line breaks; drops other controls.</summary>
-    public void WriteText(string text)
+    public void WriteText(ReadOnlySpan<char> text)
+    {
+        // C1 controls are dropped one by one below; text without them (all sanitised text)
+        // takes the run-wise path, which writes the same octets.
+        if (text.IndexOfAnyInRange('\u0080', '\u009F') >= 0)
+        {
+            WriteTextByChar(text);
+            return;
+        }
+
+        while (!text.IsEmpty)
+        {
+            // Everything but the escaped and dropped ASCII is written as it is, transcoded to
+            // UTF-8 a line at a time; a lone surrogate becomes U+FFFD as in WriteCodePoint.
+            var special = text.IndexOfAny(TextSpecials);
+            if (special != 0)
+            {
+                WriteUtf8Run(special < 0 ? text : text[..special]);
+                if (special < 0)
+                {
+                    return;
+                }
+            }
+
+            WriteTextSpecial(text, special);
+            text = text[(special + 1)..];
+        }
+    }
+
+    /// <summary>
+    /// The reference TEXT path, one unit at a time; taken for text holding C1 controls, and
+    /// the oracle the run-wise path is tested against.
+    /// </summary>
+    internal void WriteTextByChar(ReadOnlySpan<char> text)
     {
         for (var i = 0; i < text.Length; i++)
         {
             // Most text is plain ASCII: copy whole runs of it between the characters that need work.
-            var run = text.AsSpan(i).IndexOfAnyExcept(PlainText);
+            var run = text[i..].IndexOfAnyExcept(PlainText);
             if (run != 0)
             {
                 run = run < 0 ? text.Length - i : run;
-                WriteSafeRun(text.AsSpan(i, run));
+                WriteSafeRun(text.Slice(i, run));
                 i += run - 1;
                 continue;
             }
 
             var c = text[i];
-            switch (c)
+            if (c is '\\' or ';' or ',' or '\n' or '\r')
             {
-                case '\\': WriteUnit((byte)'\\', (byte)'\\'); break;
-                case ';': WriteUnit((byte)'\\', (byte)';'); break;
-                case ',': WriteUnit((byte)'\\', (byte)','); break;
-                case '\n': WriteUnit((byte)'\\', (byte)'n'); break;
-                case '\r':
-                    if (i + 1 >= text.Length || text[i + 1] != '\n')
-                    {
-                        WriteUnit((byte)'\\', (byte)'n');
-                    }
-
-                    break;
-                default:
-                    i = WriteCodePoint(text, i, keepTab: true);
-                    break;
+                WriteTextSpecial(text, i);
+                continue;
             }
+
+            i = WriteCodePoint(text, i, keepTab: true);
+        }
+    }
+
+    /// <summary>One of <see cref="TextSpecials"/> at <paramref name="index"/>: an escape, a line break, or a dropped control.</summary>
+    private void WriteTextSpecial(ReadOnlySpan<char> text, int index)
+    {
+        switch (text[index])
+        {
+            case '\\': WriteUnit((byte)'\\', (byte)'\\'); break;
+            case ';': WriteUnit((byte)'\\', (byte)';'); break;
+            case ',': WriteUnit((byte)'\\', (byte)','); break;
+            case '\n': WriteUnit((byte)'\\', (byte)'n'); break;
+            case '\r':
+                // CR LF is one line break: the LF that follows writes it.
+                if (index + 1 >= text.Length || text[index + 1] != '\n')
+                {
+                    WriteUnit((byte)'\\', (byte)'n');
+                }
+
+                break;
+            default:
+                // Other C0 controls and DEL are dropped (TAB is not special: §3.3.11 keeps it).
+                break;
         }
     }
 
@@ -94,6 +152,13 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     /// </summary>
     public void WriteParameterValue(string value)
     {
+        if (value.AsSpan().IndexOfAnyExcept(PlainParameter) < 0)
+        {
+            // Zone ids and labels: nothing to quote, replace or drop.
+            WriteSafeRun(value);
+            return;
+        }
+
         var quote = value.AsSpan().IndexOfAny(":;,") >= 0;
         if (quote)
         {
@@ -171,7 +236,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     /// Writes the code point starting at <paramref name="index"/>, dropping control characters
     /// (TAB is kept in TEXT, §3.3.11); returns the index of its last char.
     /// </summary>
-    private int WriteCodePoint(string text, int index, bool keepTab)
+    private int WriteCodePoint(ReadOnlySpan<char> text, int index, bool keepTab)
     {
         var c = text[index];
         if (c < 0x80)
@@ -194,7 +259,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         }
 
         // A lone surrogate decodes as U+FFFD: output stays valid UTF-8 whatever the input.
-        Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
+        Rune.DecodeFromUtf16(text[index..], out var rune, out var consumed);
         Span<byte> bytes = stackalloc byte[4];
         var length = rune.EncodeToUtf8(bytes);
         WriteUnit(bytes[..length]);
@@ -211,12 +276,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         {
             if (_lineOctets >= MaxLineOctets)
             {
-                Ensure(3);
-                var fold = _chunk.Span;
-                fold[_position++] = (byte)'\r';
-                fold[_position++] = (byte)'\n';
-                fold[_position++] = (byte)' ';
-                _lineOctets = 1;
+                Fold();
             }
 
             var count = Math.Min(run.Length, MaxLineOctets - _lineOctets);
@@ -226,6 +286,46 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
             _lineOctets += count;
             run = run[count..];
         }
+    }
+
+    /// <summary>
+    /// Writes text that needs no escaping (any code point, TAB included) as UTF-8, a line at a
+    /// time: each transcoding fills at most what is left of the line and stops before a code
+    /// point that does not fit whole, so a fold never splits a UTF-8 sequence or a surrogate
+    /// pair, and lines are packed exactly as unit-by-unit writing packs them.
+    /// </summary>
+    private void WriteUtf8Run(ReadOnlySpan<char> run)
+    {
+        while (!run.IsEmpty)
+        {
+            if (_lineOctets >= MaxLineOctets)
+            {
+                Fold();
+            }
+
+            var room = MaxLineOctets - _lineOctets;
+            Ensure(room);
+            var status = System.Text.Unicode.Utf8.FromUtf16(run, _chunk.Span.Slice(_position, room), out var read, out var written);
+            _position += written;
+            _lineOctets += written;
+            run = run[read..];
+            if (status == OperationStatus.DestinationTooSmall)
+            {
+                // The next code point does not fit on this line (it may be empty only if the
+                // line is full): fold before it.
+                _lineOctets = MaxLineOctets;
+            }
+        }
+    }
+
+    private void Fold()
+    {
+        Ensure(3);
+        var fold = _chunk.Span;
+        fold[_position++] = (byte)'\r';
+        fold[_position++] = (byte)'\n';
+        fold[_position++] = (byte)' ';
+        _lineOctets = 1;
     }
 
     private void WriteUnit(byte b)
@@ -243,8 +343,19 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
 
     private void WriteUnit(byte a, byte b)
     {
-        Span<byte> unit = [a, b];
-        WriteUnit(unit);
+        // Escapes: both octets on this line or both on the next (never a fold between them).
+        if (_lineOctets + 2 > MaxLineOctets || _chunk.Length - _position < 2)
+        {
+            Span<byte> unit = [a, b];
+            WriteUnit(unit);
+            return;
+        }
+
+        var span = _chunk.Span;
+        span[_position] = a;
+        span[_position + 1] = b;
+        _position += 2;
+        _lineOctets += 2;
     }
 
     private void WriteUnit(byte a, byte b, byte c)

@@ -1,5 +1,5 @@
-using System.Text;
 using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Text;
 
 namespace FeedProxy.Formats.ICalendar;
 
@@ -12,63 +12,84 @@ internal static class EventDescription
 {
     public static string? Of(Session session)
     {
-        var blocks = new List<string>(4);
-        Add(blocks, session.Subtitle);
-        Add(blocks, session.Abstract);
+        using var text = new TextBuffer(256);
+        Write(session, text);
+        return text.Length == 0 ? null : text.ToString();
+    }
+
+    /// <summary>
+    /// Appends the description (nothing when there is none) to <paramref name="text"/>, so a
+    /// render writes it without making a string: blocks (subtitle, abstract, speakers, links)
+    /// separated by an empty line.
+    /// </summary>
+    public static void Write(Session session, TextBuffer text)
+    {
+        var start = text.Length;
+        Block(text, start, session.Subtitle);
+        Block(text, start, session.Abstract);
         if (session.Speakers.Count > 0)
         {
-            var speakers = new StringBuilder("Speakers: ");
+            Separate(text, start);
+            text.Append("Speakers: ");
             for (var i = 0; i < session.Speakers.Count; i++)
             {
                 var speaker = session.Speakers[i];
                 if (i > 0)
                 {
-                    speakers.Append(", ");
+                    text.Append(", ");
                 }
 
-                speakers.Append(speaker.Name);
+                text.Append(speaker.Name);
                 if (!string.IsNullOrWhiteSpace(speaker.Organisation))
                 {
-                    speakers.Append(" (").Append(speaker.Organisation).Append(')');
+                    text.Append(" (").Append(speaker.Organisation).Append(')');
                 }
             }
-
-            blocks.Add(speakers.ToString());
         }
 
-        var links = new StringBuilder();
-        AddLink(links, "URL", session.Url);
-        AddLink(links, "Live stream", session.StreamUrl);
-        AddLink(links, "Slides", session.SlidesUrl);
-        AddLink(links, "Recording", session.VideoUrl);
-        if (links.Length > 0)
-        {
-            blocks.Add(links.ToString());
-        }
-
-        return blocks.Count == 0 ? null : string.Join("\n\n", blocks);
+        var links = false;
+        Link(text, start, ref links, "URL", session.Url);
+        Link(text, start, ref links, "Live stream", session.StreamUrl);
+        Link(text, start, ref links, "Slides", session.SlidesUrl);
+        Link(text, start, ref links, "Recording", session.VideoUrl);
     }
 
-    private static void Add(List<string> blocks, string? text)
+    private static void Block(TextBuffer text, int start, string? block)
     {
-        if (!string.IsNullOrWhiteSpace(text))
+        if (!string.IsNullOrWhiteSpace(block))
         {
-            blocks.Add(text.Trim());
+            Separate(text, start);
+            text.Append(block.AsSpan().Trim());
         }
     }
 
-    private static void AddLink(StringBuilder links, string label, string? url)
+    /// <summary>An empty line between blocks (not before the first).</summary>
+    private static void Separate(TextBuffer text, int start)
+    {
+        if (text.Length > start)
+        {
+            text.Append("\n\n");
+        }
+    }
+
+    /// <summary>Links are one block, one "Label: url" line each.</summary>
+    private static void Link(TextBuffer text, int start, ref bool links, string label, string? url)
     {
         if (string.IsNullOrWhiteSpace(url))
         {
             return;
         }
 
-        if (links.Length > 0)
+        if (links)
         {
-            links.Append('\n');
+            text.Append('\n');
+        }
+        else
+        {
+            Separate(text, start);
+            links = true;
         }
 
-        links.Append(label).Append(": ").Append(url.Trim());
+        text.Append(label).Append(": ").Append(url.AsSpan().Trim());
     }
 }

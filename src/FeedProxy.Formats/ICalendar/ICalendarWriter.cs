@@ -5,9 +5,10 @@ using FeedProxy.Formats.Feeds;
 namespace FeedProxy.Formats.ICalendar;
 
 /// <summary>
-/// iCalendar (RFC 5545) text of the <see cref="CalendarBuilder"/> tree: UTF-8 without BOM,
-/// CRLF after every line, folded at 75 octets by <see cref="ContentLineWriter"/>.
-/// Stateless and thread-safe.
+/// iCalendar (RFC 5545) text of what <see cref="CalendarBuilder"/> emits: UTF-8 without BOM,
+/// CRLF after every line, folded at 75 octets by <see cref="ContentLineWriter"/>. Feeds are
+/// streamed through <see cref="ContentLineSink"/>; the tree form (<see cref="Write(CalendarComponent, IBufferWriter{byte})"/>)
+/// is the reference they are tested against. Stateless and thread-safe.
 /// </summary>
 public sealed class ICalendarWriter : IFeedWriter
 {
@@ -17,7 +18,10 @@ public sealed class ICalendarWriter : IFeedWriter
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(output);
-        Write(CalendarBuilder.Build(document), output);
+        // Streamed from the model: no calendar tree (ICalendarReference writes the same bytes from one).
+        var writer = new ContentLineWriter(output);
+        CalendarBuilder.Emit(document, new ContentLineSink(writer));
+        writer.Flush();
     }
 
     internal static void Write(CalendarComponent calendar, IBufferWriter<byte> output)
@@ -27,7 +31,7 @@ public sealed class ICalendarWriter : IFeedWriter
         writer.Flush();
     }
 
-    private static void WriteComponent(ContentLineWriter writer, CalendarComponent component)
+    internal static void WriteComponent(ContentLineWriter writer, CalendarComponent component)
     {
         writer.WriteAscii("BEGIN:");
         writer.WriteAscii(component.Name);
@@ -47,7 +51,7 @@ public sealed class ICalendarWriter : IFeedWriter
         writer.EndLine();
     }
 
-    private static void WriteProperty(ContentLineWriter writer, CalendarProperty property)
+    internal static void WriteProperty(ContentLineWriter writer, CalendarProperty property)
     {
         writer.WriteAscii(property.Name);
         if (ValueTypeDefaults.NeedsValueParameter(property.Name, property.Type))

@@ -20,9 +20,12 @@ internal static class ValueFormat
     }
 
     /// <summary>Writes the date-time into <paramref name="destination"/> (at least <see cref="MaxDateTimeLength"/> chars) without allocating.</summary>
-    public static int FormatDateTime(DateTimeValue value, bool extended, Span<char> destination)
+    public static int FormatDateTime(DateTimeValue value, bool extended, Span<char> destination) =>
+        FormatDateTime(value.Local, value.IsUtc, extended, destination);
+
+    /// <inheritdoc cref="FormatDateTime(DateTimeValue, bool, Span{char})"/>
+    public static int FormatDateTime(LocalDateTime local, bool isUtc, bool extended, Span<char> destination)
     {
-        var local = value.Local;
         var position = 0;
         Digits(destination, ref position, local.Year, 4);
         Separator(destination, ref position, extended, '-');
@@ -35,7 +38,7 @@ internal static class ValueFormat
         Digits(destination, ref position, local.Minute, 2);
         Separator(destination, ref position, extended, ':');
         Digits(destination, ref position, local.Second, 2);
-        if (value.IsUtc)
+        if (isUtc)
         {
             destination[position++] = 'Z';
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace FeedProxy.Formats.Text;
@@ -26,14 +27,23 @@ public static class TextSanitizer
     public static bool IsClean(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        for (var i = 0; i < value.Length; i++)
+        return FirstDirty(value, singleLine: false) < 0;
+    }
+
+    /// <summary>
+    /// <see cref="Text"/> of composed text without making a string: true with the trimmed
+    /// text (empty for "leave out") when nothing but trimming is needed, false when
+    /// characters must be replaced or removed (then <see cref="Text"/> of it as a string).
+    /// </summary>
+    internal static bool TryTrimClean(ReadOnlySpan<char> value, out ReadOnlySpan<char> trimmed)
+    {
+        if (FirstDirty(value, singleLine: false) >= 0)
         {
-            if (NeedsWork(value, i))
-            {
-                return false;
-            }
+            trimmed = default;
+            return false;
         }
 
+        trimmed = value.Trim();
         return true;
     }
 
@@ -44,16 +54,7 @@ public static class TextSanitizer
             return null;
         }
 
-        var dirty = -1;
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (NeedsWork(value, i) || (singleLine && (value[i] is '\n' or '\t')))
-            {
-                dirty = i;
-                break;
-            }
-        }
-
+        var dirty = FirstDirty(value, singleLine);
         if (dirty < 0)
         {
             var trimmed = value.Trim();
@@ -96,21 +97,65 @@ public static class TextSanitizer
         return result.Length == 0 ? null : result;
     }
 
-    private static bool NeedsWork(string value, int i)
+    /// <summary>
+    /// Index of the first character that must be replaced or removed (CR, a forbidden control
+    /// or non-character, a lone surrogate; single-line also LF and TAB), or -1. Runs of ASCII
+    /// are searched vectorised, other characters looked at one by one: clean text is mostly
+    /// ASCII, and this runs on every value of every feed render.
+    /// </summary>
+    private static int FirstDirty(ReadOnlySpan<char> value, bool singleLine)
     {
-        var c = value[i];
-        if (c == '\r' || IsForbidden(c))
+        var plain = singleLine ? PlainLine : PlainText;
+        var i = 0;
+        while (i < value.Length)
         {
-            return true;
+            var c = value[i];
+            if (c < 0x80)
+            {
+                var next = value[i..].IndexOfAnyExcept(plain);
+                if (next < 0)
+                {
+                    return -1;
+                }
+
+                i += next;
+                c = value[i];
+                if (c < 0x80)
+                {
+                    return i; // a control character (or, single-line, a line break or tab)
+                }
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return i;
+                }
+
+                i += 2;
+                continue;
+            }
+
+            // A low surrogate here has no high one before it (a pair is skipped whole).
+            if (char.IsLowSurrogate(c) || IsForbidden(c))
+            {
+                return i;
+            }
+
+            i++;
         }
 
-        if (char.IsHighSurrogate(c))
-        {
-            return i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]);
-        }
-
-        return char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(value[i - 1]));
+        return -1;
     }
+
+    /// <summary>ASCII that is clean in multi-line text: printable, TAB and LF.</summary>
+    private static readonly SearchValues<char> PlainText =
+        SearchValues.Create("\t\n" + string.Concat(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c)));
+
+    /// <summary>ASCII that is clean in single-line text: printable only.</summary>
+    private static readonly SearchValues<char> PlainLine =
+        SearchValues.Create(string.Concat(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c)));
 
     private static bool IsForbidden(char c) =>
         (c < 0x20 && c is not '\t' and not '\n')

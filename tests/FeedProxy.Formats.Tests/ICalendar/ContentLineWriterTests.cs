@@ -71,6 +71,37 @@ public class ContentLineWriterTests
     }
 
     [Fact]
+    public void WriteText_RunWise_EqualsUnitByUnit()
+    {
+        // The run-wise TEXT path (transcoding a line at a time) against the unit-by-unit
+        // reference, on text the run-wise path takes: no C1 controls, but everything else
+        // including lone surrogates, CR, DEL, tabs and multi-unit graphemes.
+        string[] hostile = [.. Alphabet, "\r", "\r\n", "\u0001", "\u001F", "\u007F", "\uD800", "\uDC00", "e\u0301", "\uFFFE", "\uFFFF", "\u00A0", "\u2028"];
+        var random = new Random(20271031);
+        for (var run = 0; run < 5000; run++)
+        {
+            var name = "X-" + new string('N', random.Next(0, 80));
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 300)).Select(_ => hostile[random.Next(hostile.Length)]));
+            var runWise = RenderText(name, text);
+            var unitByUnit = Render(w =>
+            {
+                w.WriteAscii(name);
+                w.WriteAscii(':');
+                w.WriteTextByChar(text);
+                w.EndLine();
+            });
+            Assert.True(unitByUnit.AsSpan().SequenceEqual(runWise), $"run {run}: {Encoding.UTF8.GetString(runWise)}");
+        }
+    }
+
+    [Fact]
+    public void WriteText_C1Control_IsDroppedByTheReferencePath()
+    {
+        var octets = RenderText("SUMMARY", string.Concat(Enumerable.Repeat("ab\u0085c,", 20)));
+        Assert.Equal("SUMMARY:" + string.Concat(Enumerable.Repeat("abc\\,", 20)), Assert.Single(ContentLineParser.Unfold(octets)));
+    }
+
+    [Fact]
     public void Fold_NeverSplitsUtf8Sequence()
     {
         for (var prefix = 0; prefix < 8; prefix++)
