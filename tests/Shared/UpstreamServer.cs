@@ -45,6 +45,22 @@ internal sealed class UpstreamServer : IDisposable
 
     private sealed record Resource(byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified, bool Validators = true);
 
+    /// <summary>
+    /// Application settings for sources on this server: loopback allowed, intervals down to one
+    /// second polled every 100 ms, short time caps and one quick retry, so a test sees refreshes
+    /// and faults in seconds, not minutes. Shared by every test that runs sources against it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> SourceSettings { get; } = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["FeedProxy:Upstream:AllowPrivateNetworks"] = "true",
+        ["FeedProxy:Upstream:MinRefreshSeconds"] = "1",
+        ["FeedProxy:Upstream:PollMilliseconds"] = "100",
+        ["FeedProxy:Upstream:TimeoutSeconds"] = "3",
+        ["FeedProxy:Upstream:AttemptTimeoutSeconds"] = "2",
+        ["FeedProxy:Upstream:Retries"] = "1",
+        ["FeedProxy:Upstream:RetryDelayMilliseconds"] = "50",
+    };
+
     public UpstreamServer()
     {
         for (var attempt = 0; ; attempt++)

@@ -1,5 +1,6 @@
 using System.Text;
 using FeedProxy.Caching;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Production.Tests.Caching;
 
@@ -8,7 +9,16 @@ public abstract class FeedCacheStoreTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
+    private FakeTimeProvider? _clock;
+
     protected abstract IFeedCacheStore Store { get; }
+
+    /// <summary>
+    /// The clock every store under test reads: an entry's lifetime passes when the test says,
+    /// not when a loaded machine happens to pause between a write and the read after it.
+    /// Created on first use (derived classes' field initializers run before this class's).
+    /// </summary>
+    protected FakeTimeProvider Clock => _clock ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
 
     private static CancellationToken None => CancellationToken.None;
 
@@ -52,7 +62,7 @@ public abstract class FeedCacheStoreTests
         await Store.SetAsync("short", [1, 2, 3], [], TimeSpan.FromMilliseconds(300), None);
         Assert.NotNull(await Store.GetAsync("short", None));
 
-        await Task.Delay(700);
+        Clock.Advance(TimeSpan.FromMilliseconds(700));
 
         Assert.Null(await Store.GetAsync("short", None));
     }

@@ -5,9 +5,9 @@ namespace FeedProxy.Production.Tests.Caching;
 
 public sealed class MemoryFeedCacheStoreTests : FeedCacheStoreTests
 {
-    private readonly MemoryFeedCacheStore _store = new();
+    private MemoryFeedCacheStore? _store;
 
-    protected override IFeedCacheStore Store => _store;
+    protected override IFeedCacheStore Store => _store ??= new(timeProvider: Clock);
 
     [Fact]
     public async Task Set_BeyondMaxBytes_EvictsLeastRecentlyUsedFirst()

@@ -8,18 +8,19 @@ namespace FeedProxy.Production.Tests.Caching;
 public sealed class RedisFeedCacheStoreTests(ServersFixture servers) : FeedCacheStoreTests, IDisposable
 {
     // A prefix per test keeps tests independent on the shared server.
-    private readonly RedisFeedCacheStore _store = new(
-        new RedisFeedCacheOptions { ConnectionString = servers.Redis.ConnectionString, KeyPrefix = $"test:{Guid.NewGuid():N}:" },
-        NullLogger<RedisFeedCacheStore>.Instance);
+    private RedisFeedCacheStore? _store;
 
-    protected override IFeedCacheStore Store => _store;
+    protected override IFeedCacheStore Store => _store ??= new(
+        RedisTestOptions.For(servers, $"test:{Guid.NewGuid():N}:"),
+        NullLogger<RedisFeedCacheStore>.Instance,
+        Clock);
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose() => _store?.Dispose();
 
     [Fact]
     public async Task Instances_ShareEntries()
     {
-        var options = new RedisFeedCacheOptions { ConnectionString = servers.Redis.ConnectionString, KeyPrefix = $"shared:{Guid.NewGuid():N}:" };
+        var options = RedisTestOptions.For(servers, $"shared:{Guid.NewGuid():N}:");
         using var one = new RedisFeedCacheStore(options, NullLogger<RedisFeedCacheStore>.Instance);
         using var two = new RedisFeedCacheStore(options, NullLogger<RedisFeedCacheStore>.Instance);
 
@@ -74,15 +75,33 @@ public sealed class TwoLevelFeedCacheStoreTests(ServersFixture servers) : FeedCa
     private RedisFeedCacheStore NewRedis()
     {
         var redis = new RedisFeedCacheStore(
-            new RedisFeedCacheOptions { ConnectionString = servers.Redis.ConnectionString, KeyPrefix = _prefix },
-            NullLogger<RedisFeedCacheStore>.Instance);
+            RedisTestOptions.For(servers, _prefix),
+            NullLogger<RedisFeedCacheStore>.Instance,
+            Clock);
         _created.Add(redis);
         return redis;
     }
 
     private TwoLevelFeedCacheStore NewStore(out MemoryFeedCacheStore memory)
     {
-        memory = new MemoryFeedCacheStore();
-        return new TwoLevelFeedCacheStore(memory, NewRedis());
+        memory = new MemoryFeedCacheStore(timeProvider: Clock);
+        return new TwoLevelFeedCacheStore(memory, NewRedis(), Clock);
     }
+}
+
+/// <summary>
+/// Options of the stores these suites test for what they store, not for how fast: an operation
+/// that outlasts the production OperationTimeout (750 ms) on a loaded machine would trip the
+/// breaker and turn the rest of the test into misses. Timeouts and the breaker have their own
+/// tests (RedisOutageTests), with the production values.
+/// </summary>
+internal static class RedisTestOptions
+{
+    public static RedisFeedCacheOptions For(ServersFixture servers, string keyPrefix) => new()
+    {
+        ConnectionString = servers.Redis.ConnectionString,
+        KeyPrefix = keyPrefix,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        OperationTimeout = TimeSpan.FromSeconds(10),
+    };
 }

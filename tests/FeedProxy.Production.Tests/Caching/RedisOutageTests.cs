@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using FeedProxy.Caching;
 using FeedProxy.Production.Tests.Infrastructure;
+using FeedProxy.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Production.Tests.Caching;
 
@@ -15,14 +17,32 @@ public sealed class RedisOutageTests
     {
         await using var server = await RedisServer.StartAsync();
         var logger = new ListLogger<RedisFeedCacheStore>();
+        // The breaker's window runs on this clock: the test, not the machine's load, decides
+        // which operations fall inside a window (skipped) and which probe Redis again.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var breakDuration = TimeSpan.FromMilliseconds(500);
         using var store = new RedisFeedCacheStore(
-            new RedisFeedCacheOptions { ConnectionString = server.ConnectionString, BreakDuration = TimeSpan.FromMilliseconds(500) },
-            logger);
-        await store.SetAsync("k", [1], ["t"], TimeSpan.FromMinutes(5), default);
-        Assert.Equal([1], await store.GetAsync("k", default));
+            new RedisFeedCacheOptions { ConnectionString = server.ConnectionString, BreakDuration = breakDuration },
+            logger,
+            clock);
+        // The first connection can outlast OperationTimeout on a loaded machine, which opens a
+        // break window: start the outage only once the store works.
+        var working = await Eventually.ValueAsync(
+            async () =>
+            {
+                clock.Advance(breakDuration);
+                await store.SetAsync("k", [1], ["t"], TimeSpan.FromMinutes(5), default);
+                return await store.GetAsync("k", default);
+            },
+            v => v is not null);
+        Assert.Equal([1], working);
+        var outagesBefore = logger.Count(3001);
+        var recoveriesBefore = logger.Count(3002);
 
         await server.StopAsync();
 
+        // Twenty rounds 100 ms apart: four break windows, each ended by an operation that
+        // probes the dead server (bounded by OperationTimeout) and opens the next window.
         for (var i = 0; i < 20; i++)
         {
             var watch = Stopwatch.StartNew();
@@ -30,29 +50,27 @@ public sealed class RedisOutageTests
             await store.SetAsync("k2", [2], ["t"], TimeSpan.FromMinutes(5), default);
             await store.EvictByTagAsync("t", default);
             Assert.True(watch.Elapsed < Quick * 3, $"Three operations took {watch.Elapsed} with Redis down.");
-            await Task.Delay(100);
+            clock.Advance(TimeSpan.FromMilliseconds(100));
         }
 
         Assert.False(store.IsAvailable);
-        Assert.Equal(1, logger.Count(3001)); // the outage is logged once, not per request
+        Assert.Equal(outagesBefore + 1, logger.Count(3001)); // the outage is logged once, not per request
 
         await server.RestartAsync();
 
-        var deadline = Stopwatch.StartNew();
-        byte[]? value = null;
-        while (value is null && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await store.SetAsync("k3", [3], ["t"], TimeSpan.FromMinutes(5), default);
-            value = await store.GetAsync("k3", default);
-            if (value is null)
+        var value = await Eventually.ValueAsync(
+            async () =>
             {
-                await Task.Delay(200);
-            }
-        }
+                clock.Advance(breakDuration); // past any window a failed reconnect attempt opened
+                await store.SetAsync("k3", [3], ["t"], TimeSpan.FromMinutes(5), default);
+                return await store.GetAsync("k3", default);
+            },
+            v => v is not null,
+            TimeSpan.FromSeconds(30));
 
         Assert.Equal([3], value);
         Assert.True(store.IsAvailable);
-        Assert.Equal(1, logger.Count(3002));
+        Assert.Equal(recoveriesBefore + 1, logger.Count(3002));
     }
 
     [Fact]

@@ -36,6 +36,18 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
         return client;
     }
 
+    /// <summary>
+    /// Waits until the instance LISTENs for schedule changes (its listener logs it): a change
+    /// committed before that reaches it only by its next read, never by a notification.
+    /// </summary>
+    public async Task WaitUntilListeningAsync()
+    {
+        _ = Host;
+        Assert.True(
+            await Eventually.TrueAsync(() => Logs.Lines.Any(l => l.Contains("Listening for schedule changes", StringComparison.Ordinal))),
+            "the instance never listened for changes:\n" + Logs.Tail());
+    }
+
     private void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

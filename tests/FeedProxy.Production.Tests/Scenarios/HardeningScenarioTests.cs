@@ -14,27 +14,18 @@ namespace FeedProxy.Production.Tests.Scenarios;
 #pragma warning disable CA1001 // disposed in DisposeAsync (IAsyncLifetime)
 public sealed class HardeningScenarioTests : IAsyncLifetime
 {
-    private PostgresServer _postgres = null!;
-    private RedisServer _redis = null!;
+    private ScenarioServers _servers = null!;
     private AppInstance _app = null!;
-    private string _database = null!;
 
     public async Task InitializeAsync()
     {
-        _postgres = await PostgresServer.StartAsync();
-        _redis = await RedisServer.StartAsync();
-        _database = await _postgres.CreateDatabaseAsync();
-        _app = new AppInstance(_database, _redis.ConnectionString);
+        _servers = await ScenarioServers.StartAsync();
+        _app = _servers.Instance();
         using var put = await SendAsync(HttpMethod.Put, "/admin/events/scenario", AppInstance.EventJson("Opening Session"));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
     }
 
-    public async Task DisposeAsync()
-    {
-        _app.Dispose();
-        await _redis.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? json = null)
     {
@@ -80,7 +71,7 @@ public sealed class HardeningScenarioTests : IAsyncLifetime
         }
 
         var token = await _app.Host.Services.GetRequiredService<FeedProxy.Private.PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
-        await _postgres.StopAsync();
+        await _servers.Postgres.StopAsync();
         try
         {
             string[] urls = [$"/private/{token}/events/hidden.ics?tz=utc", "/admin/events", "/admin/events/scenario"];
@@ -94,7 +85,7 @@ public sealed class HardeningScenarioTests : IAsyncLifetime
         }
         finally
         {
-            await _postgres.StartAgainAsync();
+            await _servers.Postgres.StartAgainAsync();
         }
     }
 
@@ -107,7 +98,7 @@ public sealed class HardeningScenarioTests : IAsyncLifetime
         }
 
         var token = await _app.Host.Services.GetRequiredService<FeedProxy.Private.PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
-        await using var data = NpgsqlDataSource.Create(_database);
+        await using var data = NpgsqlDataSource.Create(_servers.Database);
         await using (var read = data.CreateCommand("SELECT private_token FROM events WHERE id = 'hidden'"))
         {
             var stored = (string)(await read.ExecuteScalarAsync())!;

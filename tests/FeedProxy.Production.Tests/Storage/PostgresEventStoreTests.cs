@@ -3,12 +3,16 @@ using FeedProxy.Production.Tests.Infrastructure;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
 using NodaTime;
+using FeedProxy.Testing;
 
 namespace FeedProxy.Production.Tests.Storage;
 
 [Collection(UsesServers.Name)]
 public sealed class PostgresEventStoreTests(ServersFixture servers)
 {
+    // The acceptance bound of a change reaching another instance, from the writer's commit to
+    // the other store's Changed (raised on PostgreSQL's NOTIFY). Other waits for a notification
+    // are for its arrival only and use Eventually.Deadline.
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
     [Fact]
@@ -207,7 +211,7 @@ public sealed class PostgresEventStoreTests(ServersFixture servers)
                 throw new ArgumentOutOfRangeException(nameof(change));
         }
 
-        await changed.WaitAsync(OneSecond);
+        await changed.WaitAsync(Eventually.Deadline);
         var v2 = await store.GetVersionAsync("conf", default);
         Assert.NotNull(v2);
         Assert.NotEqual(v1, v2);
@@ -288,7 +292,7 @@ public sealed class PostgresEventStoreTests(ServersFixture servers)
         var changed = WaitForChange(store, "conf");
 
         Assert.True(await db.Writer.DeleteEventAsync("conf"));
-        await changed.WaitAsync(OneSecond);
+        await changed.WaitAsync(Eventually.Deadline);
 
         Assert.Null(await store.GetAsync("conf", default));
         Assert.False(await db.Writer.DeleteEventAsync("conf"));

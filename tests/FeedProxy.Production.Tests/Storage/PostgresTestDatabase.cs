@@ -1,5 +1,6 @@
 using FeedProxy.Production.Tests.Infrastructure;
 using FeedProxy.Storage.Postgres;
+using FeedProxy.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -46,14 +47,13 @@ internal sealed class PostgresTestDatabase : IAsyncDisposable
         var listener = new PostgresChangeListener(dataSource, store, NullLogger<PostgresChangeListener>.Instance);
         _listeners.Add(listener);
         await listener.StartAsync(CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!store.IsListening)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        Assert.True(await Eventually.TrueAsync(() => store.IsListening), "the store never listened for changes");
 
         return store;
     }
+
+    /// <summary>A listener a test started itself, stopped with the database.</summary>
+    public void Own(PostgresChangeListener listener) => _listeners.Add(listener);
 
     public async ValueTask DisposeAsync()
     {

@@ -5,6 +5,7 @@ using FeedProxy.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using FeedProxy.Testing;
 
 namespace FeedProxy.Production.Tests.Storage;
 
@@ -54,19 +55,14 @@ public sealed class PostgresWiringTests(ServersFixture servers)
             Assert.Equal(true, await kill.ExecuteScalarAsync());
         }
 
-        await resynced.Task.WaitAsync(TimeSpan.FromSeconds(5)); // raised for every event after reconnecting
+        await resynced.Task.WaitAsync(Eventually.Deadline); // raised for every event after reconnecting
         // The first Changed may still be the upsert's own notification: wait for the new LISTEN.
-        for (var i = 0; i < 100 && !store.IsListening; i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(store.IsListening);
+        Assert.True(await Eventually.TrueAsync(() => store.IsListening));
 
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Changed += id => changed.TrySetResult();
         await db.Writer.UpsertSessionAsync("conf", ev.Sessions[0] with { Title = "After reconnect" });
-        await changed.Task.WaitAsync(TimeSpan.FromSeconds(1));
+        await changed.Task.WaitAsync(Eventually.Deadline);
         Assert.Equal("After reconnect", (await store.GetAsync("conf", default))!.Event.Sessions[0].Title);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FeedProxy.Testing;
 using FeedProxy.Tests.Filters;
 using FeedProxy.Tests.Support;
 
@@ -76,14 +77,7 @@ public sealed partial class AgendaHttpTests(FeedProxyFactory factory) : IClassFi
         Assert.Equal(2, FeedItems.Count("ics", await client.GetStringAsync($"/events/testconf/agenda/{code}.ics")));
 
         local.WriteEvent("testconf", TestEvents.Conference().Replace("\"id\": \"s2\"", "\"id\": \"s2-renamed\"", StringComparison.Ordinal));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        string ics;
-        do
-        {
-            await Task.Delay(100);
-            ics = await client.GetStringAsync($"/events/testconf/agenda/{code}.ics");
-        }
-        while (FeedItems.Count("ics", ics) != 1 && DateTime.UtcNow < deadline);
+        var ics = await Eventually.ValueAsync(() => client.GetStringAsync($"/events/testconf/agenda/{code}.ics"), body => FeedItems.Count("ics", body) == 1);
 
         Assert.Equal(["s1-testconf@tests.feedproxy.example"], FeedItems.IcsUids(ics));
     }

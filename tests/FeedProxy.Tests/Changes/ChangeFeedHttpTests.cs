@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using FeedProxy.Testing;
 using FeedProxy.Tests.Support;
 
 namespace FeedProxy.Tests.Changes;
@@ -16,22 +17,15 @@ public sealed class ChangeFeedHttpTests : IDisposable
 
     private static List<XElement> Items(string rss) => XDocument.Parse(rss).Descendants("item").ToList();
 
-    /// <summary>Waits until the event's version is the one just written (its feed ETag moved).</summary>
-    private async Task EditAsync(HttpClient client, string json)
+    /// <summary>
+    /// Writes the event's file and waits until the store has the new version (its Changed
+    /// signal; an edit of non-public sessions only changes no public feed's ETag to wait for).
+    /// </summary>
+    private async Task EditAsync(string json)
     {
-        using var before = await client.GetAsync("/events/testconf.ics");
-        var etag = before.Headers.ETag?.ToString();
+        using var changed = StoreChangeWatch.Start(_factory.Services, "testconf");
         _factory.WriteEvent("testconf", json);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-            using var now = await client.GetAsync("/events/testconf.ics");
-            if (now.Headers.ETag?.ToString() != etag)
-            {
-                return;
-            }
-        }
+        await changed.ElapsedAsync();
     }
 
     [Fact]
@@ -60,7 +54,7 @@ public sealed class ChangeFeedHttpTests : IDisposable
             .Replace("\"start\": \"2027-03-27T10:00:00+01:00\", \"end\": \"2027-03-27T10:45:00+01:00\"", "\"start\": \"2027-03-27T14:00:00+01:00\", \"end\": \"2027-03-27T14:45:00+01:00\"", StringComparison.Ordinal)
             .Replace("\"room\": \"hall-a\", \"type\": \"Talk\"", "\"room\": \"room-1\", \"type\": \"Talk\"", StringComparison.Ordinal);
         Assert.NotEqual(TestEvents.Conference(), moved);
-        await EditAsync(client, moved);
+        await EditAsync(moved);
 
         foreach (var url in new[] { "/events/testconf/changes.rss", "/collections/all/changes.rss" })
         {
@@ -81,7 +75,7 @@ public sealed class ChangeFeedHttpTests : IDisposable
     public async Task ReimportingIdenticalData_YieldsNoItem_AndGuidsAreStable()
     {
         var client = _factory.CreatePlainClient();
-        await EditAsync(client, TestEvents.Conference(title: "Retitled Talk"));
+        await EditAsync(TestEvents.Conference(title: "Retitled Talk"));
         var first = Items(await client.GetStringAsync("/events/testconf/changes.rss"));
         var item = Assert.Single(first);
         Assert.Equal("Retitled: Retitled Talk (was Parsing Calendars Safely)", item.Element("title")!.Value);
@@ -89,7 +83,7 @@ public sealed class ChangeFeedHttpTests : IDisposable
         // The same content again (a new write time): no news.
         _factory.WriteEvent("testconf", TestEvents.Conference(title: "Retitled Talk"));
         File.SetLastWriteTimeUtc(Path.Combine(_factory.EventsPath, "testconf.json"), DateTime.UtcNow.AddSeconds(5));
-        await Task.Delay(2500);
+        await _factory.WaitForReloadAsync();
         var again = Items(await client.GetStringAsync("/events/testconf/changes.rss"));
         Assert.Equal(item.Element("guid")!.Value, Assert.Single(again).Element("guid")!.Value);
     }
@@ -101,7 +95,7 @@ public sealed class ChangeFeedHttpTests : IDisposable
         var edited = TestEvents.Conference()
             .Replace("Secret Draft Session", "Secret Draft Renamed", StringComparison.Ordinal)
             .Replace("\"title\": \"Secret Withdrawn Session\", \"start\": \"2027-03-27T15:00:00+01:00\"", "\"title\": \"Secret Withdrawn Session\", \"start\": \"2027-03-27T18:00:00+01:00\"", StringComparison.Ordinal);
-        await EditAsync(client, edited);
+        await EditAsync(edited);
         var rss = await client.GetStringAsync("/events/testconf/changes.rss");
         Assert.Empty(Items(rss));
         Assert.DoesNotContain("Secret", rss, StringComparison.Ordinal);
@@ -115,7 +109,7 @@ public sealed class ChangeFeedHttpTests : IDisposable
         var edited = TestEvents.Conference()
             .Replace("\"state\": \"accepted\"", "\"state\": \"cancelled\"", StringComparison.Ordinal)
             .Replace("\"state\": \"draft\"", "\"state\": \"confirmed\"", StringComparison.Ordinal);
-        await EditAsync(client, edited);
+        await EditAsync(edited);
         var titles = Items(await client.GetStringAsync("/events/testconf/changes.rss")).Select(i => i.Element("title")!.Value).Order().ToList();
         Assert.Equal(["Cancelled: After the Clocks Change 🕑", "New: Secret Draft Session"], titles);
 

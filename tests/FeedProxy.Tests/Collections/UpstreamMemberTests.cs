@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using FeedProxy.Testing;
 using FeedProxy.Tests.Upstream;
 
 namespace FeedProxy.Tests.Collections;
@@ -27,12 +28,12 @@ public sealed class UpstreamMemberTests
 
         host.Factory.WriteCollection("campus", """{ "name": "Campus", "members": [ { "event": "testconf" }, { "event": "club" } ] }""");
         string? etag = null;
-        Assert.True(await SourceTestHost.EventuallyAsync(async () =>
+        Assert.True(await Eventually.TrueAsync(async () =>
         {
             var feed = await host.FeedAsync("/collections/campus.ics");
             etag = feed.ETag;
             return feed.Status == HttpStatusCode.OK && feed.Body.Contains("SUMMARY:Club Meetup", StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(15)), "the upstream-fed member never appeared in the collection");
+        }), "the upstream-fed member never appeared in the collection");
         var clubUids = (await host.FeedAsync("/events/club.ics")).Body.Split("\r\n").Where(l => l.StartsWith("UID:", StringComparison.Ordinal)).ToList();
         var collection = (await host.FeedAsync("/collections/campus.ics")).Body;
         Assert.Equal(2, clubUids.Count);
@@ -44,7 +45,7 @@ public sealed class UpstreamMemberTests
 
         // Upstream moves the meetup: the collection's ETag moves, and one "moved" item appears.
         host.Upstream.Set("/club.ics", Calendar("Club Meetup", "20270401T190000Z", "20270401T200000Z"), "text/calendar");
-        Assert.True(await SourceTestHost.EventuallyAsync(async () => (await host.FeedAsync("/collections/campus.ics")).ETag != etag, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/collections/campus.ics")).ETag != etag));
         var items = XDocument.Parse((await host.FeedAsync("/collections/campus/changes.rss")).Body).Descendants("item").ToList();
         var item = Assert.Single(items);
         Assert.Equal("Moved: Club Meetup", item.Element("title")!.Value);

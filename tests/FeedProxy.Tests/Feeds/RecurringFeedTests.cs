@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Xml.Linq;
+using FeedProxy.Testing;
 using FeedProxy.Tests.Support;
 
 namespace FeedProxy.Tests.Feeds;
@@ -68,12 +69,7 @@ public sealed class RecurringFeedTests : IDisposable
 
         _factory.WriteEvent("club", Club(exceptionWeeks: [11]));
         var exdate = "EXDATE;TZID=Europe/Berlin:" + Day(11).Replace("-", "", StringComparison.Ordinal) + "T190000";
-        string? body = null;
-        for (var i = 0; i < 100 && body?.Contains(exdate, StringComparison.Ordinal) != true; i++)
-        {
-            await Task.Delay(50);
-            body = await client.GetStringAsync("/events/club.ics");
-        }
+        var body = await Eventually.ValueAsync(() => client.GetStringAsync("/events/club.ics"), ics => ics.Contains(exdate, StringComparison.Ordinal));
 
         Assert.Contains(exdate, body, StringComparison.Ordinal);
         Assert.Contains("SEQUENCE:1", body, StringComparison.Ordinal);
@@ -86,7 +82,7 @@ public sealed class RecurringFeedTests : IDisposable
         var client = _factory.CreatePlainClient();
         using var good = await client.GetAsync("/events/club.ics");
         _factory.WriteEvent("club", Club([]).Replace("FREQ=WEEKLY", "FREQ=SECONDLY;BYHOUR=25", StringComparison.Ordinal));
-        await Task.Delay(1500);
+        await _factory.WaitForReloadAsync();
         using var after = await client.GetAsync("/events/club.ics");
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(good.Headers.ETag, after.Headers.ETag);

@@ -1,5 +1,6 @@
 using System.Net;
 using FeedProxy.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Tests.Limits;
 
@@ -19,6 +20,8 @@ public sealed class ForwardedClientTests : IDisposable
     {
         _factory.Settings["FeedProxy:RateLimit:PermitsPerMinute"] = "60";
         _factory.Settings["FeedProxy:RateLimit:Burst"] = "2";
+        // No refill second passes during the test (see FeedProxyFactory.UseBudgetClock).
+        _factory.UseBudgetClock(new FakeTimeProvider(DateTimeOffset.UtcNow));
         if (trustLoopbackProxy)
         {
             _factory.Settings["FeedProxy:ForwardedHeaders:KnownNetworks:0"] = "127.0.0.0/8";

@@ -2,6 +2,8 @@ using Alba;
 using FeedProxy.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FeedProxy.Tests.Support;
 
@@ -46,6 +48,19 @@ public sealed class FeedProxyFactory : IDisposable
     /// <summary>Extra logging configuration (providers, levels) applied when the host is built.</summary>
     public void WithLogging(Action<Microsoft.Extensions.Logging.ILoggingBuilder> configure) => _logging = configure;
 
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    /// <summary>Extra service registrations (they replace the application's), applied when the host is built.</summary>
+    public void WithServices(Action<IServiceCollection> configure) => _services.Add(configure);
+
+    /// <summary>
+    /// The clients' budget (rate limit) reads this clock instead of the system's, so a test
+    /// decides when its refill second passes: on a loaded machine a few renders can take longer
+    /// than the one-second refill and turn an expected 429 into a 200.
+    /// </summary>
+    public void UseBudgetClock(TimeProvider clock) =>
+        WithServices(services => services.AddSingleton(sp => new FeedProxy.Limits.ClientBudget(sp.GetRequiredService<IOptions<FeedProxy.Observability.RateLimitOptions>>(), clock)));
+
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
 
@@ -53,6 +68,26 @@ public sealed class FeedProxyFactory : IDisposable
     {
         Directory.CreateDirectory(CollectionsPath);
         File.WriteAllText(Path.Combine(CollectionsPath, id + ".json"), json);
+    }
+
+    /// <summary>
+    /// Waits until the file store has read every file written before this call: writes a marker
+    /// event and waits for its feed (one reload pass reads all changed files). For checks that
+    /// something did not change (a broken file kept out, a draft kept private), which a fixed
+    /// sleep could pass before the reload even ran.
+    /// </summary>
+    public async Task WaitForReloadAsync()
+    {
+        var id = "reload-" + Guid.NewGuid().ToString("N")[..12];
+        WriteEvent(id, TestEvents.Conference(id: id));
+        var client = CreatePlainClient();
+        Assert.True(
+            await Eventually.TrueAsync(async () =>
+            {
+                using var response = await client.GetAsync(new Uri($"/events/{id}.ics", UriKind.Relative));
+                return response.StatusCode == System.Net.HttpStatusCode.OK;
+            }),
+            "the file store never loaded a new file");
     }
 
     /// <summary>A client of the in-memory server; it never follows redirects.</summary>
@@ -106,6 +141,11 @@ public sealed class FeedProxyFactory : IDisposable
         if (_logging is not null)
         {
             builder.ConfigureLogging(_logging);
+        }
+
+        foreach (var configure in _services)
+        {
+            builder.ConfigureServices(configure);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class EventDeletionTests
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        Assert.True(await SourceTestHost.EventuallyAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
         var sourceFile = Path.Combine(host.Factory.EventsPath, "small.source.json");
         Assert.True(File.Exists(sourceFile));
 
@@ -83,9 +83,9 @@ public sealed class EventDeletionTests
         {
         }
 
-        Assert.True(await SourceTestHost.EventuallyAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
         File.Delete(Path.Combine(host.Factory.EventsPath, "small.json"));
-        Assert.True(await SourceTestHost.EventuallyAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(10)));
 
         Assert.Equal("200", (await host.RefreshAsync("small")).GetProperty("lastResult").GetString());
         Assert.Null(host.Upstream.Requests.Last(r => r.Path == "/small.ics").IfNoneMatch);

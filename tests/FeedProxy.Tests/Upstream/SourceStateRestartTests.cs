@@ -52,8 +52,8 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         using (var first = setup.Factory.WithWebHostBuilder(_ => { }))
         {
             await DeclareAsync(first, url, refreshSeconds: 1);
-            Assert.True(await SourceTestHost.EventuallyAsync(() => ServedAsync(first), Wait));
-            Assert.True(await SourceTestHost.EventuallyAsync(() => Task.FromResult(setup.Upstream.Requests.Any(r => r.Status == 304)), Wait));
+            Assert.True(await Eventually.TrueAsync(() => ServedAsync(first), Wait));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(setup.Upstream.Requests.Any(r => r.Status == 304)), Wait));
         }
 
         Assert.True(File.Exists(Path.Combine(setup.Factory.Root, "state", "sources.json")));
@@ -63,7 +63,7 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         using (var second = setup.Factory.WithWebHostBuilder(_ => { }))
         {
             Assert.True(await ServedAsync(second));
-            Assert.True(await SourceTestHost.EventuallyAsync(() => Task.FromResult(setup.Upstream.Requests.Count >= before + 3), Wait));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(setup.Upstream.Requests.Count >= before + 3), Wait));
         }
 
         var after = setup.Upstream.Requests.Skip(before).ToList();
@@ -83,7 +83,7 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         using (var first = setup.Factory.WithWebHostBuilder(_ => { }))
         {
             await DeclareAsync(first, setup.Upstream.Url("/small.ics"), refreshSeconds: 3600);
-            Assert.True(await SourceTestHost.EventuallyAsync(() => ServedAsync(first), Wait));
+            Assert.True(await Eventually.TrueAsync(() => ServedAsync(first), Wait));
         }
 
         Assert.Equal(1, setup.Upstream.Count("/small.ics"));
@@ -112,7 +112,7 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         using (var first = setup.Factory.WithWebHostBuilder(_ => { }))
         {
             await DeclareAsync(first, setup.Upstream.Url("/small.ics"), refreshSeconds: 3600);
-            Assert.True(await SourceTestHost.EventuallyAsync(() => ServedAsync(first), Wait));
+            Assert.True(await Eventually.TrueAsync(() => ServedAsync(first), Wait));
         }
 
         if (contents is null)
@@ -126,11 +126,11 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
 
         using var second = setup.Factory.WithWebHostBuilder(_ => { });
         Assert.True(await ServedAsync(second)); // the last good schedule is served meanwhile
-        Assert.True(await SourceTestHost.EventuallyAsync(() => Task.FromResult(setup.Upstream.Count("/small.ics") == 2), Wait));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(setup.Upstream.Count("/small.ics") == 2), Wait));
         var refetch = setup.Upstream.Requests.Last(r => r.Path == "/small.ics");
         Assert.Null(refetch.IfNoneMatch);
         Assert.Equal(200, refetch.Status);
-        Assert.True(await SourceTestHost.EventuallyAsync(() => Task.FromResult(File.Exists(statePath) && File.ReadAllText(statePath).Contains("\"eTag\"", StringComparison.Ordinal)), Wait));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(File.Exists(statePath) && File.ReadAllText(statePath).Contains("\"eTag\"", StringComparison.Ordinal)), Wait));
         using var document = JsonDocument.Parse(File.ReadAllText(statePath));
         Assert.True(document.RootElement.GetProperty("sources").TryGetProperty("small", out _));
     }
@@ -150,7 +150,7 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         {
         }
 
-        Assert.True(await SourceTestHost.EventuallyAsync(() => ServedAsync(host), Wait));
+        Assert.True(await Eventually.TrueAsync(() => ServedAsync(host), Wait));
         var state = File.ReadAllText(Path.Combine(setup.Factory.Root, "state", "sources.json"));
         Assert.DoesNotContain("st4te-secret", state, StringComparison.Ordinal);
         Assert.Contains("\"eTag\"", state, StringComparison.Ordinal);

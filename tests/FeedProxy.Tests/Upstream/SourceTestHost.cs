@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -19,13 +18,12 @@ internal sealed class SourceTestHost : IDisposable
     public SourceTestHost(bool allowPrivate = true, Dictionary<string, string?>? settings = null)
     {
         Factory.Settings["FeedProxy:AdminToken"] = Token;
+        foreach (var (key, value) in UpstreamServer.SourceSettings)
+        {
+            Factory.Settings[key] = value;
+        }
+
         Factory.Settings["FeedProxy:Upstream:AllowPrivateNetworks"] = allowPrivate ? "true" : "false";
-        Factory.Settings["FeedProxy:Upstream:MinRefreshSeconds"] = "1";
-        Factory.Settings["FeedProxy:Upstream:PollMilliseconds"] = "100";
-        Factory.Settings["FeedProxy:Upstream:TimeoutSeconds"] = "3";
-        Factory.Settings["FeedProxy:Upstream:AttemptTimeoutSeconds"] = "2";
-        Factory.Settings["FeedProxy:Upstream:Retries"] = "1";
-        Factory.Settings["FeedProxy:Upstream:RetryDelayMilliseconds"] = "50";
         foreach (var (key, value) in settings ?? [])
         {
             Factory.Settings[key] = value;
@@ -73,21 +71,27 @@ internal sealed class SourceTestHost : IDisposable
         return (response.StatusCode, response.Headers.ETag?.Tag, await response.Content.ReadAsStringAsync());
     }
 
-    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    /// <summary>
+    /// Waits until a refresh of the source has completed (its status has a result) and returns
+    /// that status. A feed answers 200 as soon as the schedule is stored, a moment before the
+    /// refresh releases its claim; a refresh asked for in that moment joins the running one and
+    /// reports its outcome, and upstream requests are logged only after their answer.
+    /// </summary>
+    public async Task<JsonElement> WaitForRefreshAsync(string eventId)
     {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < timeout)
-        {
-            if (await condition())
-            {
-                return true;
-            }
+        static bool Completed(JsonElement status) =>
+            status.TryGetProperty("lastResult", out var result) && result.ValueKind == JsonValueKind.String;
 
-            await Task.Delay(100);
-        }
-
-        return await condition();
+        var status = await Eventually.ValueAsync(() => StatusAsync(eventId), Completed);
+        Assert.True(Completed(status), $"no refresh of '{eventId}' completed: {status}");
+        return status;
     }
+
+    /// <summary>
+    /// <see cref="Eventually.TrueAsync(Func{Task{bool}}, TimeSpan?)"/> under its former name here,
+    /// for tests written against this host.
+    /// </summary>
+    public static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout) => Eventually.TrueAsync(condition, timeout);
 
     public void Dispose()
     {
