@@ -2,15 +2,22 @@
 """Cold-path latency: one uncached request at a time, each for an event no request has
 touched yet, so every one loads the event from the store and renders it.
 
-Seeds <count> + 3 copies of the schedule (ids cold-w1..w3 for warm-up, cold-1..N measured)
-through the admin API, then GETs /events/<id>.ics once per id on one keep-alive connection
-and reports latency percentiles (client-measured: request sent to body fully read).
+Seeds <count> + <warm-up> copies of the schedule (ids cold-w1..wW warm the process up,
+cold-1..N are measured) through the admin API, then GETs /events/<id>.ics once per id on one
+keep-alive connection and reports latency percentiles (client-measured: request sent to body
+fully read). The warm-up events are distinct events too: they take JIT tiering and the first
+garbage collections out of the measurement (a production server is long-running), while every
+measured id is still one the process has never loaded or rendered.
 
 Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding] [seed|measure]
 (admin token: bench-token; with accept-encoding, e.g. "gzip, br", the feed is asked for in that coding)
+Env:   COLD_WARMUP (40) warm-up events; COLD_SERVER_PID: when set, the server's CPU time
+       (user + system, /proc/<pid>/stat) over the measured requests is reported per request,
+       a figure that suffers less from other load on the machine than wall-clock latency.
 """
 import http.client
 import json
+import os
 import statistics
 import sys
 import time
@@ -31,7 +38,9 @@ def request(method, path, body=None, headers=None):
     return response.status, data
 
 
-ids = [f"cold-w{i}" for i in range(1, 4)] + [f"cold-{i}" for i in range(1, count + 1)]
+warmup = int(os.environ.get("COLD_WARMUP", "40"))
+server_pid = os.environ.get("COLD_SERVER_PID")
+ids = [f"cold-w{i}" for i in range(1, warmup + 1)] + [f"cold-{i}" for i in range(1, count + 1)]
 seed_started = time.monotonic()
 for event_id in (ids if mode != "measure" else []):
     body = json.dumps(dict(schedule, id=event_id)).encode()
@@ -45,23 +54,40 @@ if mode != "measure":
     print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
 
 def metrics():
-    """Sums and counts of the server's render and store histograms, by label set."""
+    """Sums and counts of the server's render and store histograms, by label set; and its
+    garbage collection counters (collections by generation, total pause)."""
     _, text = request("GET", "/metrics")
-    values = {}
+    values, gc = {}, {}
     for line in text.decode().splitlines():
         for name in ("feedproxy_render_duration_seconds", "feedproxy_store_duration_seconds"):
             for part in ("_sum", "_count"):
                 if line.startswith(name + part):
                     key, value = line.rsplit(" ", 1)
                     values[key] = float(value)
+        if line.startswith(("dotnet_gc_collections_total", "dotnet_gc_pause_seconds_total")):
+            key, value = line.split(" ")[0], line.split(" ")[1]
+            generation = key.split('generation="')[1].split('"')[0] if 'generation="' in key else "pause_s"
+            gc[generation] = float(value)
+    values["gc"] = gc
     return values
+
+
+def cpu_seconds():
+    """User + system CPU time of the server process so far (clock ticks of /proc/<pid>/stat)."""
+    if not server_pid:
+        return None
+    fields = open(f"/proc/{server_pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 samples, sizes = [], []
 before = None
+cpu_before = None
 for event_id in ids:
     if event_id == "cold-1":
         before = metrics()
+        time.sleep(0.5)   # let the last warm-up request's background codings finish
+        cpu_before = cpu_seconds()
     started = time.perf_counter()
     status, data = request("GET", f"/events/{event_id}.ics", headers={"Accept-Encoding": accept_encoding} if accept_encoding else None)
     elapsed = (time.perf_counter() - started) * 1000
@@ -71,7 +97,11 @@ for event_id in ids:
         samples.append(elapsed)
         sizes.append(len(data))
 
+time.sleep(0.5)   # the last request's background codings belong to the measurement
+cpu_after = cpu_seconds()
 after = metrics()
+gc_before, gc_after = before.pop("gc"), after.pop("gc")
+gc = {key: gc_after[key] - gc_before.get(key, 0) for key in gc_after}
 breakdown = {}
 for key, value in after.items():
     if key.endswith("_sum") or "_sum{" in key:
@@ -91,10 +121,20 @@ result = {
     "accept_encoding": accept_encoding,
     "min_ms": ordered[0],
     "max_ms": ordered[-1],
+    "warmup": warmup,
+    "server_cpu_ms_per_request": None if cpu_before is None else (cpu_after - cpu_before) * 1000 / len(samples),
     "server_breakdown": breakdown,
+    # Over the measured requests: collections by generation and the total pause.
+    "server_gc": {"collections": {k: v for k, v in gc.items() if k != "pause_s"},
+                  "pause_ms_per_request": gc.get("pause_s", 0) * 1000 / len(samples)} if gc else None,
     "samples_ms": [round(s, 3) for s in samples],
 }
 json.dump(result, open(results_path, "w"), indent=2)
 print(f"cold path ({accept_encoding or 'identity'}): p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, min {result['min_ms']:.1f}, max {result['max_ms']:.1f} ({len(samples)} requests, {result['bytes']} bytes)", file=sys.stderr)
+if result["server_cpu_ms_per_request"] is not None:
+    print(f"  server CPU: {result['server_cpu_ms_per_request']:.1f} ms per request (user + system)", file=sys.stderr)
+if result["server_gc"]:
+    collections = ", ".join(f"{k} {v:.0f}" for k, v in sorted(result["server_gc"]["collections"].items()))
+    print(f"  server GC: {collections} collections; pause {result['server_gc']['pause_ms_per_request']:.1f} ms per request", file=sys.stderr)
 for key, value in breakdown.items():
     print(f"  server {key}: mean {value['mean_ms']:.1f} ms over {value['count']:.0f}", file=sys.stderr)

@@ -297,7 +297,7 @@ public static partial class EventJsonMapper
     /// <summary>True when <paramref name="instant"/> lies in [<see cref="EarliestInstant"/>, <see cref="LatestInstant"/>).</summary>
     public static bool IsInSupportedRange(Instant instant) => instant >= EarliestInstant && instant < LatestInstant;
 
-    private static readonly Recurring.RecurrenceLimits ValidationLimits = new()
+    internal static readonly Recurring.RecurrenceLimits ValidationLimits = new()
     {
         MaxOccurrencesPerSession = 100_000,
         MaxOccurrencesPerFeed = int.MaxValue,

@@ -10,7 +10,9 @@ namespace FeedProxy.Changes;
 
 /// <summary>
 /// Change feeds: /events/{id}/changes.rss|.atom and /collections/{id}/changes.rss|.atom,
-/// newest first, one item per change. GET and HEAD, conditional requests, compression and
+/// newest first, one item per change, and a private event's under its secret token,
+/// /private/{token}/events/{id}/changes.rss|.atom (a wrong token and an unknown event give the
+/// same 404, as for private schedule feeds). GET and HEAD, conditional requests, compression and
 /// caching as for schedule feeds.
 /// </summary>
 public sealed class ChangeFeedEndpoints : ICarterModule
@@ -32,6 +34,12 @@ public sealed class ChangeFeedEndpoints : ICarterModule
                         Serve(collectionId, format, context, options.Value, (base_, self, admit, ct) => changes.GetCollectionAsync(collectionId, format, base_, self, admit, ct)))
                 .WithTags("Change feeds").WithName("GetCollectionChanges" + extension)
                 .WithSummary("News of every member event of a collection.");
+            app.MapMethods($"/private/{{token}}/events/{{eventId}}/changes.{extension}", Methods,
+                    async (string token, string eventId, HttpContext context, ChangeFeedService changes, Private.PrivateAccess access, IOptions<FeedProxyOptions> options) =>
+                        !await access.IsValidAsync(eventId, token, context.RequestAborted)
+                            ? Private.PrivateEndpoints.Refused(context)
+                            : await Serve(eventId, format, context, options.Value, (base_, self, admit, ct) => changes.GetEventAsync(eventId, format, base_, self, admit, ct, privateToken: token)))
+                .WithTags("Private feeds").ExcludeFromDescription();
         }
     }
 
@@ -61,7 +69,7 @@ public sealed class ChangeFeedEndpoints : ICarterModule
 
         return result switch
         {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, format, FeedHttpResult.CacheControl(options.Caching, isPrivate: false), context.RequestServices.GetRequiredService<FeedMetrics>()),
+            FeedResult.Found found => new FeedHttpResult(found.Feed, format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
             FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
             FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
             FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),

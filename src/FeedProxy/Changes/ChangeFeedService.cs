@@ -29,27 +29,42 @@ internal sealed class ChangeFeedService(
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<FeedResult>>> _inFlight = new(StringComparer.Ordinal);
 
-    public async ValueTask<FeedResult> GetEventAsync(string eventId, FeedFormat format, Uri baseUrl, Uri selfUrl, Func<TimeSpan?> admitRender, CancellationToken cancellationToken)
+    /// <summary>Cached in place of a feed that must not be shown, so asking again costs no render (and no budget).</summary>
+    private static readonly byte[] HiddenMarker = "hidden"u8.ToArray();
+
+    /// <summary>
+    /// An event's change feed. <paramref name="privateToken"/> is the caller's already checked
+    /// secret token: with it a private event's feed is served (links under the token, private
+    /// caching); without it a private, unpublished or unknown event is one and the same 404.
+    /// </summary>
+    public async ValueTask<FeedResult> GetEventAsync(
+        string eventId, FeedFormat format, Uri baseUrl, Uri selfUrl, Func<TimeSpan?> admitRender, CancellationToken cancellationToken, string? privateToken = null)
     {
+        var hidden = new FeedResult.NotFound($"No event '{eventId}'.");
         var version = await store.GetVersionAsync(eventId, cancellationToken);
         if (version is null)
         {
-            return new FeedResult.NotFound($"No event '{eventId}'.");
+            return hidden;
         }
 
-        return await CachedAsync($"e\u001f{eventId}\u001f{version}", format, selfUrl, admitRender, async () =>
+        var isPrivate = privateToken is not null;
+        var scope = $"e\u001f{eventId}\u001f{version}\u001f{(isPrivate ? "p" : "-")}";
+        return await CachedAsync(scope, format, selfUrl, admitRender, isPrivate, hidden, async () =>
         {
             var snapshot = await store.GetAsync(eventId, CancellationToken.None);
-            if (snapshot is not { Event.Published: true, Event.Visibility: EventVisibility.Public })
+            if (snapshot is not { Event.Published: true } || (snapshot.Event.Visibility != EventVisibility.Public && !isPrivate))
             {
                 return null;
             }
 
             var schedule = snapshot.Event;
-            var page = new Uri(baseUrl, $"events/{Uri.EscapeDataString(eventId)}");
+            // The page and item links carry the token, as the private page's own links do; the
+            // feed's id and the guids (FeedPath) never do, so a rotation keeps them stable.
+            var pagePath = isPrivate ? Private.PrivateAccess.PathFor(eventId, privateToken!) : $"events/{Uri.EscapeDataString(eventId)}";
+            var page = new Uri(baseUrl, pagePath);
             var changes = await ReadAsync([eventId]);
             return Document(schedule.Name, $"events/{Uri.EscapeDataString(eventId)}", page, selfUrl, schedule.LastModified,
-                changes.Select(c => Item(c, schedule, baseUrl)).ToList());
+                changes.Select(c => Item(c, schedule, baseUrl, pagePath)).ToList());
         }, cancellationToken);
     }
 
@@ -62,7 +77,7 @@ internal sealed class ChangeFeedService(
         }
 
         var version = await collectionFeeds.VersionAsync(snapshot, cancellationToken);
-        return await CachedAsync($"c\u001f{collectionId}\u001f{version}", format, selfUrl, admitRender, async () =>
+        return await CachedAsync($"c\u001f{collectionId}\u001f{version}", format, selfUrl, admitRender, isPrivate: false, new FeedResult.NotFound("No change feed at this URL."), async () =>
         {
             var definition = snapshot.Definition;
             var content = await collectionFeeds.LoadAsync(definition, allowPrivate: false, CancellationToken.None);
@@ -70,7 +85,7 @@ internal sealed class ChangeFeedService(
             var changes = await ReadAsync(members.Keys);
             var items = changes
                 .Where(c => Matches(definition, members[c.EventId], c.SessionId))
-                .Select(c => Item(c, members[c.EventId], baseUrl))
+                .Select(c => Item(c, members[c.EventId], baseUrl, $"events/{Uri.EscapeDataString(c.EventId)}"))
                 .ToList();
             var page = new Uri(baseUrl, $"collections/{Uri.EscapeDataString(collectionId)}");
             return Document(definition.Name, $"collections/{Uri.EscapeDataString(collectionId)}", page, selfUrl, content.Calendar.LastModified, items);
@@ -123,24 +138,34 @@ internal sealed class ChangeFeedService(
         RefreshInterval = Duration.FromMinutes(Math.Max(1, options.Value.Feeds.RefreshIntervalMinutes)),
     };
 
-    /// <summary>The session's own page when it has one, else its entry on the event's subscribe page.</summary>
-    private static ChangeFeedItem Item(ScheduleChange change, Event schedule, Uri baseUrl)
+    /// <summary>The session's own page when it has one, else its entry on the event's subscribe page (<paramref name="pagePath"/>).</summary>
+    private static ChangeFeedItem Item(ScheduleChange change, Event schedule, Uri baseUrl, string pagePath)
     {
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
         var url = schedule.Sessions.FirstOrDefault(s => s.Id == change.SessionId)?.Url;
         var link = url is not null && Uri.TryCreate(url, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttps || absolute.Scheme == Uri.UriSchemeHttp)
             ? absolute
-            : new Uri(baseUrl, $"events/{Uri.EscapeDataString(schedule.Id)}#session-{Uri.EscapeDataString(change.SessionId)}");
+            : new Uri(baseUrl, $"{pagePath}#session-{Uri.EscapeDataString(change.SessionId)}");
         return new ChangeFeedItem(change, schedule.Name, zone, link);
     }
 
-    private async ValueTask<FeedResult> CachedAsync(string scope, FeedFormat format, Uri selfUrl, Func<TimeSpan?> admitRender, Func<Task<ChangeFeedDocument?>> build, CancellationToken cancellationToken)
+    private async ValueTask<FeedResult> CachedAsync(
+        string scope, FeedFormat format, Uri selfUrl, Func<TimeSpan?> admitRender, bool isPrivate, FeedResult.NotFound hidden,
+        Func<Task<ChangeFeedDocument?>> build, CancellationToken cancellationToken)
     {
         var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
         var key = $"changes\u001f{scope}\u001f{hour}\u001f{format.Extension()}\u001f{selfUrl.AbsoluteUri}";
-        if (await cache.GetAsync(key, cancellationToken) is { } bytes && RenderedFeed.Unpack(bytes) is { } hit)
+        if (await cache.GetAsync(key, cancellationToken) is { } bytes)
         {
-            return new FeedResult.Found(hit, IsPrivate: false);
+            if (bytes.AsSpan().SequenceEqual(HiddenMarker))
+            {
+                return hidden;
+            }
+
+            if (RenderedFeed.Unpack(bytes) is { } hit)
+            {
+                return new FeedResult.Found(hit, isPrivate);
+            }
         }
 
         // A render reads the log and the events: expensive work spends the client's budget.
@@ -155,14 +180,15 @@ internal sealed class ChangeFeedService(
             var document = await build();
             if (document is null)
             {
-                return new FeedResult.NotFound("No change feed at this URL.");
+                await cache.SetAsync(k, HiddenMarker, ["changes"], TimeSpan.FromMinutes(Math.Max(1, options.Value.Caching.EntryLifetimeMinutes)), CancellationToken.None);
+                return hidden;
             }
 
             var feed = FeedRenderer.Render(
                 buffer => (format == FeedFormat.Atom ? (Action<ChangeFeedDocument, System.Buffers.IBufferWriter<byte>>)ChangeFeedWriter.WriteAtom : ChangeFeedWriter.WriteRss)(document, buffer),
                 document.LastModified);
             await cache.SetAsync(k, feed.Pack(), ["changes"], TimeSpan.FromMinutes(Math.Max(1, options.Value.Caching.EntryLifetimeMinutes)), CancellationToken.None);
-            return new FeedResult.Found(feed, IsPrivate: false);
+            return new FeedResult.Found(feed, isPrivate);
         }));
         try
         {

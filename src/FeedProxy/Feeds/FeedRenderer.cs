@@ -19,10 +19,15 @@ internal static class FeedRenderer
         Complete(RenderIdentity(document, format));
 
     /// <summary>The identity bytes and their hash; the compressed codings are still to be made (<see cref="RenderedFeed.CodingsPending"/>).</summary>
-    public static RenderedFeed RenderIdentity(FeedDocument document, FeedFormat format)
+    /// <param name="sizeHint">
+    /// Expected length of the output (<see cref="RenderSizes"/>). A buffer that starts at its
+    /// final size is allocated once; one that doubles its way up to 1.8 MB allocates and
+    /// copies twice that on the large-object heap, whose budget is what starts gen2 collections.
+    /// </param>
+    public static RenderedFeed RenderIdentity(FeedDocument document, FeedFormat format, int sizeHint = 64 * 1024)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(Math.Clamp(sizeHint, 4 * 1024, RenderSizes.MaxHint));
         FeedWriters.For(format).Write(document, buffer);
         var identity = buffer.WrittenMemory;
         var hash = Base64Url(SHA256.HashData(identity.Span).AsSpan(0, 16));

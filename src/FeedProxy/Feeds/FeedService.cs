@@ -52,6 +52,7 @@ internal sealed partial class FeedService(
     // Feeds answered before their compressed codings were made: until the complete feed is
     // cached, requests find them here (and wait for the coding they need) instead of rendering again.
     private readonly ConcurrentDictionary<string, Completion> _completing = new(StringComparer.Ordinal);
+    private readonly RenderSizes _sizes = new();
     // 1 while the store is failing: outages are logged when they start and end, not per request.
     private int _storeDown;
 
@@ -230,7 +231,9 @@ internal sealed partial class FeedService(
         // other codings are made off the request path, and only the complete feed is cached,
         // so the shared cache (Redis) never holds a feed another instance would compress again.
         var started = time.GetTimestamp();
-        var feed = FeedRenderer.With(FeedRenderer.RenderIdentity(document, request.Format), wanted);
+        var identity = FeedRenderer.RenderIdentity(document, request.Format, _sizes.Hint(request.Format, sessions.Count));
+        _sizes.Observe(request.Format, sessions.Count, identity.Identity.Length);
+        var feed = FeedRenderer.With(identity, wanted);
         var elapsed = time.GetElapsedTime(started);
         metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);

@@ -50,12 +50,11 @@ internal static partial class SubscribePageRenderer
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Raw("<meta name=\"robots\" content=\"noindex\">")
             .Raw("<title>Subscribe: ").Text(name).Raw("</title>");
-        if (model.OffersAgenda)
-        {
-            // Feed readers find the change feed from the page URL (RSS autodiscovery).
-            h.Raw("<link rel=\"alternate\" type=\"application/rss+xml\"").Attr("title", "Changes: " + name).Attr("href", model.FeedStem + "/changes.rss").Raw(">")
-                .Raw("<link rel=\"alternate\" type=\"application/atom+xml\"").Attr("title", "Changes: " + name).Attr("href", model.FeedStem + "/changes.atom").Raw(">");
-        }
+
+        // Feed readers find the change feed from the page URL (RSS autodiscovery); a private
+        // page names its own, under the same token.
+        h.Raw("<link rel=\"alternate\" type=\"application/rss+xml\"").Attr("title", "Changes: " + name).Attr("href", model.FeedStem + "/changes.rss").Raw(">")
+            .Raw("<link rel=\"alternate\" type=\"application/atom+xml\"").Attr("title", "Changes: " + name).Attr("href", model.FeedStem + "/changes.atom").Raw(">");
 
         h.Raw("<style>").Raw(PageAssets.Css).Raw("</style></head>\n<body>")
             .Raw("<a class=\"skip\" href=\"#subscribe\">Skip to the subscribe links</a><main>");
@@ -103,12 +102,8 @@ internal static partial class SubscribePageRenderer
         h.Raw("\n<section id=\"formats\" aria-labelledby=\"formats-h\"><h2 id=\"formats-h\">All formats</h2>")
             .Raw("<p class=\"note\">The same live data for other apps and feed readers.</p>");
         FormatList(h, model.FeedStem, query, "format-list", null);
-        if (model.OffersAgenda)
-        {
-            // Public events only: change feeds are not served under private tokens.
-            h.Raw("<p id=\"changes\">Follow changes in a feed reader (sessions added, cancelled, moved, retitled, new speakers): <a")
-                .Attr("href", model.FeedStem + "/changes.rss").Raw(">RSS</a>, <a").Attr("href", model.FeedStem + "/changes.atom").Raw(">Atom</a>.</p>");
-        }
+        h.Raw("<p id=\"changes\">Follow changes in a feed reader (sessions added, cancelled, moved, retitled, new speakers): <a")
+            .Attr("href", model.FeedStem + "/changes.rss").Raw(">RSS</a>, <a").Attr("href", model.FeedStem + "/changes.atom").Raw(">Atom</a>.</p>");
 
         h.Raw("</section>");
 

@@ -74,7 +74,7 @@ public sealed class PrivateEndpoints : ICarterModule
     private static IResult NotFound() => Problems.NotFound("No feed at this URL.");
 
     // Guessing tokens spends the client's budget: after the burst, guesses get 429.
-    private static IResult Refused(HttpContext context) =>
+    internal static IResult Refused(HttpContext context) =>
         context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait
             ? Problems.TooManyRequests(wait)
             : NotFound();

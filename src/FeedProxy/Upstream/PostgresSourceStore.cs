@@ -16,7 +16,7 @@ namespace FeedProxy.Upstream;
 internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISourceStore
 {
     private const string StatusColumns =
-        "kind, url, refresh_seconds, time_zone, headers, generation, next_due, claimed_until, failures, last_attempt, last_success, last_change, last_error, last_result, etag, last_modified, body_hash";
+        "kind, url, refresh_seconds, time_zone, headers, generation, next_due, claimed_until, failures, last_attempt, last_success, last_change, last_error, last_result, etag, last_modified, body_hash, last_warnings";
 
     public async Task<(SourceDefinition Definition, SourceStatus Status)?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
                 kind = EXCLUDED.kind, url = EXCLUDED.url, refresh_seconds = EXCLUDED.refresh_seconds,
                 time_zone = EXCLUDED.time_zone, headers = EXCLUDED.headers,
                 generation = event_sources.generation + 1, next_due = now(), failures = 0,
-                last_error = NULL, last_result = NULL, etag = NULL, last_modified = NULL, body_hash = NULL
+                last_error = NULL, last_result = NULL, etag = NULL, last_modified = NULL, body_hash = NULL, last_warnings = NULL
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition.EventId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition.Kind.ToWireName() });
@@ -101,7 +101,8 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
         await using var command = dataSource.CreateCommand("""
             UPDATE event_sources SET
                 claimed_until = NULL, next_due = $3, failures = $4, last_attempt = $5, last_success = $6,
-                last_change = $7, last_error = $8, last_result = $9, etag = $10, last_modified = $11, body_hash = $12
+                last_change = $7, last_error = $8, last_result = $9, etag = $10, last_modified = $11, body_hash = $12,
+                last_warnings = $13
             WHERE event_id = $1 AND generation = $2
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
@@ -116,6 +117,7 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
         command.Parameters.Add(Text(status.ETag));
         command.Parameters.Add(Text(status.LastModified));
         command.Parameters.Add(Text(status.BodyHash));
+        command.Parameters.Add(Text(status.Warnings is { Length: > 8000 } w ? w[..8000] : status.Warnings));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -151,6 +153,7 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
             ETag = reader.IsDBNull(15) ? null : reader.GetString(15),
             LastModified = reader.IsDBNull(16) ? null : reader.GetString(16),
             BodyHash = reader.IsDBNull(17) ? null : reader.GetString(17),
+            Warnings = reader.IsDBNull(18) ? null : reader.GetString(18),
         };
         return (definition, status);
     }

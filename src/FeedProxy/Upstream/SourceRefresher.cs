@@ -201,6 +201,15 @@ internal sealed partial class SourceRefresher(
             var model = Read(definition, result, bodies, now);
             metrics.ParseDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
 
+            // Recurrence the store would refuse is taken out of its session and reported in the
+            // status, instead of failing the whole schedule (or a writer skipping it unseen).
+            model = UpstreamRecurrence.Check(model, out var problems);
+            var warnings = problems.Count == 0 ? null : string.Join('\n', problems);
+            if (warnings is not null && warnings != previous.Warnings)
+            {
+                LogRecurrenceRejected(definition.EventId, host, problems.Count, problems[0]);
+            }
+
             // The event (and with it the source) may have been deleted while this refresh fetched.
             if (!await StillDeclaredAsync(claimed, cancellationToken).ConfigureAwait(false))
             {
@@ -223,7 +232,7 @@ internal sealed partial class SourceRefresher(
                 LogChanged(definition.EventId, host, summary.Sessions, summary.PublicSessions);
             }
 
-            return Succeeded(previous, now, "200", result.ETag, result.LastModified, hash, summary.Changed ? now : previous.LastChange, definition, result.MaxAge);
+            return Succeeded(previous, now, "200", result.ETag, result.LastModified, hash, summary.Changed ? now : previous.LastChange, definition, result.MaxAge) with { Warnings = warnings };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -402,6 +411,9 @@ internal sealed partial class SourceRefresher(
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Looking for due sources again")]
     private partial void LogLoopRecovered();
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Source of '{EventId}' ({Host}): {Count} recurrence problems left parts of sessions out (the source status lists them); first: {First}")]
+    private partial void LogRecurrenceRejected(string eventId, string host, int count, string first);
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Cannot record the refresh of '{EventId}'; its lease expires and another refresh follows")]
     private partial void LogCompleteFailed(Exception exception, string eventId);

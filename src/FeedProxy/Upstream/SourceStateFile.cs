@@ -109,6 +109,7 @@ internal sealed class SourceStateEntry
     public string? ETag { get; set; }
     public string? LastModified { get; set; }
     public string? BodyHash { get; set; }
+    public string? Warnings { get; set; }
 
     public static SourceStateEntry From(string key, SourceStatus status) => new()
     {
@@ -124,6 +125,7 @@ internal sealed class SourceStateEntry
         ETag = status.ETag,
         LastModified = status.LastModified,
         BodyHash = status.BodyHash,
+        Warnings = status.Warnings,
     };
 
     public SourceStatus ToStatus() => new()
@@ -139,6 +141,7 @@ internal sealed class SourceStateEntry
         ETag = ETag,
         LastModified = LastModified,
         BodyHash = BodyHash,
+        Warnings = Warnings,
     };
 
     private static long? Ms(Instant? instant) => instant?.ToUnixTimeMilliseconds();

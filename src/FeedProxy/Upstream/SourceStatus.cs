@@ -23,6 +23,13 @@ public sealed record SourceStatus
     public int Failures { get; init; }
     public Instant? NextDue { get; init; }
 
+    /// <summary>
+    /// What the last good body had that could not be served as it was (a rejected RRULE, a
+    /// RECURRENCE-ID that names no occurrence), one line each; null when nothing. The rest of
+    /// the schedule is live.
+    /// </summary>
+    public string? Warnings { get; init; }
+
     /// <summary>Bumped when the definition changes, so a refresh of the old one cannot overwrite the new status.</summary>
     public long Generation { get; init; }
 
@@ -64,6 +71,7 @@ public sealed class SourceView
             LastModified = status.LastModified,
             NextDue = Format(status.NextDue),
             Failures = status.Failures,
+            Warnings = status.Warnings?.Split('\n'),
         },
     };
 
@@ -81,4 +89,6 @@ public sealed class SourceStatusView
     public string? LastModified { get; init; }
     public string? NextDue { get; init; }
     public int Failures { get; init; }
+    /// <summary>Parts of the upstream's schedule that were left out, one line each (rejected recurrence rules, unmatched RECURRENCE-IDs).</summary>
+    public string[]? Warnings { get; init; }
 }

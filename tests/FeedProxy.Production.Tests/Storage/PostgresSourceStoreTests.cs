@@ -30,6 +30,24 @@ public sealed class PostgresSourceStoreTests(ServersFixture servers)
     }
 
     [Fact]
+    public async Task Complete_KeepsWarningsAndValidators_APutClearsThem()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync(servers);
+        var store = new PostgresSourceStore(db.DataSource);
+        await store.PutAsync(Definition("w"), default);
+        var claimed = await store.ClaimAsync("w", Duration.FromMinutes(1), default);
+        Assert.NotNull(claimed);
+
+        await store.CompleteAsync("w", claimed.Status with { LastResult = "200", ETag = "[[\"\\\"a\\\"\",null]]", Warnings = "Session 'x' (x): RRULE 'FREQ=NEVER' rejected." }, default);
+        var found = (await store.GetAsync("w", default))!.Value.Status;
+        Assert.Equal("Session 'x' (x): RRULE 'FREQ=NEVER' rejected.", found.Warnings);
+        Assert.Equal("[[\"\\\"a\\\"\",null]]", found.ETag);
+
+        await store.PutAsync(Definition("w", refresh: 120), default);
+        Assert.Null((await store.GetAsync("w", default))!.Value.Status.Warnings);
+    }
+
+    [Fact]
     public async Task ConcurrentClaims_FromManyInstances_TakeEachDueSourceExactlyOnce()
     {
         await using var db = await PostgresTestDatabase.CreateAsync(servers);

@@ -52,6 +52,9 @@ internal sealed class PostgresTestDatabase : IAsyncDisposable
         return store;
     }
 
+    /// <summary>A listener a test started itself, stopped with the database.</summary>
+    public void Own(PostgresChangeListener listener) => _listeners.Add(listener);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var listener in _listeners)

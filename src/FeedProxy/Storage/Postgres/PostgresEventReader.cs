@@ -10,7 +10,8 @@ namespace FeedProxy.Storage.Postgres;
 /// Loads one event with everything in it in a single round trip: one batch of SELECTs inside
 /// a read-only REPEATABLE READ transaction, so all result sets come from the same snapshot
 /// (under READ COMMITTED each statement would see its own). Text passes through
-/// <see cref="TextSanitizer"/> here, where it enters the model. speakers.email is never selected.
+/// <see cref="TextSanitizer"/> here, where it enters the model (<see cref="StoredText"/> skips
+/// it for strings a vectorised check finds clean). speakers.email is never selected.
 /// </summary>
 internal static class PostgresEventReader
 {
@@ -27,13 +28,14 @@ internal static class PostgresEventReader
         "SELECT id, name, color FROM tracks WHERE event_id = $1 ORDER BY ordinal, id",
         "SELECT id, name, floor, latitude, longitude FROM rooms WHERE event_id = $1 ORDER BY ordinal, id",
         "SELECT id, name, organisation, position FROM speakers WHERE event_id = $1 ORDER BY ordinal, id",
+        // Before the sessions, so each session is built once with its speakers.
+        "SELECT session_id, speaker_id FROM session_speakers WHERE event_id = $1 ORDER BY session_id, ordinal, speaker_id",
         """
         SELECT id, title, subtitle, abstract, start_at, end_at, state, track_id, room_id, type,
                language, url, image_url, stream_url, video_url, slides_url, last_modified, revision,
                recurrence::text
         FROM sessions WHERE event_id = $1 ORDER BY ordinal, start_at, id
         """,
-        "SELECT session_id, speaker_id FROM session_speakers WHERE event_id = $1 ORDER BY session_id, ordinal, speaker_id",
         "COMMIT",
     ];
 
@@ -68,7 +70,7 @@ internal static class PostgresEventReader
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = reader.GetString(0);
-            tracks.Add(new Track { Id = id, Name = TextSanitizer.Line(reader.GetString(1)) ?? id, Color = Line(reader, 2) });
+            tracks.Add(new Track { Id = id, Name = StoredText.Line(reader.GetString(1)) ?? id, Color = Line(reader, 2) });
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -79,7 +81,7 @@ internal static class PostgresEventReader
             rooms.Add(new Room
             {
                 Id = id,
-                Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
+                Name = StoredText.Line(reader.GetString(1)) ?? id,
                 Floor = reader.IsDBNull(2) ? null : reader.GetInt32(2),
                 Geo = Geo(reader, 3),
             });
@@ -93,45 +95,14 @@ internal static class PostgresEventReader
             speakers.Add(new Speaker
             {
                 Id = id,
-                Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
+                Name = StoredText.Line(reader.GetString(1)) ?? id,
                 Organisation = Line(reader, 2),
                 Position = Line(reader, 3),
             });
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<(Session Session, string? TrackId, string? RoomId)>();
-        var recurrences = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var id = reader.GetString(0);
-            rows.Add((new Session
-            {
-                Id = id,
-                Title = TextSanitizer.Line(reader.GetString(1)) ?? id,
-                Subtitle = Line(reader, 2),
-                Abstract = reader.IsDBNull(3) ? null : TextSanitizer.Text(reader.GetString(3)),
-                Start = Instant.FromDateTimeUtc(reader.GetDateTime(4)),
-                End = Instant.FromDateTimeUtc(reader.GetDateTime(5)),
-                State = SessionStateExtensions.TryParse(reader.GetString(6), out var state) ? state : SessionState.Confirmed,
-                Type = Line(reader, 9),
-                Language = Line(reader, 10),
-                Url = Line(reader, 11),
-                ImageUrl = Line(reader, 12),
-                StreamUrl = Line(reader, 13),
-                VideoUrl = Line(reader, 14),
-                SlidesUrl = Line(reader, 15),
-                LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(16)),
-                Revision = reader.GetInt32(17),
-            }, reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
-            if (!reader.IsDBNull(18))
-            {
-                recurrences[id] = reader.GetString(18);
-            }
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var speakerById = speakers.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var speakerById = ById(speakers, s => s.Id);
         var links = new Dictionary<string, List<Speaker>>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -144,17 +115,40 @@ internal static class PostgresEventReader
             list.Add(speakerById[reader.GetString(1)]);
         }
 
-        var trackById = tracks.ToDictionary(t => t.Id, StringComparer.Ordinal);
-        var roomById = rooms.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var sessions = new List<Session>(rows.Count);
-        foreach (var (session, trackId, roomId) in rows)
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var trackById = ById(tracks, t => t.Id);
+        var roomById = ById(rooms, r => r.Id);
+        var sessions = new List<Session>();
+        var recurrences = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            sessions.Add(session with
+            var id = reader.GetString(0);
+            sessions.Add(new Session
             {
-                Track = trackId is null ? null : trackById[trackId],
-                Room = roomId is null ? null : roomById[roomId],
-                Speakers = links.TryGetValue(session.Id, out var list) ? list : [],
+                Id = id,
+                Title = StoredText.Line(reader.GetString(1)) ?? id,
+                Subtitle = Line(reader, 2),
+                Abstract = reader.IsDBNull(3) ? null : StoredText.Text(reader.GetString(3)),
+                Start = Instant.FromDateTimeUtc(reader.GetDateTime(4)),
+                End = Instant.FromDateTimeUtc(reader.GetDateTime(5)),
+                State = SessionStateExtensions.TryParse(reader.GetString(6), out var state) ? state : SessionState.Confirmed,
+                Track = reader.IsDBNull(7) ? null : trackById[reader.GetString(7)],
+                Room = reader.IsDBNull(8) ? null : roomById[reader.GetString(8)],
+                Type = Line(reader, 9),
+                Language = Line(reader, 10),
+                Url = Line(reader, 11),
+                ImageUrl = Line(reader, 12),
+                StreamUrl = Line(reader, 13),
+                VideoUrl = Line(reader, 14),
+                SlidesUrl = Line(reader, 15),
+                LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(16)),
+                Revision = reader.GetInt32(17),
+                Speakers = links.TryGetValue(id, out var speakerList) ? speakerList : [],
             });
+            if (!reader.IsDBNull(18))
+            {
+                recurrences[id] = reader.GetString(18);
+            }
         }
 
         var ev = head.Event with { Tracks = tracks, Rooms = rooms, Speakers = speakers, Sessions = sessions };
@@ -172,14 +166,14 @@ internal static class PostgresEventReader
         var ev = new Event
         {
             Id = reader.GetString(0),
-            Name = TextSanitizer.Line(reader.GetString(1)) ?? eventId,
-            Description = reader.IsDBNull(2) ? null : TextSanitizer.Text(reader.GetString(2)),
+            Name = StoredText.Line(reader.GetString(1)) ?? eventId,
+            Description = reader.IsDBNull(2) ? null : StoredText.Text(reader.GetString(2)),
             Url = Line(reader, 3),
             TimeZone = reader.GetString(4),
             Venue = venueName is null ? null : new Venue
             {
                 Name = venueName,
-                Address = reader.IsDBNull(6) ? null : TextSanitizer.Text(reader.GetString(6)),
+                Address = reader.IsDBNull(6) ? null : StoredText.Text(reader.GetString(6)),
                 Geo = Geo(reader, 7),
             },
             ImageUrl = Line(reader, 9),
@@ -191,7 +185,18 @@ internal static class PostgresEventReader
     }
 
     private static string? Line(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : TextSanitizer.Line(reader.GetString(ordinal));
+        reader.IsDBNull(ordinal) ? null : StoredText.Line(reader.GetString(ordinal));
+
+    private static Dictionary<string, T> ById<T>(List<T> items, Func<T, string> id)
+    {
+        var map = new Dictionary<string, T>(items.Count, StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            map[id(item)] = item;
+        }
+
+        return map;
+    }
 
     private static GeoPoint? Geo(NpgsqlDataReader reader, int latitudeOrdinal)
     {

@@ -6,17 +6,34 @@ using Npgsql;
 namespace FeedProxy.Storage.Postgres;
 
 /// <summary>
-/// <see cref="IEventStore"/> over PostgreSQL. Loaded snapshots are kept in memory and dropped
-/// when <see cref="PostgresChangeListener"/> reports a change (LISTEN feedproxy_events), so an
-/// unchanged event costs no round trip. While the listener is not connected nothing is kept:
-/// every read goes to the database, because a missed notification would serve stale data.
+/// <see cref="IEventStore"/> over PostgreSQL. Versions and loaded snapshots are kept in memory
+/// and dropped when <see cref="PostgresChangeListener"/> reports a change (LISTEN
+/// feedproxy_events), so an unchanged event costs no round trip. While the listener is not
+/// connected nothing is kept: every read goes to the database, because a missed notification
+/// would serve stale data.
+/// <para>
+/// A version asked for while listening loads the whole event in the same round trip (the load
+/// returns the version), because a version nobody held in memory is almost always followed by
+/// a render: a cold miss then costs one round trip, not a lookup and a load, and the cache key
+/// is built from the version of the very snapshot that is rendered. Loads are single-flight
+/// per event, so the formats of a changed event that miss together share one load. Snapshots
+/// kept are bounded by their total number of sessions (least recently used dropped first;
+/// their versions stay, a version is a few bytes).
+/// </para>
 /// Thread-safe.
 /// </summary>
 public sealed partial class PostgresEventStore : IEventStore
 {
+    /// <summary>Default bound of <see cref="MaxKeptSessions"/>: about 60 MB of schedule model at ~3 KB per session.</summary>
+    public const int DefaultMaxKeptSessions = 20_000;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresEventStore> _logger;
     private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string EventId, long Generation), Lazy<Task<EventSnapshot?>>> _loads = new();
+    private readonly Lock _evictLock = new();
+    private long _keptSessions;
+    private long _clock;
 
     // Raised on every notification and listener state change. A load that started before
     // the counter moved may have read the old state, so its result is not kept.
@@ -24,10 +41,24 @@ public sealed partial class PostgresEventStore : IEventStore
     private volatile bool _listening;
 
     public PostgresEventStore(NpgsqlDataSource dataSource, ILogger<PostgresEventStore> logger)
+        : this(dataSource, logger, DefaultMaxKeptSessions)
+    {
+    }
+
+    /// <param name="maxKeptSessions">Bound of the snapshots kept in memory, in sessions (0 keeps versions only).</param>
+    public PostgresEventStore(NpgsqlDataSource dataSource, ILogger<PostgresEventStore> logger, int maxKeptSessions)
     {
         _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        ArgumentOutOfRangeException.ThrowIfNegative(maxKeptSessions);
+        MaxKeptSessions = maxKeptSessions;
     }
+
+    /// <summary>The most sessions kept in memory across all kept snapshots.</summary>
+    public int MaxKeptSessions { get; }
+
+    /// <summary>Sessions in the snapshots kept in memory now (for tests and diagnostics).</summary>
+    public long KeptSessions => Interlocked.Read(ref _keptSessions);
 
     /// <inheritdoc />
     public event Action<string>? Changed;
@@ -41,17 +72,11 @@ public sealed partial class PostgresEventStore : IEventStore
         ArgumentNullException.ThrowIfNull(eventId);
         if (_cache.TryGetValue(eventId, out var cached) && cached.Snapshot is not null)
         {
+            cached.Touch(Interlocked.Increment(ref _clock));
             return cached.Snapshot;
         }
 
-        var generation = Interlocked.Read(ref _generation);
-        var snapshot = await PostgresEventReader.LoadAsync(_dataSource, eventId, cancellationToken).ConfigureAwait(false);
-        if (snapshot is not null)
-        {
-            Keep(eventId, new Cached(snapshot.Version, snapshot), generation);
-        }
-
-        return snapshot;
+        return await LoadAsync(eventId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -63,18 +88,48 @@ public sealed partial class PostgresEventStore : IEventStore
             return cached.Version;
         }
 
-        var generation = Interlocked.Read(ref _generation);
+        if (_listening)
+        {
+            // Kept in memory from here on, so this is one round trip per event and instance.
+            return (await LoadAsync(eventId, cancellationToken).ConfigureAwait(false))?.Version;
+        }
+
         await using var command = _dataSource.CreateCommand("SELECT version FROM events WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
         var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        if (result is not long version)
-        {
-            return null;
-        }
+        return result is long version ? PostgresEventReader.FormatVersion(version) : null;
+    }
 
-        var text = PostgresEventReader.FormatVersion(version);
-        Keep(eventId, new Cached(text, null), generation);
-        return text;
+    // Single-flight per event and generation: a request that arrives after a change was
+    // notified never joins a load that may have read the old state.
+    private Task<EventSnapshot?> LoadAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var key = (eventId, Interlocked.Read(ref _generation));
+        var load = _loads.GetOrAdd(key, k => new Lazy<Task<EventSnapshot?>>(() => LoadAndKeepAsync(k)));
+        return load.Value.WaitAsync(cancellationToken);
+    }
+
+    // Shared by every caller that joined, so no caller's cancellation ends it (the command
+    // timeout of the connection string bounds it). Leaves the in-flight map when done, whoever waits.
+    private async Task<EventSnapshot?> LoadAndKeepAsync((string EventId, long Generation) key)
+    {
+        try
+        {
+            var snapshot = await PostgresEventReader.LoadAsync(_dataSource, key.EventId, CancellationToken.None).ConfigureAwait(false);
+            if (snapshot is not null)
+            {
+                var sessions = snapshot.Event.Sessions.Count;
+                Keep(key.EventId, sessions <= MaxKeptSessions
+                    ? new Cached(snapshot.Version, snapshot, sessions, Interlocked.Increment(ref _clock))
+                    : new Cached(snapshot.Version, null, 0, 0), key.Generation);
+            }
+
+            return snapshot;
+        }
+        finally
+        {
+            _loads.TryRemove(key, out _);
+        }
     }
 
     /// <inheritdoc />
@@ -99,14 +154,14 @@ public sealed partial class PostgresEventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(eventId);
         Interlocked.Increment(ref _generation);
-        _cache.TryRemove(eventId, out _);
+        Remove(eventId);
     }
 
     /// <summary>Called by the listener for each notification: forget the event and tell subscribers.</summary>
     internal void OnNotification(string eventId)
     {
         Interlocked.Increment(ref _generation);
-        _cache.TryRemove(eventId, out _);
+        Remove(eventId);
         RaiseChanged(eventId);
     }
 
@@ -114,7 +169,7 @@ public sealed partial class PostgresEventStore : IEventStore
     internal void OnListening()
     {
         Interlocked.Increment(ref _generation);
-        _cache.Clear();
+        Clear();
         _listening = true;
     }
 
@@ -123,7 +178,7 @@ public sealed partial class PostgresEventStore : IEventStore
     {
         _listening = false;
         Interlocked.Increment(ref _generation);
-        _cache.Clear();
+        Clear();
     }
 
     /// <summary>After an outage: changes made meanwhile were not notified, so report every event as changed.</summary>
@@ -142,13 +197,77 @@ public sealed partial class PostgresEventStore : IEventStore
             return;
         }
 
-        _cache[eventId] = entry;
+        while (true)
+        {
+            if (_cache.TryGetValue(eventId, out var replaced))
+            {
+                if (_cache.TryUpdate(eventId, entry, replaced))
+                {
+                    Account(replaced, entry);
+                    break;
+                }
+            }
+            else if (_cache.TryAdd(eventId, entry))
+            {
+                Account(null, entry);
+                break;
+            }
+        }
+
         // A notification that raced with the load wins: undo rather than keep stale data.
         if (Interlocked.Read(ref _generation) != generation)
         {
-            _cache.TryRemove(new KeyValuePair<string, Cached>(eventId, entry));
+            Remove(eventId, entry);
+            return;
+        }
+
+        if (Interlocked.Read(ref _keptSessions) > MaxKeptSessions)
+        {
+            EvictLeastRecentlyUsed();
         }
     }
+
+    // Drops snapshots, oldest use first, until the kept sessions fit; their versions stay.
+    // O(kept snapshots log kept snapshots), and only when a load went over the bound.
+    private void EvictLeastRecentlyUsed()
+    {
+        lock (_evictLock)
+        {
+            var candidates = _cache.Where(e => e.Value.Snapshot is not null).OrderBy(e => e.Value.LastUsed).ToList();
+            foreach (var (eventId, entry) in candidates)
+            {
+                if (Interlocked.Read(ref _keptSessions) <= MaxKeptSessions)
+                {
+                    break;
+                }
+
+                var versionOnly = new Cached(entry.Version, null, 0, 0);
+                if (_cache.TryUpdate(eventId, versionOnly, entry))
+                {
+                    Account(entry, null);
+                }
+            }
+        }
+    }
+
+    private void Remove(string eventId, Cached? entry = null)
+    {
+        if (entry is null ? _cache.TryRemove(eventId, out entry) : _cache.TryRemove(new KeyValuePair<string, Cached>(eventId, entry)))
+        {
+            Account(entry, null);
+        }
+    }
+
+    private void Clear()
+    {
+        foreach (var eventId in _cache.Keys)
+        {
+            Remove(eventId);
+        }
+    }
+
+    private void Account(Cached? removed, Cached? added) =>
+        Interlocked.Add(ref _keptSessions, (added?.Sessions ?? 0) - (removed?.Sessions ?? 0));
 
     private void RaiseChanged(string eventId)
     {
@@ -173,7 +292,21 @@ public sealed partial class PostgresEventStore : IEventStore
         }
     }
 
-    private sealed record Cached(string Version, EventSnapshot? Snapshot);
+    /// <summary>A version, with its snapshot while it is kept; <see cref="LastUsed"/> orders evictions.</summary>
+    private sealed class Cached(string version, EventSnapshot? snapshot, int sessions, long lastUsed)
+    {
+        private long _lastUsed = lastUsed;
+
+        public string Version => version;
+
+        public EventSnapshot? Snapshot => snapshot;
+
+        public int Sessions => sessions;
+
+        public long LastUsed => Interlocked.Read(ref _lastUsed);
+
+        public void Touch(long now) => Interlocked.Exchange(ref _lastUsed, now);
+    }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "A Changed subscriber failed for event {EventId}")]
     private partial void LogSubscriberFailed(Exception exception, string eventId);

@@ -19,7 +19,7 @@ public static class PostgresServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
-        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.TryAddSingleton(_ => NpgsqlDataSource.Create(WithAutoPrepare(connectionString)));
         services.TryAddSingleton<PostgresEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.TryAddSingleton<PostgresEventWriter>();
@@ -32,6 +32,25 @@ public static class PostgresServiceCollectionExtensions
 
         services.AddHostedService<PostgresChangeListener>();
         return services;
+    }
+
+    /// <summary>
+    /// Turns on Npgsql's automatic preparation unless the connection string sets it: the read
+    /// path sends the same few statements all day (the event load batch, the version lookup),
+    /// and a prepared statement skips the server's parse and plan and Npgsql's row
+    /// description handling on every use after the fifth. Set "Max Auto Prepare=0" for a
+    /// pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        return builder.ConnectionString;
     }
 }
 
