@@ -14,6 +14,7 @@ if (args.Length != 2)
 var feeds = CapturedFeeds.Load(args[0]);
 var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
 builder.WebHost.UseKestrelCore().UseUrls(args[1]);
+FeedProxy.FastPath.KestrelSettings.Apply(builder.Services);
 var app = builder.Build();
 app.Run(context => feeds.ServeAsync(context));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ceiling: {feeds.Count} feeds on {args[1]}"));

@@ -6,7 +6,8 @@
 # metrics collected, default logging with its per-request scope.
 #
 # Cases: warm 200 of the demo feed and of the 1,000-session feed, 304 via If-None-Match,
-# 304 via If-Modified-Since, gzip 200. Each round runs every case on every server with the
+# 304 via If-Modified-Since, gzip 200, and 304 via If-None-Match of a collection of the demo
+# event (FeedProxy checks the collection's and its member's versions). Each round runs every case on every server with the
 # server order rotated, so load from other tenants hits all three alike; the table gives
 # the median over rounds and each ratio's median over rounds.
 #
@@ -41,9 +42,9 @@ cat "$out/machine.txt"
 
 tmp=$(mktemp -d /tmp/feedproxy-hot-path.XXXXXX)
 chmod 755 "$tmp"   # nginx workers run as an unprivileged user
-NGINX_PID=; CEILING_PID=
+CEILING_PID=
 cleanup() {
-  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  stop_nginx
   [ -n "$CEILING_PID" ] && kill "$CEILING_PID" 2>/dev/null || true
   [ -n "${BASE_PID:-}" ] && kill "$BASE_PID" 2>/dev/null || true
   stop_feedproxy
@@ -67,14 +68,16 @@ dotnet run --project "$repo/benchmarks/FeedProxy.Benchmarks" -c Release -- expor
 # Both schedules are dated 2027, and a Last-Modified in the future is sent as the server's
 # clock (RFC 9110 8.8.2.1), which moves every second; If-Modified-Since needs a fixed one,
 # so the copies served here were last modified in the past.
-mkdir -p "$tmp/events"
+mkdir -p "$tmp/events" "$tmp/collections"
+echo '{ "name": "Demo collection", "members": [ { "event": "demo" } ] }' >"$tmp/collections/demo-all.json"
+touch -d "2026-01-15T12:00:00Z" "$tmp/collections/demo-all.json"
 past_modified() { sed -E 's/"lastModified": *"[^"]*"/"lastModified": "2026-01-15T12:00:00Z"/g' "$1" >"$2"; }
 past_modified "$repo/config/events/demo.json" "$tmp/events/demo.json"
 past_modified "$tmp/data/schedule-1000.json" "$tmp/events/bench-1000.json"
 fp_port=$(free_port)
 # The production defaults of appsettings.json for logging (later assignments win over lib.sh's).
 start_feedproxy "$tmp/publish" "$tmp/fp" "$fp_port" \
-  FeedProxy__EventsPath="$tmp/events" FeedProxy__StatePath="$tmp/state" \
+  FeedProxy__EventsPath="$tmp/events" FeedProxy__CollectionsPath="$tmp/collections" FeedProxy__StatePath="$tmp/state" \
   Logging__LogLevel__Default=Information Logging__LogLevel__Microsoft.AspNetCore=Warning \
   FeedProxy__RateLimit__PermitsPerMinute=600000000 FeedProxy__RateLimit__Burst=100000000
 fp="http://127.0.0.1:$fp_port"
@@ -83,87 +86,55 @@ if [ -n "${BASELINE:-}" ]; then
   bl_port=$(free_port)
   main_pid=$FP_PID
   start_feedproxy "$tmp/baseline" "$tmp/fp-baseline" "$bl_port" \
-    FeedProxy__EventsPath="$tmp/events" FeedProxy__StatePath="$tmp/state-baseline" \
+    FeedProxy__EventsPath="$tmp/events" FeedProxy__CollectionsPath="$tmp/collections" FeedProxy__StatePath="$tmp/state-baseline" \
     Logging__LogLevel__Default=Information Logging__LogLevel__Microsoft.AspNetCore=Warning \
     FeedProxy__RateLimit__PermitsPerMinute=600000000 FeedProxy__RateLimit__Burst=100000000
   BASE_PID=$FP_PID; FP_PID=$main_pid
 fi
 
 # --- capture FeedProxy's bytes and headers; nginx and the ceiling serve exactly those ----------
-mkdir -p "$tmp/capture/events" "$tmp/nginx/root/events" "$tmp/nginx/logs" "$tmp/nginx/tmp"
-for feed in demo bench-1000; do
-  c="$tmp/capture/events/$feed.ics"
-  curl -fsS "$fp/events/$feed.ics" -D "$c.headers" -o "$c"
-  curl -fsS -H 'Accept-Encoding: gzip' "$fp/events/$feed.ics" -D "$c.gz.headers" -o "$c.gz"
-  grep -qi '^content-encoding: gzip' "$c.gz.headers" || { echo "FeedProxy sent no gzip for $feed" >&2; exit 1; }
-  cp "$c" "$c.gz" "$tmp/nginx/root/events/"
+mkdir -p "$tmp/capture/events" "$tmp/capture/collections" "$tmp/nginx/root/events" "$tmp/nginx/root/collections"
+for path in events/demo events/bench-1000 collections/demo-all; do
+  c="$tmp/capture/$path.ics"
+  curl -fsS "$fp/$path.ics" -D "$c.headers" -o "$c"
+  curl -fsS -H 'Accept-Encoding: gzip' "$fp/$path.ics" -D "$c.gz.headers" -o "$c.gz"
+  grep -qi '^content-encoding: gzip' "$c.gz.headers" || { echo "FeedProxy sent no gzip for $path" >&2; exit 1; }
+  cp "$c" "$c.gz" "$tmp/nginx/root/$(dirname "$path")/"
   # nginx takes Last-Modified from the file's mtime (If-Modified-Since compares to it).
   lm=$(awk -F': ' 'tolower($1)=="last-modified" {gsub("\r",""); print $2}' "$c.headers")
-  touch -d "$lm" "$tmp/nginx/root/events/$feed.ics" "$tmp/nginx/root/events/$feed.ics.gz"
+  touch -d "$lm" "$tmp/nginx/root/$path.ics" "$tmp/nginx/root/$path.ics.gz"
 done
 cache_control=$(awk -F': ' 'tolower($1)=="cache-control" {gsub("\r",""); print $2}' "$tmp/capture/events/demo.ics.headers")
 
-ng_port=$(free_port)
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-master_process on;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  types { text/calendar ics; }
-  client_body_temp_path $tmp/nginx/tmp;
-  proxy_temp_path $tmp/nginx/tmp;
-  fastcgi_temp_path $tmp/nginx/tmp;
-  uwsgi_temp_path $tmp/nginx/tmp;
-  scgi_temp_path $tmp/nginx/tmp;
-  server {
-    listen 127.0.0.1:$ng_port;
-    root $tmp/nginx/root;
-    charset utf-8;
-    charset_types text/calendar;
-    gzip_static on;
-    gzip_vary on;
-    add_header Cache-Control "$cache_control";
-    add_header X-Content-Type-Options nosniff;
-  }
-}
-CONF
-nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" -e "$tmp/nginx/logs/error.log" &
-NGINX_PID=$!
+start_nginx "$tmp/nginx/root" "$tmp/nginx" "gzip_static on" "gzip_vary on" \
+  "add_header Cache-Control \"$cache_control\"" "add_header X-Content-Type-Options nosniff"
+ng_port=$NGINX_PORT
 ceiling_port=$(free_port)
 "$tmp/ceiling/FeedProxy.Ceiling" "$tmp/capture" "http://127.0.0.1:$ceiling_port" >"$tmp/ceiling.log" 2>&1 &
 CEILING_PID=$!
-wait_port "$ng_port" 10
 wait_http "http://127.0.0.1:$ceiling_port/events/demo.ics" 30
 
 declare -A base=([nginx]="http://127.0.0.1:$ng_port" [ceiling]="http://127.0.0.1:$ceiling_port" [feedproxy]="$fp")
 servers=(nginx ceiling feedproxy)
 if [ -n "${BASELINE:-}" ]; then base[baseline]="http://127.0.0.1:$bl_port"; servers+=(baseline); fi
 
-header() { # url header-name [curl args...]
-  local url=$1 name=$2; shift 2
-  curl -fsS -o /dev/null -D - "$@" "$url" | awk -F': ' -v n="$name" 'tolower($1)==n {gsub("\r",""); print $2}'
-}
+header() { header_value "$@"; }
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 # Same bytes everywhere, and every server answers each conditional case with 304.
-declare -A inm
+declare -A inm inm_coll
 last_modified=$(header "$fp/events/demo.ics" last-modified)
 for s in "${servers[@]}"; do
-  for feed in demo bench-1000; do
+  for path in events/demo events/bench-1000 collections/demo-all; do
     [ "$s" = baseline ] && continue   # its self links carry its own port: other bytes, same size
-    cmp -s <(curl -fsS "${base[$s]}/events/$feed.ics") "$tmp/capture/events/$feed.ics" || { echo "$s: identity bytes of $feed differ" >&2; exit 1; }
-    cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "${base[$s]}/events/$feed.ics") "$tmp/capture/events/$feed.ics.gz" || { echo "$s: gzip bytes of $feed differ" >&2; exit 1; }
+    cmp -s <(curl -fsS "${base[$s]}/$path.ics") "$tmp/capture/$path.ics" || { echo "$s: identity bytes of $path differ" >&2; exit 1; }
+    cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "${base[$s]}/$path.ics") "$tmp/capture/$path.ics.gz" || { echo "$s: gzip bytes of $path differ" >&2; exit 1; }
   done
   inm[$s]=$(header "${base[$s]}/events/demo.ics" etag)
   [ "$(status -H "If-None-Match: ${inm[$s]}" "${base[$s]}/events/demo.ics")" = 304 ] || { echo "$s: no 304 for If-None-Match" >&2; exit 1; }
   [ "$(status -H "If-Modified-Since: $last_modified" "${base[$s]}/events/demo.ics")" = 304 ] || { echo "$s: no 304 for If-Modified-Since" >&2; exit 1; }
+  inm_coll[$s]=$(header "${base[$s]}/collections/demo-all.ics" etag)
+  [ "$(status -H "If-None-Match: ${inm_coll[$s]}" "${base[$s]}/collections/demo-all.ics")" = 304 ] || { echo "$s: no 304 for the collection" >&2; exit 1; }
 done
 echo "same bytes (identity and gzip) and 304s from all three servers" >&2
 
@@ -181,7 +152,7 @@ cpu_ticks() { # server
 }
 hz=$(getconf CLK_TCK)
 
-cases=(warm-demo warm-1000 304-inm 304-ims gzip-demo)
+cases=(warm-demo warm-1000 304-inm 304-ims gzip-demo 304-coll)
 run_case() { # round case server
   local round=$1 case=$2 s=$3 url="${base[$3]}/events/demo.ics" hdr=()
   case $case in
@@ -189,6 +160,7 @@ run_case() { # round case server
     304-inm) hdr=(-H "If-None-Match: ${inm[$s]}") ;;
     304-ims) hdr=(-H "If-Modified-Since: $last_modified") ;;
     gzip-demo) hdr=(-H "Accept-Encoding: gzip") ;;
+    304-coll) url="${base[$s]}/collections/demo-all.ics"; hdr=(-H "If-None-Match: ${inm_coll[$s]}") ;;
   esac
   local report="$out/wrk-r$round-$case-$s.txt" before after
   before=$(cpu_ticks "$s")

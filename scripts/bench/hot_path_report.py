@@ -29,6 +29,7 @@ labels = {
     "304-inm": "304 via If-None-Match (demo)",
     "304-ims": "304 via If-Modified-Since (demo)",
     "gzip-demo": "gzip 200, demo (Accept-Encoding: gzip)",
+    "304-coll": "304 via If-None-Match (collection of demo)",
 }
 cases = [c for c in labels if any(k[0] == c for k in rps)]
 
@@ -64,12 +65,16 @@ print("Server CPU time per request (user + system, all of the server's processes
 print("Less disturbed by other load than req/s: it is what each request costs, whoever else runs.")
 print()
 names = [s for s in ("nginx", "ceiling", "feedproxy", "baseline") if any(k[1] == s for k in cpu)]
-print("| Case | " + " | ".join(f"{n} µs/req" for n in names) + " | FeedProxy CPU / ceiling CPU |")
-print("|---|" + "---:|" * (len(names) + 1))
+with_baseline = "baseline" in names
+print("| Case | " + " | ".join(f"{n} µs/req" for n in names) + " | FeedProxy CPU / ceiling CPU |" + (" FeedProxy CPU / baseline CPU |" if with_baseline else ""))
+print("|---|" + "---:|" * (len(names) + 1 + with_baseline))
 for case in cases:
     values = {n: statistics.median(cpu[(case, n)]) for n in names if cpu[(case, n)]}
     ratio = values["feedproxy"] / values["ceiling"] if values.get("ceiling") else float("nan")
-    print(f"| {labels[case]} | " + " | ".join(f"{values.get(n, float('nan')):.1f}" for n in names) + f" | {ratio:.2f}x |")
+    line = f"| {labels[case]} | " + " | ".join(f"{values.get(n, float('nan')):.1f}" for n in names) + f" | {ratio:.2f}x |"
+    if with_baseline:
+        line += f" {values['feedproxy'] / values['baseline']:.2f}x |" if values.get("baseline") else " |"
+    print(line)
 
 print()
 print(f"Rounds: {len(rounds)}; non-2xx/3xx responses and socket-error runs: {errors}.")

@@ -16,11 +16,10 @@ repo=$(cd "$here/../.." && pwd)
 
 tmp=$(mktemp -d /tmp/feedproxy-http-bench.XXXXXX)
 chmod 755 "$tmp"   # nginx workers run as an unprivileged user
-NGINX_PID=; SAMPLER_PID=
+SAMPLER_PID=
 cleanup() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null || true
-  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
-  stop_feedproxy; stop_postgres
+  stop_nginx; stop_feedproxy; stop_postgres
   wait 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -35,48 +34,19 @@ start_feedproxy "$publish" "$tmp/fp" "$fp_port" FeedProxy__EventsPath="$tmp/even
 fp="http://127.0.0.1:$fp_port"
 
 # --- nginx with the very bytes FeedProxy serves (identity coding, as wrk asks) -----------------
-mkdir -p "$tmp/nginx/root/events" "$tmp/nginx/logs"
+mkdir -p "$tmp/nginx/root/events"
 for feed in demo bench-1000; do
   curl -fsS "$fp/events/$feed.ics" -o "$tmp/nginx/root/events/$feed.ics"
 done
-ng_port=$(free_port)
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-master_process on;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  types { text/calendar ics; }
-  client_body_temp_path $tmp/nginx/tmp;
-  proxy_temp_path $tmp/nginx/tmp;
-  fastcgi_temp_path $tmp/nginx/tmp;
-  uwsgi_temp_path $tmp/nginx/tmp;
-  scgi_temp_path $tmp/nginx/tmp;
-  server {
-    listen 127.0.0.1:$ng_port;
-    root $tmp/nginx/root;
-    charset utf-8;
-    charset_types text/calendar;
-  }
-}
-CONF
-nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" -e "$tmp/nginx/logs/error.log" &
-NGINX_PID=$!
-wait_port "$ng_port" 10
-ng="http://127.0.0.1:$ng_port"
+start_nginx "$tmp/nginx/root" "$tmp/nginx"
+ng="http://127.0.0.1:$NGINX_PORT"
 
 for feed in demo bench-1000; do
   cmp <(curl -fsS "$fp/events/$feed.ics") <(curl -fsS "$ng/events/$feed.ics") \
     || { echo "nginx does not serve the same bytes for $feed" >&2; exit 1; }
 done
 
-etag() { curl -fsS -o /dev/null -D - "$1" | awk -F': ' 'tolower($1)=="etag" {gsub("\r",""); print $2}'; }
+etag() { header_value "$1" etag; }
 
 : >"$out/wrk-summary.tsv"
 run_wrk() { # name url [header]
@@ -104,7 +74,7 @@ for feed in demo bench-1000; do
 done
 kill "$SAMPLER_PID"; SAMPLER_PID=
 echo "feedproxy max RSS during wrk runs: $(max_rss_mb "$out/rss-feedproxy.txt") MB" >&2
-kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=
+stop_nginx
 stop_feedproxy
 
 # --- Cold path: PostgreSQL store, empty in-process cache, fresh event per request -------------

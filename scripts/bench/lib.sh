@@ -71,6 +71,56 @@ start_feedproxy() {
 
 stop_feedproxy() { [ -n "${FP_PID:-}" ] && kill "$FP_PID" 2>/dev/null; wait "${FP_PID:-}" 2>/dev/null || true; FP_PID=; }
 
+# start_nginx <root> <work-dir> [server directives...] : nginx serving <root> statically on
+# 127.0.0.1:$NGINX_PORT (sendfile, keep-alive without limit, no access log, .ics as
+# text/calendar; charset=utf-8), its pid in NGINX_PID. Extra arguments are added to the server
+# block, one directive each. <work-dir> must be readable by nginx's unprivileged workers.
+start_nginx() {
+  local root=$1 work=$2 directive; shift 2
+  NGINX_PORT=$(free_port)
+  mkdir -p "$work/logs" "$work/tmp"
+  {
+    cat <<CONF
+worker_processes auto;
+daemon off;
+master_process on;
+pid $work/nginx.pid;
+error_log $work/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { text/calendar ics; }
+  client_body_temp_path $work/tmp;
+  proxy_temp_path $work/tmp;
+  fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp;
+  scgi_temp_path $work/tmp;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $root;
+    charset utf-8;
+    charset_types text/calendar;
+CONF
+    for directive in "$@"; do echo "    $directive;"; done
+    echo "  }"
+    echo "}"
+  } >"$work/nginx.conf"
+  nginx -c "$work/nginx.conf" -p "$work" -e "$work/logs/error.log" &
+  NGINX_PID=$!
+  wait_port "$NGINX_PORT" 10
+}
+
+stop_nginx() { [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; wait "${NGINX_PID:-}" 2>/dev/null || true; NGINX_PID=; }
+
+# header_value <url> <lower-case field name> [curl args...] : one response header's value.
+header_value() {
+  local url=$1 name=$2; shift 2
+  curl -fsS -o /dev/null -D - "$@" "$url" | awk -F': ' -v n="$name" 'tolower($1)==n {gsub("\r",""); print $2}'
+}
+
 # rss_sampler <pid> <out-file> : VmRSS in kB every 0.5 s until the process ends or the job is killed.
 rss_sampler() {
   while [ -r "/proc/$1/status" ]; do

@@ -29,6 +29,7 @@ internal static class FeedProxyHost
             builder.WebHost.UseUrls("http://localhost:8080");
         }
 
+        FastPath.KestrelSettings.Apply(builder.Services);
         builder.Services.AddFeedProxy(builder.Configuration);
         return builder.Build();
     }

@@ -20,15 +20,24 @@ internal sealed class HostGuard(RequestDelegate next, IOptions<FeedProxyOptions>
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
+    // The last Host value let through, exactly as sent: polls repeat it, and hosts are never
+    // forgotten, so it passes again without validation, lower-casing or the lock.
+    private volatile string? _lastAccepted;
+
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!_enabled || Exempt.Any(p => context.Request.Path.StartsWithSegments(p)))
+        if (!_enabled || IsExempt(context.Request.Path))
         {
             return next(context);
         }
 
         var host = context.Request.Host;
+        if (host.Value is { } raw && string.Equals(raw, _lastAccepted, StringComparison.Ordinal))
+        {
+            return next(context);
+        }
+
         if (!IsWellFormed(host))
         {
             return Http.Problems.BadRequest("The Host header is missing or malformed (RFC 9112 section 3.2).").ExecuteAsync(context);
@@ -50,7 +59,21 @@ internal sealed class HostGuard(RequestDelegate next, IOptions<FeedProxyOptions>
             }
         }
 
+        _lastAccepted = host.Value;
         return next(context);
+    }
+
+    private static bool IsExempt(PathString path)
+    {
+        foreach (var exempt in Exempt)
+        {
+            if (path.StartsWithSegments(exempt))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A DNS name or IP literal of at most 253 characters with an optional port 1-65535.</summary>
