@@ -38,6 +38,11 @@ function init(args)
   math.randomseed(os.time() + id * 7919)
   s2xx, s3xx, s4xx, s5xx, other = 0, 0, 0, 0, 0
   n = 0
+  -- REQUESTS (total, split over the threads) makes runs comparable on a loaded machine:
+  -- each thread stops after its share instead of after a time.
+  local total = tonumber(os.getenv("REQUESTS") or "")
+  limit = total and math.ceil(total / (tonumber(os.getenv("THREADS") or "") or 1)) or nil
+  answered = 0
 end
 
 function request()
@@ -75,6 +80,8 @@ function request()
 end
 
 function response(status, headers, body)
+  answered = answered + 1
+  if limit and answered >= limit then wrk.thread:stop() end
   if status >= 500 then s5xx = s5xx + 1
   elseif status >= 400 then s4xx = s4xx + 1
   elseif status >= 300 then s3xx = s3xx + 1

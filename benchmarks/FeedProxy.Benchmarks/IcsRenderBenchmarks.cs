@@ -12,6 +12,7 @@ namespace FeedProxy.Benchmarks;
 /// from the loaded model (visibility, selection, document, write) as FeedService does it.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class IcsRenderBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(4 << 20);

@@ -18,7 +18,7 @@ using FeedProxy.Formats.Feeds;
 //   sources <results.json> [--quick]  parse cost of upstream documents (BenchmarkDotNet) and memory per parsed source
 //   libraries [--quick]         our writers against Ical.Net and System.ServiceModel.Syndication
 //   ics [--quick]               the 1,000-session .ics miss: reference tree path against the writer (BenchmarkDotNet)
-//   loop [seconds]              the 1,000-session .ics writer in a loop, for a profiler; prints CPU time per render
+//   loop [seconds|=renders]     the 1,000-session .ics writer in a loop, for a profiler; prints CPU time per render
 var verb = args.Length > 0 ? args[0] : "bdn";
 int[] defaultSizes = [100, 1_000, 10_000];
 switch (verb)
@@ -126,9 +126,13 @@ switch (verb)
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
-        var until = started + (long)(Stopwatch.Frequency * double.Parse(args.Length > 1 ? args[1] : "10", CultureInfo.InvariantCulture));
+        // "loop 10" runs ten seconds; "loop =200" exactly 200 renders (for counting instructions
+        // with perf stat: the difference of two counts cancels start-up).
+        var limit = args.Length > 1 ? args[1] : "10";
+        var renders = limit.StartsWith('=') ? int.Parse(limit[1..], CultureInfo.InvariantCulture) : int.MaxValue;
+        var until = renders < int.MaxValue ? long.MaxValue : started + (long)(Stopwatch.Frequency * double.Parse(limit, CultureInfo.InvariantCulture));
         var count = 0;
-        while (Stopwatch.GetTimestamp() < until)
+        while (count < renders && Stopwatch.GetTimestamp() < until)
         {
             buffer.ResetWrittenCount();
             writer.Write(document, buffer);

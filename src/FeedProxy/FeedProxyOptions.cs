@@ -66,13 +66,25 @@ public sealed class CachingOptions
     public int StaleIfErrorSeconds { get; set; } = 86_400;
 
     /// <summary>
-    /// Upper bound of the in-process cache of rendered feeds, in megabytes. The process needs
-    /// about three times this plus ~100 MB (garbage between collections, native compression
-    /// buffers): 24 keeps a flood of distinct valid URLs under 300 MB RSS in both modes
-    /// (scripts/flood.sh);
-    /// raise it with the machine's memory. Redis, when configured, is the larger shared level.
+    /// Upper bound of the in-process cache of rendered feeds, in megabytes of managed heap
+    /// (entries counted at their true size: values, keys, tags and bookkeeping). With the heap
+    /// limit below, peak memory under a flood of distinct URLs is a fixed base plus
+    /// <see cref="Caching.ManagedHeapLimit.CacheLimitFactor"/> times this plus
+    /// <see cref="HeapHeadroomMegabytes"/> (docs/security.md, scripts/flood.sh). Redis, when
+    /// configured, is the larger shared level.
     /// </summary>
-    public int MemoryLimitMegabytes { get; set; } = 24;
+    public int MemoryLimitMegabytes { get; set; } = 128;
+
+    /// <summary>
+    /// Managed heap allowed beyond the cache for everything else (loaded schedules, renders in
+    /// progress, the runtime's own objects), in megabytes. At start the garbage collector's heap
+    /// hard limit is set to <see cref="Caching.ManagedHeapLimit.CacheLimitFactor"/> ×
+    /// <see cref="MemoryLimitMegabytes"/> + this, so the collector works harder instead of
+    /// growing the process. Raise it for schedules of tens of thousands of sessions; 0 sets no
+    /// limit (the runtime's default: 75% of a container's memory). A limit given to the runtime
+    /// itself (DOTNET_GCHeapHardLimit) takes precedence.
+    /// </summary>
+    public int HeapHeadroomMegabytes { get; set; } = 96;
 
     /// <summary>How long a rendered feed may live in a cache (keys carry the event version, so this only bounds memory).</summary>
     public int EntryLifetimeMinutes { get; set; } = 60;

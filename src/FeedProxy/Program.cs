@@ -12,6 +12,10 @@ if (CommandLine.IsCommand(args))
 }
 
 var app = FeedProxyHost.Build(args, forCommand: false);
+// Only the server process: test hosts never get here (WebApplicationFactory stops at Build).
+FeedProxy.Caching.ManagedHeapLimit.Apply(
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedProxyOptions>>().Value.Caching,
+    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FeedProxy.Caching.ManagedHeapLimit).FullName!));
 app.MapFeedProxy();
 await app.RunAsync();
 return 0;

@@ -59,7 +59,7 @@ internal static class ServiceCollectionExtensions
         // Live upstream sources (Upstream/): declarations beside the events, a background refresher.
         services.AddUpstreamSources(postgres: !string.IsNullOrWhiteSpace(postgres));
 
-        var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 24)) * 1024L * 1024;
+        var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 128)) * 1024L * 1024;
         var redis = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redis))
         {

@@ -29,11 +29,11 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
 
     /// <summary>
     /// The ASCII that TEXT does not copy as it is: the escaped "\\", ";", ",", the line breaks,
-    /// and the dropped C0 controls (all but TAB) and DEL. An ASCII-only set, so the search is
-    /// vectorised.
+    /// and the dropped C0 controls (all but TAB) and DEL. In UTF-8 these octets never occur
+    /// inside a multi-octet sequence, so TEXT is searched for them after transcoding.
     /// </summary>
-    private static readonly SearchValues<char> TextSpecials =
-        SearchValues.Create(string.Concat(Range('\0', '\u001F').Where(c => c != '\t')) + "\u007F\\;,");
+    private static readonly SearchValues<byte> TextSpecialOctets =
+        SearchValues.Create([.. (string.Concat(Range('\0', '\u001F').Where(c => c != '\t')) + "\u007F\\;,").Select(c => (byte)c)]);
 
     /// <summary>Parameter text that needs no quoting or replacing: printable ASCII but DQUOTE, ":", ";" and ",".</summary>
     private static readonly SearchValues<char> PlainParameter =
@@ -41,6 +41,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
 
     private readonly IBufferWriter<byte> _output = output ?? throw new ArgumentNullException(nameof(output));
     private Memory<byte> _chunk;
+    private byte[]? _scratch;
     private int _position;
     private int _lineOctets;
 
@@ -67,31 +68,108 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     /// <summary>TEXT value (§3.3.11): escapes backslash, semicolon, comma and line breaks; drops other controls.</summary>
     public void WriteText(ReadOnlySpan<char> text)
     {
-        // C1 controls are dropped one by one below; text without them (all sanitised text)
-        // takes the run-wise path, which writes the same octets.
+        // C1 controls are dropped one by one by the reference path; text without them (all
+        // sanitised text) is transcoded to UTF-8 at once, then escaped and folded as octets,
+        // which writes the same octets (a lone surrogate becomes U+FFFD either way).
         if (text.IndexOfAnyInRange('\u0080', '\u009F') >= 0)
         {
             WriteTextByChar(text);
             return;
         }
 
-        while (!text.IsEmpty)
+        var utf8 = Transcode(text);
+
+        // Room for the worst case (every octet escaped, a fold per 70 octets), so the loop
+        // below writes into one span without checking it.
+        var most = utf8.Length * 2;
+        Ensure(most + (3 * ((most / 70) + 2)));
+        var output = _chunk.Span;
+        var position = _position;
+        var line = _lineOctets;
+        while (!utf8.IsEmpty)
         {
-            // Everything but the escaped and dropped ASCII is written as it is, transcoded to
-            // UTF-8 a line at a time; a lone surrogate becomes U+FFFD as in WriteCodePoint.
-            var special = text.IndexOfAny(TextSpecials);
-            if (special != 0)
+            var special = utf8.IndexOfAny(TextSpecialOctets);
+            var plain = special < 0 ? utf8 : utf8[..special];
+            while (!plain.IsEmpty)
             {
-                WriteUtf8Run(special < 0 ? text : text[..special]);
-                if (special < 0)
+                if (line >= MaxLineOctets)
                 {
-                    return;
+                    position = Fold(output, position);
+                    line = 1;
                 }
+
+                var take = MaxLineOctets - line;
+                if (plain.Length <= take)
+                {
+                    take = plain.Length;
+                }
+                else
+                {
+                    // Cut before the octet that starts a code point (continuation octets are
+                    // 10xxxxxx): a fold never splits a UTF-8 sequence, and lines are packed
+                    // exactly as unit-by-unit writing packs them.
+                    while (take > 0 && (plain[take] & 0xC0) == 0x80)
+                    {
+                        take--;
+                    }
+
+                    if (take == 0)
+                    {
+                        line = MaxLineOctets;
+                        continue;
+                    }
+                }
+
+                plain[..take].CopyTo(output[position..]);
+                position += take;
+                line += take;
+                plain = plain[take..];
             }
 
-            WriteTextSpecial(text, special);
-            text = text[(special + 1)..];
+            if (special < 0)
+            {
+                break;
+            }
+
+            // §3.3.11 escapes (a CR LF pair is one line break: the LF writes it); other C0
+            // controls and DEL are dropped.
+            var escaped = utf8[special] switch
+            {
+                (byte)'\\' => (byte)'\\',
+                (byte)';' => (byte)';',
+                (byte)',' => (byte)',',
+                (byte)'\n' => (byte)'n',
+                (byte)'\r' when special + 1 >= utf8.Length || utf8[special + 1] != (byte)'\n' => (byte)'n',
+                _ => (byte)0,
+            };
+            if (escaped != 0)
+            {
+                // Both octets of an escape on one line.
+                if (line + 2 > MaxLineOctets)
+                {
+                    position = Fold(output, position);
+                    line = 1;
+                }
+
+                output[position] = (byte)'\\';
+                output[position + 1] = escaped;
+                position += 2;
+                line += 2;
+            }
+
+            utf8 = utf8[(special + 1)..];
         }
+
+        _position = position;
+        _lineOctets = line;
+    }
+
+    private static int Fold(Span<byte> output, int position)
+    {
+        output[position] = (byte)'\r';
+        output[position + 1] = (byte)'\n';
+        output[position + 2] = (byte)' ';
+        return position + 3;
     }
 
     /// <summary>
@@ -115,7 +193,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
             var c = text[i];
             if (c is '\\' or ';' or ',' or '\n' or '\r')
             {
-                WriteTextSpecial(text, i);
+                WriteTextSpecial(c, i + 1 < text.Length && text[i + 1] == '\n');
                 continue;
             }
 
@@ -123,10 +201,10 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         }
     }
 
-    /// <summary>One of <see cref="TextSpecials"/> at <paramref name="index"/>: an escape, a line break, or a dropped control.</summary>
-    private void WriteTextSpecial(ReadOnlySpan<char> text, int index)
+    /// <summary>One of <see cref="TextSpecialOctets"/>: an escape, a line break, or a dropped control.</summary>
+    private void WriteTextSpecial(char c, bool followedByLineFeed)
     {
-        switch (text[index])
+        switch (c)
         {
             case '\\': WriteUnit((byte)'\\', (byte)'\\'); break;
             case ';': WriteUnit((byte)'\\', (byte)';'); break;
@@ -134,7 +212,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
             case '\n': WriteUnit((byte)'\\', (byte)'n'); break;
             case '\r':
                 // CR LF is one line break: the LF that follows writes it.
-                if (index + 1 >= text.Length || text[index + 1] != '\n')
+                if (!followedByLineFeed)
                 {
                     WriteUnit((byte)'\\', (byte)'n');
                 }
@@ -218,8 +296,18 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         _lineOctets = 0;
     }
 
-    /// <summary>Commits everything written to the underlying buffer.</summary>
+    /// <summary>Commits everything written to the underlying buffer and gives back the scratch array (at the end of a render).</summary>
     public void Flush()
+    {
+        Commit();
+        if (_scratch is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = null;
+        }
+    }
+
+    private void Commit()
     {
         if (_position > 0)
         {
@@ -288,34 +376,22 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         }
     }
 
-    /// <summary>
-    /// Writes text that needs no escaping (any code point, TAB included) as UTF-8, a line at a
-    /// time: each transcoding fills at most what is left of the line and stops before a code
-    /// point that does not fit whole, so a fold never splits a UTF-8 sequence or a surrogate
-    /// pair, and lines are packed exactly as unit-by-unit writing packs them.
-    /// </summary>
-    private void WriteUtf8Run(ReadOnlySpan<char> run)
+    /// <summary>The text as UTF-8 in the render's scratch array (lone surrogates become U+FFFD).</summary>
+    private ReadOnlySpan<byte> Transcode(ReadOnlySpan<char> text)
     {
-        while (!run.IsEmpty)
+        var needed = text.Length * 3;
+        if (_scratch is null || _scratch.Length < needed)
         {
-            if (_lineOctets >= MaxLineOctets)
+            if (_scratch is not null)
             {
-                Fold();
+                ArrayPool<byte>.Shared.Return(_scratch);
             }
 
-            var room = MaxLineOctets - _lineOctets;
-            Ensure(room);
-            var status = System.Text.Unicode.Utf8.FromUtf16(run, _chunk.Span.Slice(_position, room), out var read, out var written);
-            _position += written;
-            _lineOctets += written;
-            run = run[read..];
-            if (status == OperationStatus.DestinationTooSmall)
-            {
-                // The next code point does not fit on this line (it may be empty only if the
-                // line is full): fold before it.
-                _lineOctets = MaxLineOctets;
-            }
+            _scratch = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 4096));
         }
+
+        System.Text.Unicode.Utf8.FromUtf16(text, _scratch, out _, out var written);
+        return _scratch.AsSpan(0, written);
     }
 
     private void Fold()
@@ -390,7 +466,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
             return;
         }
 
-        Flush();
+        Commit();
         _chunk = _output.GetMemory(Math.Max(ChunkSize, count));
     }
 }

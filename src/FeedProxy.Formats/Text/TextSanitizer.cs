@@ -1,4 +1,6 @@
-using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace FeedProxy.Formats.Text;
@@ -99,63 +101,84 @@ public static class TextSanitizer
 
     /// <summary>
     /// Index of the first character that must be replaced or removed (CR, a forbidden control
-    /// or non-character, a lone surrogate; single-line also LF and TAB), or -1. Runs of ASCII
-    /// are searched vectorised, other characters looked at one by one: clean text is mostly
-    /// ASCII, and this runs on every value of every feed render.
+    /// or non-character, a lone surrogate; single-line also LF and TAB), or -1. This runs on
+    /// every value of every feed render, so candidates are found eight characters at a time;
+    /// only surrogates need a second look (a pair is fine).
     /// </summary>
     private static int FirstDirty(ReadOnlySpan<char> value, bool singleLine)
     {
-        var plain = singleLine ? PlainLine : PlainText;
         var i = 0;
-        while (i < value.Length)
+        while (true)
         {
-            var c = value[i];
-            if (c < 0x80)
+            var next = NextCandidate(value, i, singleLine);
+            if (next < 0)
             {
-                var next = value[i..].IndexOfAnyExcept(plain);
-                if (next < 0)
-                {
-                    return -1;
-                }
-
-                i += next;
-                c = value[i];
-                if (c < 0x80)
-                {
-                    return i; // a control character (or, single-line, a line break or tab)
-                }
+                return -1;
             }
 
-            if (char.IsHighSurrogate(c))
+            var c = value[next];
+            if (!char.IsHighSurrogate(c) || next + 1 >= value.Length || !char.IsLowSurrogate(value[next + 1]))
             {
-                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
-                {
-                    return i;
-                }
-
-                i += 2;
-                continue;
+                // A control, a non-character, or a surrogate that is not the high half of a
+                // pair (a low one found here has no high one before it: pairs are skipped whole).
+                return next;
             }
 
-            // A low surrogate here has no high one before it (a pair is skipped whole).
-            if (char.IsLowSurrogate(c) || IsForbidden(c))
+            i = next + 2;
+        }
+    }
+
+    /// <summary>
+    /// Index of the next character from <paramref name="start"/> that is a control other than
+    /// TAB and LF (both too when single-line), DEL, a C1 control, a surrogate, U+FFFE or
+    /// U+FFFF; or -1.
+    /// </summary>
+    private static int NextCandidate(ReadOnlySpan<char> value, int start, bool singleLine)
+    {
+        var units = MemoryMarshal.Cast<char, ushort>(value);
+        var i = start;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var space = Vector128.Create((ushort)0x20);
+            var tab = Vector128.Create((ushort)'\t');
+            var lineFeed = Vector128.Create((ushort)'\n');
+            var del = Vector128.Create((ushort)0x7F);
+            var delToC1 = Vector128.Create((ushort)(0x9F - 0x7F + 1));
+            var surrogate = Vector128.Create((ushort)0xD800);
+            var surrogates = Vector128.Create((ushort)0x800);
+            var nonCharacter = Vector128.Create((ushort)0xFFFE);
+            for (; i + Vector128<ushort>.Count <= units.Length; i += Vector128<ushort>.Count)
+            {
+                var v = Vector128.Create(units.Slice(i, Vector128<ushort>.Count));
+                var controls = Vector128.LessThan(v, space);
+                if (!singleLine)
+                {
+                    controls = Vector128.AndNot(controls, Vector128.Equals(v, tab) | Vector128.Equals(v, lineFeed));
+                }
+
+                // Unsigned range checks: v - low < length.
+                var found = controls
+                    | Vector128.LessThan(v - del, delToC1)
+                    | Vector128.LessThan(v - surrogate, surrogates)
+                    | Vector128.GreaterThanOrEqual(v, nonCharacter);
+                if (found != Vector128<ushort>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(found.ExtractMostSignificantBits());
+                }
+            }
+        }
+
+        for (; i < units.Length; i++)
+        {
+            var c = (char)units[i];
+            if (IsForbidden(c) || char.IsSurrogate(c) || c == '\r' || (singleLine && c is '\t' or '\n'))
             {
                 return i;
             }
-
-            i++;
         }
 
         return -1;
     }
-
-    /// <summary>ASCII that is clean in multi-line text: printable, TAB and LF.</summary>
-    private static readonly SearchValues<char> PlainText =
-        SearchValues.Create("\t\n" + string.Concat(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c)));
-
-    /// <summary>ASCII that is clean in single-line text: printable only.</summary>
-    private static readonly SearchValues<char> PlainLine =
-        SearchValues.Create(string.Concat(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c)));
 
     private static bool IsForbidden(char c) =>
         (c < 0x20 && c is not '\t' and not '\n')

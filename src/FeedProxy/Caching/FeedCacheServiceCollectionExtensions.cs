@@ -7,7 +7,7 @@ namespace FeedProxy.Caching;
 public static class FeedCacheServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="MemoryFeedCacheStore"/> as the <see cref="IFeedCacheStore"/>.</summary>
-    public static IServiceCollection AddMemoryFeedCache(this IServiceCollection services, long maxBytes = 256L * 1024 * 1024)
+    public static IServiceCollection AddMemoryFeedCache(this IServiceCollection services, long maxBytes = 128L * 1024 * 1024)
     {
         ArgumentNullException.ThrowIfNull(services);
         AddMemory(services, maxBytes);
@@ -23,7 +23,7 @@ public static class FeedCacheServiceCollectionExtensions
     public static IServiceCollection AddRedisFeedCache(
         this IServiceCollection services,
         string connectionString,
-        long memoryMaxBytes = 256L * 1024 * 1024,
+        long memoryMaxBytes = 128L * 1024 * 1024,
         Action<RedisFeedCacheOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -3,8 +3,8 @@ namespace FeedProxy.Caching;
 /// <summary>Limits of <see cref="MemoryFeedCacheStore"/>.</summary>
 public sealed class MemoryFeedCacheOptions
 {
-    /// <summary>Upper bound of the bytes held (values plus an estimate of per-entry overhead). Default 256 MB.</summary>
-    public long MaxBytes { get; set; } = 256L * 1024 * 1024;
+    /// <summary>Upper bound of the managed heap the entries occupy (<see cref="EntrySize"/>). Default 128 MB.</summary>
+    public long MaxBytes { get; set; } = 128L * 1024 * 1024;
 }
 
 /// <summary>
@@ -16,10 +16,6 @@ public sealed class MemoryFeedCacheOptions
 /// </summary>
 public sealed class MemoryFeedCacheStore : IFeedCacheStore
 {
-    // Rough bookkeeping cost per entry (node, dictionary slots, strings' headers) so that
-    // many tiny entries cannot exceed the budget unnoticed.
-    private const int EntryOverhead = 128;
-
     private readonly object _gate = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _keysByTag = new(StringComparer.Ordinal);
@@ -35,7 +31,7 @@ public sealed class MemoryFeedCacheStore : IFeedCacheStore
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Bytes currently accounted for (for tests and metrics).</summary>
+    /// <summary>Managed heap held by the entries, as <see cref="EntrySize"/> counts it (for tests and metrics).</summary>
     public long Size
     {
         get
@@ -102,7 +98,7 @@ public sealed class MemoryFeedCacheStore : IFeedCacheStore
             return ValueTask.CompletedTask;
         }
 
-        var entry = new Entry(key, value, [.. tags], _time.GetUtcNow() + validFor, Cost(key, value, tags));
+        var entry = new Entry(key, value, [.. tags], _time.GetUtcNow() + validFor, EntrySize.Of(key, value, tags));
         lock (_gate)
         {
             if (_entries.TryGetValue(key, out var existing))
@@ -170,9 +166,6 @@ public sealed class MemoryFeedCacheStore : IFeedCacheStore
             }
         }
     }
-
-    private static long Cost(string key, byte[] value, string[] tags) =>
-        value.LongLength + (2L * key.Length) + tags.Sum(t => 2L * t.Length) + EntryOverhead;
 
     private sealed record Entry(string Key, byte[] Value, string[] Tags, DateTimeOffset Expires, long Cost);
 }

@@ -104,11 +104,14 @@ public abstract class FeedCacheStoreTests
     [Fact]
     public async Task ParallelSetsAndGets_AllRoundTrip()
     {
+        // Taken once: the suites create their store lazily (`??=`), which is not thread-safe,
+        // and two Redis stores made at once get different key prefixes.
+        var store = Store;
         await Parallel.ForAsync(0, 200, async (i, ct) =>
         {
             var key = "p" + i;
-            await Store.SetAsync(key, BitConverter.GetBytes(i), ["par"], Minute, ct);
-            Assert.Equal(BitConverter.GetBytes(i), await Store.GetAsync(key, ct));
+            await store.SetAsync(key, BitConverter.GetBytes(i), ["par"], Minute, ct);
+            Assert.Equal(BitConverter.GetBytes(i), await store.GetAsync(key, ct));
         });
     }
 }

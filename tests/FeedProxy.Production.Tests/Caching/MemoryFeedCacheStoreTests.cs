@@ -12,7 +12,9 @@ public sealed class MemoryFeedCacheStoreTests : FeedCacheStoreTests
     [Fact]
     public async Task Set_BeyondMaxBytes_EvictsLeastRecentlyUsedFirst()
     {
-        var store = new MemoryFeedCacheStore(new MemoryFeedCacheOptions { MaxBytes = 3 * 1200 });
+        // Room for exactly three such entries, counted at their true size (EntrySize).
+        var budget = 3 * EntrySize.Of("a", new byte[1000], []);
+        var store = new MemoryFeedCacheStore(new MemoryFeedCacheOptions { MaxBytes = budget });
         await store.SetAsync("a", new byte[1000], [], TimeSpan.FromMinutes(1), default);
         await store.SetAsync("b", new byte[1000], [], TimeSpan.FromMinutes(1), default);
         await store.SetAsync("c", new byte[1000], [], TimeSpan.FromMinutes(1), default);
@@ -24,7 +26,7 @@ public sealed class MemoryFeedCacheStoreTests : FeedCacheStoreTests
         Assert.NotNull(await store.GetAsync("a", default));
         Assert.NotNull(await store.GetAsync("c", default));
         Assert.NotNull(await store.GetAsync("d", default));
-        Assert.True(store.Size <= 3 * 1200);
+        Assert.True(store.Size <= budget);
     }
 
     [Fact]
