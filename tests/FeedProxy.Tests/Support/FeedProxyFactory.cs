@@ -117,9 +117,15 @@ public sealed class FeedProxyFactory : IDisposable
     {
         var kestrel = new KestrelHost(Configure);
         _kestrelHosts.Add(kestrel);
-        kestrel.UseKestrel(0);
+        // The port is chosen by a listen option, not UseKestrel(port): that one rewrites the
+        // server's address list after the host is built, racing the application's own start
+        // (WebApplication), and lost now and then on a loaded machine ("Addresses cannot be
+        // modified after the server has started", dotnet/aspnetcore PR 67714).
+        kestrel.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         kestrel.StartServer();
-        return kestrel.ClientOptions.BaseAddress;
+        var addresses = kestrel.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
     }
 
     private void Configure(IWebHostBuilder builder)
