@@ -29,15 +29,23 @@ internal sealed record FeedRequest
     /// <summary>Set for a single-session download.</summary>
     public string? SessionId { get; init; }
 
+    /// <summary>
+    /// With <see cref="SessionId"/>: one occurrence of a recurring session, named by its
+    /// RECURRENCE-ID in UTC basic format (<c>?occurrence=20270301T180000Z</c>).
+    /// </summary>
+    public Instant? Occurrence { get; init; }
+
     /// <summary>Explicit session ids of a personal agenda; ids the event no longer has simply match nothing.</summary>
     public ImmutableSortedSet<string> SessionIds { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    private static readonly InstantPattern OccurrencePattern = InstantPattern.CreateWithInvariantCulture("uuuuMMdd'T'HHmmss'Z'");
 
     /// <summary>The filter dimensions a query string may carry, in canonical order.</summary>
     public static IReadOnlyList<string> FilterParameters => FilterNames;
 
     public string RepresentationKey =>
         string.Join('\u001f',
-            EventId, SessionId ?? string.Empty, Format.Extension(), Options.TimeMode, Options.XCalDialect, Options.Profile,
+            EventId, SessionId ?? string.Empty, Occurrence is { } o ? OccurrencePattern.Format(o) : string.Empty, Format.Extension(), Options.TimeMode, Options.XCalDialect, Options.Profile,
             string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))),
             string.Join(',', SessionIds));
 
@@ -80,6 +88,19 @@ internal sealed record FeedRequest
             else if (!profile.Equals("standard", StringComparison.OrdinalIgnoreCase)) { error = "Query parameter 'profile' must be 'standard' or 'campus'."; return false; }
         }
 
+        Instant? occurrence = null;
+        if (Single(query, "occurrence") is { } occurrenceText)
+        {
+            if (sessionId is null) { error = "Query parameter 'occurrence' applies to a single session's URL only."; return false; }
+            if (!OccurrencePattern.Parse(occurrenceText).TryGetValue(Instant.MinValue, out var parsed) || !EventJsonMapper.IsInSupportedRange(parsed))
+            {
+                error = "Query parameter 'occurrence' must be the occurrence's start in UTC basic format, e.g. 20270301T180000Z.";
+                return false;
+            }
+
+            occurrence = parsed;
+        }
+
         var filters = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedSet<string>>(StringComparer.Ordinal);
         foreach (var name in FilterNames)
         {
@@ -99,7 +120,7 @@ internal sealed record FeedRequest
             }
         }
 
-        request = new FeedRequest { EventId = id, Format = format, Options = options, Filters = filters.ToImmutable(), SessionId = sessionId };
+        request = new FeedRequest { EventId = id, Format = format, Options = options, Filters = filters.ToImmutable(), SessionId = sessionId, Occurrence = occurrence };
         error = null;
         return true;
     }

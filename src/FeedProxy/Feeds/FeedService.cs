@@ -214,6 +214,19 @@ internal sealed partial class FeedService(
             return new FeedResult.NotFound($"No session '{request.SessionId}' in event '{request.EventId}'.");
         }
 
+        if (request.Occurrence is { } occurrence)
+        {
+            // One occurrence as a plain VEVENT of its own (OccurrenceSelection says why).
+            var kept = FeedSelection.Select(schedule, Policy(), now, filter, RecurrenceMode.Keep);
+            var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
+            if (kept.Count == 0 || OccurrenceSelection.Pick(kept[0], zone, occurrence) is not { } single)
+            {
+                return new FeedResult.NotFound($"Session '{request.SessionId}' has no such occurrence.");
+            }
+
+            sessions = [single];
+        }
+
         var document = new FeedDocument
         {
             Event = schedule,

@@ -332,7 +332,9 @@ internal static partial class SubscribePageRenderer
                 h.Raw(choosable ? "</span></label>" : "</span></span>");
                 if (!cancelled)
                 {
-                    h.Raw("<a").Attr("href", $"{stem}/sessions/{Uri.EscapeDataString(session.Id)}.ics")
+                    // A listed occurrence of a recurring session adds that occurrence only.
+                    var occurrence = FeedProxy.Formats.Feeds.FeedDocument.OccurrenceKey(session) is { } key ? "?occurrence=" + key : string.Empty;
+                    h.Raw("<a").Attr("href", $"{stem}/sessions/{Uri.EscapeDataString(session.Id)}.ics{occurrence}")
                         .Raw(">Add to calendar<span class=\"vh\">: ").Text(session.Title).Raw("</span></a>");
                 }
 
