@@ -12,10 +12,16 @@ if (CommandLine.IsCommand(args))
 }
 
 var app = FeedProxyHost.Build(args, forCommand: false);
-// Only the server process: test hosts never get here (WebApplicationFactory stops at Build).
-FeedProxy.Caching.ManagedHeapLimit.Apply(
-    app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedProxyOptions>>().Value.Caching,
-    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FeedProxy.Caching.ManagedHeapLimit).FullName!));
+// The heap limit is process-wide, so only when this is the server's own process: an in-process
+// test host (WebApplicationFactory lets the entry point run on to Run) shares its process
+// with every other test, and a limit sized for one server made that process run out of memory.
+if (System.Reflection.Assembly.GetEntryAssembly() == typeof(FeedProxyHost).Assembly)
+{
+    FeedProxy.Caching.ManagedHeapLimit.Apply(
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedProxyOptions>>().Value.Caching,
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FeedProxy.Caching.ManagedHeapLimit).FullName!));
+}
+
 app.MapFeedProxy();
 await app.RunAsync();
 return 0;
