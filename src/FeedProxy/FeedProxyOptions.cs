@@ -67,24 +67,24 @@ public sealed class CachingOptions
 
     /// <summary>
     /// Upper bound of the in-process cache of rendered feeds, in megabytes of managed heap
-    /// (entries counted at their true size: values, keys, tags and bookkeeping). With the heap
-    /// limit below, peak memory under a flood of distinct URLs is a fixed base plus
-    /// <see cref="Caching.ManagedHeapLimit.CacheLimitFactor"/> times this plus
-    /// <see cref="HeapHeadroomMegabytes"/> (docs/security.md, scripts/flood.sh). Redis, when
-    /// configured, is the larger shared level.
+    /// (entries counted at their true size: values, keys, tags and bookkeeping). Peak memory
+    /// under a flood of distinct URLs is a fixed base plus about 1.5 times this (docs/security.md,
+    /// scripts/flood.sh). Redis, when configured, is the larger shared level.
     /// </summary>
     public int MemoryLimitMegabytes { get; set; } = 128;
 
     /// <summary>
     /// Managed heap allowed beyond the cache for everything else (loaded schedules, renders in
-    /// progress, the runtime's own objects), in megabytes. At start the garbage collector's heap
-    /// hard limit is set to <see cref="Caching.ManagedHeapLimit.CacheLimitFactor"/> ×
-    /// <see cref="MemoryLimitMegabytes"/> + this, so the collector works harder instead of
-    /// growing the process. Raise it for schedules of tens of thousands of sessions; 0 sets no
-    /// limit (the runtime's default: 75% of a container's memory). A limit given to the runtime
-    /// itself (DOTNET_GCHeapHardLimit) takes precedence.
+    /// progress, imports and upstream documents being parsed), in megabytes; 0 (the default)
+    /// sets no limit of our own (the runtime's default: 75% of a container's memory). When set,
+    /// the garbage collector's heap hard limit is <see cref="Caching.ManagedHeapLimit.CacheLimitFactor"/> ×
+    /// <see cref="MemoryLimitMegabytes"/> + this: a ceiling, and a request that needs more than
+    /// it fails. Off by default because the accepted inputs need far more than a small headroom:
+    /// a 61 MB import of 30,000 sessions (under the 64 MB body limit) failed with 96 MB and its
+    /// xCal/jCal renders failed with 512 MB, while without a limit they peaked at 1.1 GB RSS.
+    /// A limit given to the runtime itself (DOTNET_GCHeapHardLimit) takes precedence.
     /// </summary>
-    public int HeapHeadroomMegabytes { get; set; } = 96;
+    public int HeapHeadroomMegabytes { get; set; }
 
     /// <summary>How long a rendered feed may live in a cache (keys carry the event version, so this only bounds memory).</summary>
     public int EntryLifetimeMinutes { get; set; } = 60;
