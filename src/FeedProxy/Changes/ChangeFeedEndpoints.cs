@@ -67,13 +67,6 @@ public sealed class ChangeFeedEndpoints : ICarterModule
             return Problems.Unavailable("The schedule store is unavailable. Try again shortly.");
         }
 
-        return result switch
-        {
-            FeedResult.Found found => new FeedHttpResult(found.Feed, format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate), context.RequestServices.GetRequiredService<FeedMetrics>()),
-            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
-            FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
-            FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
-            _ => Problems.NotFound("No change feed at this URL."),
-        };
+        return FeedHttpResult.For(result, context, format, options.Caching, remember: null, "No change feed at this URL.");
     }
 }

@@ -109,27 +109,8 @@ public sealed class CollectionEndpoints : ICarterModule
         var selfUrl = FeedEndpoints.SelfUrl(baseUrl, context.Request.Path, request);
         var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
         var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted, () => budget.TrySpend(context));
-        if (result is FeedResult.Found found)
-        {
-            var response = new FeedResponse(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate));
-            if (token is null && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
-            {
-                // Public and from a versioned cache entry: the next poll of this exact URL is
-                // answered before routing, as for event feeds (FastPath). Token URLs are always re-checked.
-                context.RequestServices.GetRequiredService<KnownFeeds>().Remember(context.Request, source, response, isCollection: true);
-            }
-
-            return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<FeedMetrics>());
-        }
-
-        return result switch
-        {
-            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
-            FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
-            FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
-            FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
-            _ => Problems.NotFound("No feed at this URL."),
-        };
+        // Token URLs are always re-checked, never remembered for the fast path.
+        return FeedHttpResult.For(result, context, request.Format, options.Caching, token is null ? FastPath.FeedKind.Collection : null);
     }
 
     private static async Task<IResult> PageAsync(string id, string? token, HttpContext context, CollectionFeedService collections, FeedProxyOptions options)

@@ -79,27 +79,8 @@ public sealed class FeedEndpoints : ICarterModule
         var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
         var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
         var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted, wanted, () => budget.TrySpend(context));
-        if (result is FeedResult.Found found)
-        {
-            var response = new FeedResponse(found.Feed, request.Format, FeedHttpResult.CacheControl(options.Caching, found.IsPrivate));
-            if (!allowPrivate && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
-            {
-                // Public and from a versioned cache entry: the next poll of this exact URL can be
-                // answered before routing (FastPath). Private-token URLs are always re-checked.
-                context.RequestServices.GetRequiredService<KnownFeeds>().Remember(context.Request, source, response);
-            }
-
-            return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<FeedMetrics>());
-        }
-
-        return result switch
-        {
-            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
-            FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
-            FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
-            FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
-            _ => Problems.NotFound("No feed at this URL."),
-        };
+        // Token URLs are always re-checked, never remembered for the fast path.
+        return FeedHttpResult.For(result, context, request.Format, options.Caching, allowPrivate ? null : FastPath.FeedKind.Event);
     }
 
     /// <summary>The configured public base URL, else the request's own scheme, host and path base.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FeedProxy.Formats.Feeds;
+using FeedProxy.Http;
 using NodaTime;
 
 namespace FeedProxy.Feeds;
@@ -26,6 +27,37 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedResponse response, O
         }
 
         return response.WriteAsync(httpContext, feed, coding, now, metrics);
+    }
+
+    /// <summary>
+    /// The HTTP answer to a feed service's result, shared by event, collection and change
+    /// feeds. A public feed from a versioned cache entry is remembered for the revalidation
+    /// fast path when <paramref name="remember"/> says the URL may be (never token URLs).
+    /// </summary>
+    public static IResult For(FeedResult result, HttpContext context, FeedFormat format, CachingOptions caching, FastPath.FeedKind? remember, string notFoundDetail = "No feed at this URL.")
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(context);
+        if (result is FeedResult.Found found)
+        {
+            var response = new FeedResponse(found.Feed, format, CacheControl(caching, found.IsPrivate));
+            if (remember is { } kind && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
+            {
+                // The next poll of this exact URL is answered before routing (FastPath).
+                context.RequestServices.GetRequiredService<FastPath.KnownFeeds>().Remember(context.Request, source, response, isCollection: kind == FastPath.FeedKind.Collection);
+            }
+
+            return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<Observability.FeedMetrics>());
+        }
+
+        return result switch
+        {
+            FeedResult.Limited limited => Problems.TooManyRequests(limited.RetryAfter),
+            FeedResult.Invalid invalid => Problems.BadRequest(invalid.Detail),
+            FeedResult.Unavailable unavailable => Problems.Unavailable(unavailable.Detail),
+            FeedResult.NotFound notFound => Problems.NotFound(notFound.Detail),
+            _ => Problems.NotFound(notFoundDetail),
+        };
     }
 
     public static string CacheControl(CachingOptions options, bool isPrivate)
