@@ -70,25 +70,8 @@ public sealed class CollectionFastPathTests : IDisposable
         var etag = first.Headers.ETag!.ToString();
 
         _factory.WriteEvent("testconf", TestEvents.Conference(title: "A Renamed Session"));
-        HttpResponseMessage? changed = null;
-        Assert.True(await Eventually.TrueAsync(async () =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/collections/pair.ics", UriKind.Relative));
-            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-            var response = await client.SendAsync(request);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                changed = response;
-                return true;
-            }
-
-            Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
-            response.Dispose();
-            return false;
-        }), "the edit never reached the collection");
-
-        using var _ = changed;
-        Assert.NotEqual(etag, changed!.Headers.ETag!.ToString());
+        using var changed = await Revalidation.UntilChangedAsync(client, "/collections/pair.ics", etag, "the edit never reached the collection");
+        Assert.NotEqual(etag, changed.Headers.ETag!.ToString());
         Assert.Contains("A Renamed Session", await changed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 

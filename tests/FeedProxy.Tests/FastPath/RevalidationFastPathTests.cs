@@ -101,25 +101,8 @@ public sealed class RevalidationFastPathTests : IDisposable
         Assert.Equal(old, second.Headers.ETag!.ToString());
 
         _factory.WriteEvent("testconf", TestEvents.Conference(title: "A Renamed Session"));
-        HttpResponseMessage? changed = null;
-        Assert.True(await Eventually.TrueAsync(async () =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/testconf.ics", UriKind.Relative));
-            request.Headers.TryAddWithoutValidation("If-None-Match", old);
-            var response = await client.SendAsync(request);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                changed = response;
-                return true;
-            }
-
-            Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
-            response.Dispose();
-            return false;
-        }), "the edit never reached the feed");
-
-        using var _ = changed;
-        Assert.NotEqual(old, changed!.Headers.ETag!.ToString());
+        using var changed = await Revalidation.UntilChangedAsync(client, "/events/testconf.ics", old, "the edit never reached the feed");
+        Assert.NotEqual(old, changed.Headers.ETag!.ToString());
         Assert.Contains("A Renamed Session", await changed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
