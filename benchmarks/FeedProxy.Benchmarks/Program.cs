@@ -60,11 +60,7 @@ switch (verb)
         var output = args.Length > 1 ? args[1] : "source-results.json";
         var quick = args.Contains("--quick");
         SourceDocuments.Report(Console.Out);
-        var job = Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(quick ? 1 : 3)
-            .WithIterationCount(quick ? 3 : 10)
-            .WithLaunchCount(1);
+        var job = InProcess.Job(quick, iterations: 10, quickIterations: 3);
         var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator)
             .WithArtifactsPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "BenchmarkDotNet.Artifacts"));
         var summary = BenchmarkRunner.Run<SourceBenchmarks>(config);
@@ -100,11 +96,7 @@ switch (verb)
                 $"ours atom {FeedWriters.Render(document, FeedFormat.Atom).Length:N0}, Syndication atom {LibraryComparisonBenchmarks.SyndicationRender(document, atom: true).Length:N0}"));
         }
 
-        var job = Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(quick ? 1 : 3)
-            .WithIterationCount(quick ? 5 : 10)
-            .WithLaunchCount(1);
+        var job = InProcess.Job(quick, iterations: 10, quickIterations: 5);
         var summary = BenchmarkRunner.Run<LibraryComparisonBenchmarks>(
             DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator));
         return summary.Reports.All(r => r.ResultStatistics is not null) ? 0 : 1;
@@ -149,11 +141,7 @@ switch (verb)
     case "ics":
     {
         var quick = args.Contains("--quick");
-        var job = Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(quick ? 1 : 3)
-            .WithIterationCount(quick ? 5 : 15)
-            .WithLaunchCount(1);
+        var job = InProcess.Job(quick, iterations: 15, quickIterations: 5);
         var reference = new System.Buffers.ArrayBufferWriter<byte>(4 << 20);
         FeedProxy.Formats.ICalendar.ICalendarReference.Write(Documents.For(1_000), reference);
         var identical = reference.WrittenSpan.SequenceEqual(FeedWriters.Render(Documents.For(1_000), FeedFormat.ICalendar));
@@ -167,13 +155,7 @@ switch (verb)
     {
         var output = args.Length > 1 ? args[1] : "render-results.json";
         var quick = args.Contains("--quick");
-        // In-process: no separate build of a generated project (the package source is partial
-        // and the machine small); one process, one JIT, the numbers are still BDN's statistics.
-        var job = Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(quick ? 1 : 3)
-            .WithIterationCount(quick ? 3 : 10)
-            .WithLaunchCount(1);
+        var job = InProcess.Job(quick, iterations: 10, quickIterations: 3);
         var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator)
             .WithArtifactsPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "BenchmarkDotNet.Artifacts"));
         var summary = BenchmarkRunner.Run<RenderBenchmarks>(config);
@@ -209,6 +191,20 @@ switch (verb)
     default:
         Console.Error.WriteLine($"unknown verb '{verb}'");
         return 2;
+}
+
+/// <summary>
+/// The one BenchmarkDotNet job of every verb: in-process (no separate build of a generated
+/// project: the package source is partial and the machine small; one process, one JIT, the
+/// numbers are still BenchmarkDotNet's statistics), one launch, 3 warm-ups (1 with --quick).
+/// </summary>
+internal static class InProcess
+{
+    public static Job Job(bool quick, int iterations, int quickIterations) => BenchmarkDotNet.Jobs.Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithWarmupCount(quick ? 1 : 3)
+        .WithIterationCount(quick ? quickIterations : iterations)
+        .WithLaunchCount(1);
 }
 
 /// <summary>Stopwatch medians, independent of BenchmarkDotNet.</summary>
