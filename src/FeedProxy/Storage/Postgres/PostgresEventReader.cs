@@ -10,8 +10,9 @@ namespace FeedProxy.Storage.Postgres;
 /// Loads one event with everything in it in a single round trip: one batch of SELECTs inside
 /// a read-only REPEATABLE READ transaction, so all result sets come from the same snapshot
 /// (under READ COMMITTED each statement would see its own). Text passes through
-/// <see cref="TextSanitizer"/> here, where it enters the model (<see cref="StoredText"/> skips
-/// it for strings a vectorised check finds clean). speakers.email is never selected.
+/// <see cref="TextSanitizer"/> here, where it enters the model (clean text, nearly all of it,
+/// is found clean by its vectorised check and kept as the same instance). speakers.email is
+/// never selected.
 /// </summary>
 internal static class PostgresEventReader
 {
@@ -70,7 +71,7 @@ internal static class PostgresEventReader
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = reader.GetString(0);
-            tracks.Add(new Track { Id = id, Name = StoredText.Line(reader.GetString(1)) ?? id, Color = Line(reader, 2) });
+            tracks.Add(new Track { Id = id, Name = TextSanitizer.Line(reader.GetString(1)) ?? id, Color = Line(reader, 2) });
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -81,7 +82,7 @@ internal static class PostgresEventReader
             rooms.Add(new Room
             {
                 Id = id,
-                Name = StoredText.Line(reader.GetString(1)) ?? id,
+                Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
                 Floor = reader.IsDBNull(2) ? null : reader.GetInt32(2),
                 Geo = Geo(reader, 3),
             });
@@ -95,7 +96,7 @@ internal static class PostgresEventReader
             speakers.Add(new Speaker
             {
                 Id = id,
-                Name = StoredText.Line(reader.GetString(1)) ?? id,
+                Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
                 Organisation = Line(reader, 2),
                 Position = Line(reader, 3),
             });
@@ -126,9 +127,9 @@ internal static class PostgresEventReader
             sessions.Add(new Session
             {
                 Id = id,
-                Title = StoredText.Line(reader.GetString(1)) ?? id,
+                Title = TextSanitizer.Line(reader.GetString(1)) ?? id,
                 Subtitle = Line(reader, 2),
-                Abstract = reader.IsDBNull(3) ? null : StoredText.Text(reader.GetString(3)),
+                Abstract = reader.IsDBNull(3) ? null : TextSanitizer.Text(reader.GetString(3)),
                 Start = Instant.FromDateTimeUtc(reader.GetDateTime(4)),
                 End = Instant.FromDateTimeUtc(reader.GetDateTime(5)),
                 State = SessionStateExtensions.TryParse(reader.GetString(6), out var state) ? state : SessionState.Confirmed,
@@ -166,14 +167,14 @@ internal static class PostgresEventReader
         var ev = new Event
         {
             Id = reader.GetString(0),
-            Name = StoredText.Line(reader.GetString(1)) ?? eventId,
-            Description = reader.IsDBNull(2) ? null : StoredText.Text(reader.GetString(2)),
+            Name = TextSanitizer.Line(reader.GetString(1)) ?? eventId,
+            Description = reader.IsDBNull(2) ? null : TextSanitizer.Text(reader.GetString(2)),
             Url = Line(reader, 3),
             TimeZone = reader.GetString(4),
             Venue = venueName is null ? null : new Venue
             {
                 Name = venueName,
-                Address = reader.IsDBNull(6) ? null : StoredText.Text(reader.GetString(6)),
+                Address = reader.IsDBNull(6) ? null : TextSanitizer.Text(reader.GetString(6)),
                 Geo = Geo(reader, 7),
             },
             ImageUrl = Line(reader, 9),
@@ -185,7 +186,7 @@ internal static class PostgresEventReader
     }
 
     private static string? Line(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : StoredText.Line(reader.GetString(ordinal));
+        reader.IsDBNull(ordinal) ? null : TextSanitizer.Line(reader.GetString(ordinal));
 
     private static Dictionary<string, T> ById<T>(List<T> items, Func<T, string> id)
     {
