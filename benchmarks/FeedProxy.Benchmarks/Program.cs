@@ -255,12 +255,12 @@ internal static class Stopwatches
             Time($"brotli {level}", () => Compress(identity, s => new System.IO.Compression.BrotliStream(s, level, leaveOpen: true)));
         }
 
-        foreach (var zlibLevel in new[] { 2, 3, 4, 5 })
+        foreach (var zlibLevel in new[] { 1, 2, 3, 4, 5 })
         {
             Time($"gzip level {zlibLevel}", () => Compress(identity, s => new System.IO.Compression.GZipStream(s, new System.IO.Compression.ZLibCompressionOptions { CompressionLevel = zlibLevel }, leaveOpen: true)));
         }
 
-        foreach (var quality in new[] { 2, 3, 4, 5 })
+        foreach (var quality in new[] { 0, 1, 2, 3, 4, 5 })
         {
             Time($"brotli quality {quality}", () => Compress(identity, s => new System.IO.Compression.BrotliStream(s, new System.IO.Compression.BrotliCompressionOptions { Quality = quality }, leaveOpen: true)));
         }

@@ -12,7 +12,9 @@
 # machine than latency) and its garbage collections and pause time over them.
 #
 # Usage: scripts/bench/cold-path.sh [out-dir]      (default artifacts/bench/cold-path)
-# Env:   COLD_REQUESTS (100), COLD_WARMUP (40), QUICK=1 (10 requests),
+# Env:   COLD_REQUESTS (100), COLD_WARMUP (40), COLD_WARMUP_SECONDS (30: after the warm-up events,
+#        keep making them cold again and asking for them, until the tiered JIT has settled),
+#        QUICK=1 (10 requests),
 #        COLD_SERVER_ENV: extra VAR=value words for the measured instances (runtime knobs to
 #        compare, e.g. COLD_SERVER_ENV="DOTNET_GCgen0size=0x2000000")
 set -euo pipefail
@@ -23,6 +25,7 @@ out=$(mkdir -p "${1:-$repo/artifacts/bench/cold-path}" && cd "${1:-$repo/artifac
 [ -n "${QUICK:-}" ] && COLD_REQUESTS=${COLD_REQUESTS:-10}
 COLD_REQUESTS=${COLD_REQUESTS:-100}
 export COLD_WARMUP=${COLD_WARMUP:-40}
+export COLD_WARMUP_SECONDS=${COLD_WARMUP_SECONDS:-30}
 ensure_tools curl python3
 [ -x "$PG_BIN/initdb" ] || ensure_tools "$PG_BIN/initdb:postgresql-15"
 
@@ -34,7 +37,7 @@ trap cleanup EXIT
 {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "warmup_events: $COLD_WARMUP, measured_events: $COLD_REQUESTS, server_env: ${COLD_SERVER_ENV:-none}"
+  echo "warmup_events: $COLD_WARMUP, warmup_seconds: $COLD_WARMUP_SECONDS, measured_events: $COLD_REQUESTS, server_env: ${COLD_SERVER_ENV:-none}"
   echo "load_before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/machine.txt"
 

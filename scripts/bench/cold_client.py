@@ -11,7 +11,11 @@ measured id is still one the process has never loaded or rendered.
 
 Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding] [seed|measure]
 (admin token: bench-token; with accept-encoding, e.g. "gzip, br", the feed is asked for in that coding)
-Env:   COLD_WARMUP (40) warm-up events; COLD_SERVER_PID: when set, the server's CPU time
+Env:   COLD_WARMUP (40) warm-up events; COLD_WARMUP_SECONDS (30): after them, warm-up goes
+       on for this long, each warm-up event unpublished and published again (a new version,
+       so the next request loads and renders it again) and asked for once more: the tiered
+       JIT keeps compiling for the first ~30 s of a process (docs/benchmarks.md), which a
+       long-running server has behind it; COLD_SERVER_PID: when set, the server's CPU time
        (user + system, /proc/<pid>/stat) over the measured requests is reported per request,
        a figure that suffers less from other load on the machine than wall-clock latency.
 """
@@ -80,11 +84,32 @@ def cpu_seconds():
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def warm_up_more():
+    """Cycles through the warm-up events (new version, then a cold request) until the time is up."""
+    seconds = float(os.environ.get("COLD_WARMUP_SECONDS", "30"))
+    warm = [i for i in ids if i.startswith("cold-w")]
+    deadline, n = time.monotonic() + seconds, 0
+    auth = {"Authorization": "Bearer bench-token"}
+    while warm and time.monotonic() < deadline:
+        event_id = warm[n % len(warm)]
+        n += 1
+        for action in ("unpublish", "publish"):
+            status, data = request("POST", f"/admin/events/{event_id}/{action}", b"", auth)
+            if status not in (200, 204):
+                sys.exit(f"{action} {event_id}: {status} {data[:300]!r}")
+        time.sleep(0.01)   # the change notification drops the kept snapshot
+        status, data = request("GET", f"/events/{event_id}.ics", headers={"Accept-Encoding": accept_encoding} if accept_encoding else None)
+        if status != 200:
+            sys.exit(f"GET {event_id}.ics after a new version: {status} {data[:300]!r}")
+    print(f"warm-up: {len(warm)} events, then {n} more cold requests over {seconds:.0f} s", file=sys.stderr)
+
+
 samples, sizes = [], []
 before = None
 cpu_before = None
 for event_id in ids:
     if event_id == "cold-1":
+        warm_up_more()
         before = metrics()
         time.sleep(0.5)   # let the last warm-up request's background codings finish
         cpu_before = cpu_seconds()

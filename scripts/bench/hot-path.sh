@@ -13,6 +13,7 @@
 #
 # Usage: scripts/bench/hot-path.sh [out-dir]        (default artifacts/bench/hot-path)
 # Env:   ROUNDS (3), DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (64), QUICK=1 (1 round of 3 s),
+#        CASES (all: "warm-demo warm-1000 304-inm 304-ims gzip-demo 304-coll"),
 #        BASELINE=<git ref>: also run FeedProxy built from that commit, as a fourth server in the
 #        same rounds (an A/B of a change under the same load)
 set -euo pipefail
@@ -152,7 +153,8 @@ cpu_ticks() { # server
 }
 hz=$(getconf CLK_TCK)
 
-cases=(warm-demo warm-1000 304-inm 304-ims gzip-demo 304-coll)
+# CASES="304-inm 304-ims" runs a subset (more rounds of fewer cases for a closer look).
+read -r -a cases <<<"${CASES:-warm-demo warm-1000 304-inm 304-ims gzip-demo 304-coll}"
 run_case() { # round case server
   local round=$1 case=$2 s=$3 url="${base[$3]}/events/demo.ics" hdr=()
   case $case in
