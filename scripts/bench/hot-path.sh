@@ -152,6 +152,12 @@ cpu_ticks() { # server
   echo "$total"
 }
 hz=$(getconf CLK_TCK)
+# Bytes FeedProxy allocated on its managed heap so far (its /metrics); empty for the others.
+# Divided by a run's requests it is the allocation per request (one scrape adds a few KB).
+allocated() { # server
+  case $1 in feedproxy|baseline) ;; *) return 0 ;; esac
+  { curl -fsS "${base[$1]}/metrics" 2>/dev/null || true; } | awk '/^dotnet_gc_allocated_bytes_total/ && !done {printf "%.0f", $2; done = 1}'
+}
 
 # CASES="304-inm 304-ims" runs a subset (more rounds of fewer cases for a closer look).
 read -r -a cases <<<"${CASES:-warm-demo warm-1000 304-inm 304-ims gzip-demo 304-coll}"
@@ -164,17 +170,20 @@ run_case() { # round case server
     gzip-demo) hdr=(-H "Accept-Encoding: gzip") ;;
     304-coll) url="${base[$s]}/collections/demo-all.ics"; hdr=(-H "If-None-Match: ${inm_coll[$s]}") ;;
   esac
-  local report="$out/wrk-r$round-$case-$s.txt" before after
+  local report="$out/wrk-r$round-$case-$s.txt" before after alloc_before alloc_after
+  alloc_before=$(allocated "$s")
   before=$(cpu_ticks "$s")
   wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$DURATION" --latency "${hdr[@]}" "$url" >"$report"
   after=$(cpu_ticks "$s")
-  printf '%s\t%s\t%s\t' "$round" "$s" "$(( (after - before) * 1000000 / hz ))" >>"$out/runs.tsv"
+  alloc_after=$(allocated "$s")
+  printf '%s\t%s\t%s\t%s\t' "$round" "$s" "$(( (after - before) * 1000000 / hz ))" \
+    "$([ -n "$alloc_before" ] && [ -n "$alloc_after" ] && echo $(( alloc_after - alloc_before )))" >>"$out/runs.tsv"
   python3 "$here/parse_wrk.py" "$case" "$report" | tee -a "$out/runs.tsv" >&2
 }
 
 # Warm-up: JIT tiers and connection pools, not measured.
 for s in "${servers[@]}"; do wrk -t1 -c8 -d2s "${base[$s]}/events/demo.ics" >/dev/null; done
-printf 'round\tserver\tcpu_us\tcase\trps\tp50_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\n' >"$out/runs.tsv"
+printf 'round\tserver\tcpu_us\talloc_bytes\tcase\trps\tp50_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\n' >"$out/runs.tsv"
 for round in $(seq 1 "$ROUNDS"); do
   for case in "${cases[@]}"; do
     # Rotate who goes first so no server always runs right after the same neighbour.

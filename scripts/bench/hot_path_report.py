@@ -14,6 +14,7 @@ runs_path, machine_path = sys.argv[1], sys.argv[2]
 rps = defaultdict(dict)        # (case, round) -> server -> req/s
 latency = defaultdict(list)    # (case, server) -> (p50, p99)
 cpu = defaultdict(list)        # (case, server) -> server CPU microseconds per request
+alloc = defaultdict(list)      # (case, server) -> managed bytes allocated per request (FeedProxy only)
 errors = 0
 with open(runs_path, encoding="utf-8") as f:
     for row in csv.DictReader(f, delimiter="\t"):
@@ -21,6 +22,8 @@ with open(runs_path, encoding="utf-8") as f:
         latency[(row["case"], row["server"])].append((float(row["p50_ms"]), float(row["p99_ms"])))
         if int(row["requests"]) > 0:
             cpu[(row["case"], row["server"])].append(float(row["cpu_us"]) / int(row["requests"]))
+            if (row.get("alloc_bytes") or "").strip():
+                alloc[(row["case"], row["server"])].append(float(row["alloc_bytes"]) / int(row["requests"]))
         errors += int(row["non2xx3xx"] or 0) + (1 if row["socket_errors"].strip() else 0)
 
 labels = {
@@ -75,6 +78,21 @@ for case in cases:
     if with_baseline:
         line += f" {values['feedproxy'] / values['baseline']:.2f}x |" if values.get("baseline") else " |"
     print(line)
+
+if alloc:
+    print()
+    print("Managed heap bytes FeedProxy allocated per request (growth of dotnet_gc_allocated_bytes_total over")
+    print("a run divided by its requests; median, min-max over rounds; the /metrics scrapes around each run add a few KB per run).")
+    print()
+    alloc_names = [n for n in ("feedproxy", "baseline") if any(k[1] == n for k in alloc)]
+    print("| Case | " + " | ".join(f"{n} bytes/req" for n in alloc_names) + " |")
+    print("|---|" + "---:|" * len(alloc_names))
+    for case in cases:
+        cells = []
+        for n in alloc_names:
+            v = alloc[(case, n)]
+            cells.append(f"{statistics.median(v):,.1f} ({min(v):,.1f}-{max(v):,.1f})" if v else "")
+        print(f"| {labels[case]} | " + " | ".join(cells) + " |")
 
 print()
 print(f"Rounds: {len(rounds)}; non-2xx/3xx responses and socket-error runs: {errors}.")

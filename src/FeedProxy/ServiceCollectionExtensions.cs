@@ -93,10 +93,12 @@ internal static class ServiceCollectionExtensions
     public static WebApplication MapFeedProxy(this WebApplication app)
     {
         app.UseRequestLimits();
+        // Before routing: repeated polls of known feed URLs are answered here (FastPath), and
+        // before the request-log scope unless the request log is at Debug (RevalidationStage).
+        app.UseRevalidationFastPath(RevalidationStage.BeforeLogScope);
         app.UseRedactedRequestLog();
         app.UseExceptionHandler();
-        // Before routing: repeated polls of known feed URLs are answered here (FastPath).
-        app.UseRevalidationFastPath();
+        app.UseRevalidationFastPath(RevalidationStage.InLogScope);
         app.UseRouting();
         app.UseStatusCodePages();
         app.UseObservability();

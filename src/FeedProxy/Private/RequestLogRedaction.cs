@@ -16,6 +16,9 @@ internal static partial class RequestLogRedaction
 {
     public const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
+    /// <summary>Category of the per-request Debug line (and of the scope every line of a request carries).</summary>
+    public const string Category = "FeedProxy.Requests";
+
     /// <summary>
     /// Categories that write the raw request path or target below Information: the router's
     /// matcher ("candidate(s) found for the request path '...'", Debug) and Kestrel's
@@ -52,7 +55,7 @@ internal static partial class RequestLogRedaction
 
     public static IApplicationBuilder UseRedactedRequestLog(this IApplicationBuilder app)
     {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("FeedProxy.Requests");
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
         return app.Use(async (context, next) =>
         {
             // Every log line of the request carries its id and its path with any private

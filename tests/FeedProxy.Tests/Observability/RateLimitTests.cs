@@ -165,6 +165,8 @@ public sealed class MetricsAndHealthTests(FeedProxyFactory factory) : IClassFixt
         Assert.Contains("feedproxy_render_duration_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Contains("feedproxy_cache_lookups_total", metrics, StringComparison.Ordinal);
         Assert.Contains("process_resident_memory_bytes", metrics, StringComparison.Ordinal);
+        // The hot-path benchmark divides its growth by the requests of a run.
+        Assert.Matches(new Regex("^dotnet_gc_allocated_bytes_total\\{[^}]*\\} [1-9]", RegexOptions.Multiline), metrics);
     }
 
     /// <summary>A sample line of the metric with (at least) these labels and a count of 1 or more.</summary>
