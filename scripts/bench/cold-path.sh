@@ -14,7 +14,7 @@
 # Usage: scripts/bench/cold-path.sh [out-dir]      (default artifacts/bench/cold-path)
 # Env:   COLD_REQUESTS (100), COLD_WARMUP (40), COLD_WARMUP_SECONDS (30: after the warm-up events,
 #        keep making them cold again and asking for them, until the tiered JIT has settled),
-#        QUICK=1 (10 requests),
+#        QUICK=1 (10 requests), COLD_NO_CHECKPOINT=1 (no CHECKPOINT after the seeding),
 #        COLD_SERVER_ENV: extra VAR=value words for the measured instances (runtime knobs to
 #        compare, e.g. COLD_SERVER_ENV="DOTNET_GCgen0size=0x2000000")
 set -euo pipefail
@@ -45,6 +45,10 @@ echo "== build (Release)" >&2
 dotnet publish "$repo/src/FeedProxy" -c Release -o "$tmp/publish" -nologo -v q >"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
 dotnet run --project "$repo/benchmarks/FeedProxy.Benchmarks" -c Release -- export "$tmp/data" 1000 >>"$out/publish.log" 2>&1 || { tail -30 "$out/publish.log"; exit 1; }
 
+# PostgreSQL's default synchronous_commit=on, as on a server (fsync stays off: the flush a
+# commit waits for costs nothing here). With it off, no reader can set the hint bits of rows
+# whose commit is not flushed yet, so reads right after the seeding would cost more.
+export PG_SYNCHRONOUS_COMMIT=on
 start_postgres "$tmp/pg"
 # Seeded through an instance of its own: the instance measured has only read nothing yet, so
 # every event comes from PostgreSQL, not from a store cache warmed by the writes.
@@ -52,6 +56,12 @@ port=$(free_port)
 start_feedproxy "$tmp/publish" "$tmp/fp-seed" "$port" ConnectionStrings__Postgres="$PG_URL" FeedProxy__AdminToken=bench-token FeedProxy__StatePath="$tmp/state-seed"
 python3 "$here/cold_client.py" "http://127.0.0.1:$port" "$tmp/data/schedule-1000.json" "$COLD_REQUESTS" /dev/null "" seed
 stop_feedproxy
+# The seeding wrote ~200 MB just now, so PostgreSQL's buffer pool (128 MB by default) is
+# full of dirty pages, and every buffer a measured load needs would first write one out.
+# On a server those writes were checkpointed long before most cold misses; so here too.
+if [ -z "${COLD_NO_CHECKPOINT:-}" ]; then
+  as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc CHECKPOINT
+fi
 for coding in identity "gzip, br"; do
   label=${coding//[ ,]/}
   port=$(free_port)
