@@ -53,7 +53,6 @@ internal sealed partial class FeedService(
     // cached, requests find them here (and wait for the coding they need) instead of rendering again.
     private readonly ConcurrentDictionary<string, Completion> _completing = new(StringComparer.Ordinal);
     private readonly RenderSizes _sizes = new();
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], RenderedFeed> _unpacked = new();
     // 1 while the store is failing: outages are logged when they start and end, not per request.
     private int _storeDown;
 
@@ -100,7 +99,7 @@ internal sealed partial class FeedService(
             return new FeedResult.NotFound($"No event '{request.EventId}'.");
         }
 
-        var hit = cached is null ? null : Unpacked(cached);
+        var hit = cached is null ? null : RenderedFeed.Unpack(cached);
         metrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit is null ? "miss" : "hit"));
         var source = new CachedFeed(request.EventId, version, hour, key);
         if (hit is not null)
@@ -341,26 +340,7 @@ internal sealed partial class FeedService(
     private static ReadOnlySpan<byte> HiddenMarker => "FPNF"u8;
 
     private async ValueTask<RenderedFeed?> GetCachedAsync(string key, CancellationToken cancellationToken) =>
-        await GetBytesAsync(key, cancellationToken) is { } bytes ? Unpacked(bytes) : null;
-
-    // The in-process cache hands out the same array on every hit, so each cached feed is
-    // unpacked once rather than on every 200 it answers (an unpack allocated on every hit;
-    // docs/benchmarks.md, "Allocation per request"). Entries go with their arrays.
-    private RenderedFeed? Unpacked(byte[] packed)
-    {
-        if (_unpacked.TryGetValue(packed, out var feed))
-        {
-            return feed;
-        }
-
-        feed = RenderedFeed.Unpack(packed);
-        if (feed is not null)
-        {
-            _unpacked.TryAdd(packed, feed);
-        }
-
-        return feed;
-    }
+        await GetBytesAsync(key, cancellationToken) is { } bytes ? RenderedFeed.Unpack(bytes) : null;
 
     private async ValueTask<byte[]?> GetBytesAsync(string key, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using NodaTime;
 
 namespace FeedProxy.Feeds;
@@ -98,10 +99,35 @@ internal sealed class RenderedFeed
         return packed;
     }
 
-    /// <summary>Null when the bytes are not a packed feed (e.g. written by another version).</summary>
+    // The in-process cache hands out the same array on every hit, so each cached feed is
+    // unpacked once rather than on every hit it answers (an unpack allocated a RenderedFeed and
+    // its hash string per hit; docs/benchmarks.md, "Allocation per request"). An entry lives as
+    // long as its array; cached arrays are never written to.
+    private static readonly ConditionalWeakTable<byte[], RenderedFeed> Unpacked = new();
+
+    /// <summary>
+    /// Null when the bytes are not a packed feed (e.g. written by another version). The same
+    /// array gives the same instance: callers must not change an array after packing it.
+    /// </summary>
     public static RenderedFeed? Unpack(byte[] packed)
     {
         ArgumentNullException.ThrowIfNull(packed);
+        if (Unpacked.TryGetValue(packed, out var known))
+        {
+            return known;
+        }
+
+        var feed = Read(packed);
+        if (feed is not null)
+        {
+            Unpacked.TryAdd(packed, feed);
+        }
+
+        return feed;
+    }
+
+    private static RenderedFeed? Read(byte[] packed)
+    {
         var span = packed.AsSpan();
         if (packed.Length < HeaderSize || BinaryPrimitives.ReadInt32LittleEndian(span) != Magic)
         {
