@@ -11,8 +11,13 @@
 # server's CPU time per measured request (/proc/<pid>/stat, less disturbed by other load on the
 # machine than latency) and its garbage collections and pause time over them.
 #
+# Two phases per coding, in the same process (cold_client.py): back-to-back (each request
+# as soon as the last was answered, so it shares the cores with the last one's work off the
+# request path) and isolated (COLD_GAP_MS of quiet before each: one cold miss on its own).
+#
 # Usage: scripts/bench/cold-path.sh [out-dir]      (default artifacts/bench/cold-path)
-# Env:   COLD_REQUESTS (100), COLD_WARMUP (40), COLD_WARMUP_SECONDS (30: after the warm-up events,
+# Env:   COLD_REQUESTS (100 per phase), COLD_GAP_MS (100), COLD_SECOND_PASS=1 (the isolated
+#        events again from rows already read once), COLD_WARMUP (40), COLD_WARMUP_SECONDS (30: after the warm-up events,
 #        keep making them cold again and asking for them, until the tiered JIT has settled),
 #        QUICK=1 (10 requests), COLD_NO_CHECKPOINT=1 (no CHECKPOINT after the seeding),
 #        COLD_SERVER_ENV: extra VAR=value words for the measured instances (runtime knobs to
@@ -77,17 +82,22 @@ echo "load_after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 python3 - "$out" <<'PY' | tee "$out/results.md"
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])
-print("| Request | p50 ms | p90 ms | p99 ms | min | max | requests | body bytes | server CPU ms/request | GC pause ms/request |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| Request | phase | p50 ms | p90 ms | p99 ms | min | max | requests | body bytes | server CPU ms/request | GC pause ms/request | allocated MB/request |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for label, name in (("identity", "no Accept-Encoding (identity)"), ("gzipbr", "Accept-Encoding: gzip, br (brotli)")):
-    r = json.loads((out / f"cold-{label}.json").read_text())
-    cpu = r.get("server_cpu_ms_per_request")
-    gc = r.get("server_gc") or {}
-    pause = gc.get("pause_ms_per_request")
-    print(f"| {name} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['min_ms']:.1f} | {r['max_ms']:.1f} | {r['requests']} | {r['bytes']:,} | "
-          f"{'' if cpu is None else f'{cpu:.1f}'} | {'' if pause is None else f'{pause:.1f}'} |")
-    if gc.get("collections"):
-        print(f"|   server: GC collections over the measured requests | {', '.join(f'{k} {v:.0f}' for k, v in sorted(gc['collections'].items()))} | | | | | | | | |")
-    for key, value in r["server_breakdown"].items():
-        print(f"|   server: {key} | mean {value['mean_ms']:.1f} | | | | | {value['count']:.0f} | |")
+    result = json.loads((out / f"cold-{label}.json").read_text())
+    for phase in ("back_to_back", "isolated", "second_pass"):
+        r = result.get(phase)
+        if not r:
+            continue
+        cpu = r.get("server_cpu_ms_per_request")
+        gc = r.get("server_gc") or {}
+        pause, allocated = gc.get("pause_ms_per_request"), gc.get("allocated_mb_per_request")
+        title = phase.replace("_", " ") + (f" ({r['gap_ms']:.0f} ms apart)" if r["gap_ms"] else "")
+        print(f"| {name} | {title} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['min_ms']:.1f} | {r['max_ms']:.1f} | {r['requests']} | {r['bytes']:,} | "
+              f"{'' if cpu is None else f'{cpu:.1f}'} | {'' if pause is None else f'{pause:.1f}'} | {'' if allocated is None else f'{allocated:.1f}'} |")
+        if gc.get("collections"):
+            print(f"|   server: GC collections | | {', '.join(f'{k} {v:.0f}' for k, v in sorted(gc['collections'].items()))} | | | | | | | | | |")
+        for key, value in r["server_breakdown"].items():
+            print(f"|   server: {key} | | mean {value['mean_ms']:.1f} | | | | | {value['count']:.0f} | | | | |")
 PY
