@@ -29,13 +29,17 @@ internal static class PostgresEventReader
         "SELECT id, name, color FROM tracks WHERE event_id = $1 ORDER BY ordinal, id",
         "SELECT id, name, floor, latitude, longitude FROM rooms WHERE event_id = $1 ORDER BY ordinal, id",
         "SELECT id, name, organisation, position FROM speakers WHERE event_id = $1 ORDER BY ordinal, id",
-        // Before the sessions, so each session is built once with its speakers.
-        "SELECT session_id, speaker_id FROM session_speakers WHERE event_id = $1 ORDER BY session_id, ordinal, speaker_id",
+        // Before the sessions, so each session is built once with its speakers. The two large
+        // result sets are not sorted by PostgreSQL but here: unsorted, the first rows leave as
+        // soon as the scan finds them and are read while the rest are still coming, where an
+        // ORDER BY (the planner sorts rather than walks an index for ~1,000 rows) holds every
+        // row back until the sort is done (docs/benchmarks.md, "Cold path, fourth pass").
+        "SELECT session_id, speaker_id, ordinal FROM session_speakers WHERE event_id = $1",
         """
         SELECT id, title, subtitle, abstract, start_at, end_at, state, track_id, room_id, type,
                language, url, image_url, stream_url, video_url, slides_url, last_modified, revision,
-               recurrence::text
-        FROM sessions WHERE event_id = $1 ORDER BY ordinal, start_at, id
+               recurrence::text, ordinal
+        FROM sessions WHERE event_id = $1
         """,
         "COMMIT",
     ];
@@ -104,7 +108,7 @@ internal static class PostgresEventReader
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var speakerById = ById(speakers, s => s.Id);
-        var links = new Dictionary<string, List<Speaker>>(StringComparer.Ordinal);
+        var links = new Dictionary<string, List<(int Ordinal, Speaker Speaker)>>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var sessionId = reader.GetString(0);
@@ -113,18 +117,18 @@ internal static class PostgresEventReader
                 links[sessionId] = list = [];
             }
 
-            list.Add(speakerById[reader.GetString(1)]);
+            list.Add((reader.GetInt32(2), speakerById[reader.GetString(1)]));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var trackById = ById(tracks, t => t.Id);
         var roomById = ById(rooms, r => r.Id);
-        var sessions = new List<Session>();
+        var rows = new List<(int Ordinal, Session Session)>();
         var recurrences = new Dictionary<string, string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = reader.GetString(0);
-            sessions.Add(new Session
+            rows.Add((reader.GetInt32(19), new Session
             {
                 Id = id,
                 Title = TextSanitizer.Line(reader.GetString(1)) ?? id,
@@ -144,15 +148,15 @@ internal static class PostgresEventReader
                 SlidesUrl = Line(reader, 15),
                 LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(16)),
                 Revision = reader.GetInt32(17),
-                Speakers = links.TryGetValue(id, out var speakerList) ? speakerList : [],
-            });
+                Speakers = links.TryGetValue(id, out var speakerList) ? InOrder(speakerList) : [],
+            }));
             if (!reader.IsDBNull(18))
             {
                 recurrences[id] = reader.GetString(18);
             }
         }
 
-        var ev = head.Event with { Tracks = tracks, Rooms = rooms, Speakers = speakers, Sessions = sessions };
+        var ev = head.Event with { Tracks = tracks, Rooms = rooms, Speakers = speakers, Sessions = InOrder(rows) };
         if (recurrences.Count > 0)
         {
             ev = SessionRecurrence.Attach(ev, recurrences);
@@ -183,6 +187,50 @@ internal static class PostgresEventReader
             LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(12)),
         };
         return (ev, reader.GetInt64(13));
+    }
+
+    // Sessions by (ordinal, start, id) and a session's speakers by (ordinal, id): the order
+    // they were written in. Ids compare ordinally (the one order that does not depend on the
+    // database's collation); they only break ties of ordinal and start, which writes avoid.
+    private static Session[] InOrder(List<(int Ordinal, Session Session)> rows)
+    {
+        rows.Sort(static (a, b) =>
+        {
+            var order = a.Ordinal.CompareTo(b.Ordinal);
+            if (order == 0)
+            {
+                order = a.Session.Start.CompareTo(b.Session.Start);
+            }
+
+            return order != 0 ? order : string.CompareOrdinal(a.Session.Id, b.Session.Id);
+        });
+        var sessions = new Session[rows.Count];
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            sessions[i] = rows[i].Session;
+        }
+
+        return sessions;
+    }
+
+    private static Speaker[] InOrder(List<(int Ordinal, Speaker Speaker)> links)
+    {
+        if (links.Count > 1)
+        {
+            links.Sort(static (a, b) =>
+            {
+                var order = a.Ordinal.CompareTo(b.Ordinal);
+                return order != 0 ? order : string.CompareOrdinal(a.Speaker.Id, b.Speaker.Id);
+            });
+        }
+
+        var speakers = new Speaker[links.Count];
+        for (var i = 0; i < speakers.Length; i++)
+        {
+            speakers[i] = links[i].Speaker;
+        }
+
+        return speakers;
     }
 
     private static string? Line(NpgsqlDataReader reader, int ordinal) =>
