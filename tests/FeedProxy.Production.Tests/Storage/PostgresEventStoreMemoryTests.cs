@@ -104,10 +104,14 @@ public sealed class PostgresEventStoreMemoryTests(ServersFixture servers)
 
         var store = await StartStoreAsync(db, maxKeptSessions: 2 * sessions);
 
+        // Each read twice, so each is out of probation (the next test) and in use.
         var a = await store.GetAsync("a", default);
+        Assert.Same(a, await store.GetAsync("a", default));
         var b = await store.GetAsync("b", default);
+        Assert.Same(b, await store.GetAsync("b", default));
         Assert.Same(a, await store.GetAsync("a", default)); // a used after b
         var c = await store.GetAsync("c", default);
+        Assert.Same(c, await store.GetAsync("c", default));
 
         Assert.Equal(2 * sessions, store.KeptSessions);
         Assert.Same(a, await store.GetAsync("a", default));
@@ -117,6 +121,55 @@ public sealed class PostgresEventStoreMemoryTests(ServersFixture servers)
         Assert.Equal(b!.Version, reloaded!.Version);
         Assert.Equal(b.Version, await store.GetVersionAsync("b", default));
         Assert.True(store.KeptSessions <= 2 * sessions);
+    }
+
+    [Fact]
+    public async Task SnapshotsReadOnce_StayOnProbation_AndDoNotPushOutThoseInUse()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync(servers);
+        var sessions = SampleEvents.Create("a").Sessions.Count;
+        foreach (var id in new[] { "a", "b", "c", "d" })
+        {
+            await db.Writer.UpsertEventAsync(SampleEvents.Create(id));
+        }
+
+        var store = await StartStoreAsync(db, maxKeptSessions: 5 * sessions);
+        Assert.Equal(sessions, store.MaxProbationSessions);
+        var a = await store.GetAsync("a", default);
+        Assert.Same(a, await store.GetAsync("a", default));   // read twice: in use
+        Assert.Equal(0, store.ProbationSessions);
+
+        // One-off misses, as a request makes them: a version lookup that loads, then one read.
+        var once = new Dictionary<string, object?>();
+        foreach (var id in new[] { "b", "c", "d" })
+        {
+            await store.GetVersionAsync(id, default);
+            once[id] = await store.GetAsync(id, default);
+        }
+
+        // Only the newest one-off stays, beside the snapshot in use; the others keep their versions.
+        Assert.Equal(sessions, store.ProbationSessions);
+        Assert.Equal(2 * sessions, store.KeptSessions);
+        Assert.Same(a, await store.GetAsync("a", default));
+        Assert.Same(once["d"], await store.GetAsync("d", default));   // its second read: in use now
+        Assert.Equal(0, store.ProbationSessions);
+        Assert.NotSame(once["b"], await store.GetAsync("b", default));
+        Assert.NotNull(await store.GetVersionAsync("c", default));
+    }
+
+    [Fact]
+    public async Task AnEventLargerThanTheProbationBound_IsStillKeptForTheRequestThatLoadedIt()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync(servers);
+        var sessions = SampleEvents.Create("conf").Sessions.Count;
+        await db.Writer.UpsertEventAsync(SampleEvents.Create("conf"));
+        var store = await StartStoreAsync(db, maxKeptSessions: sessions);   // probation bound: a fifth of one event
+
+        await store.GetVersionAsync("conf", default);
+        var first = await store.GetAsync("conf", default);
+
+        Assert.Equal(sessions, store.KeptSessions);
+        Assert.Same(first, await store.GetAsync("conf", default));
     }
 
     [Fact]

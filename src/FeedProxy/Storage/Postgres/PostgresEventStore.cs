@@ -20,6 +20,16 @@ namespace FeedProxy.Storage.Postgres;
 /// kept are bounded by their total number of sessions (least recently used dropped first;
 /// their versions stay, a version is a few bytes).
 /// </para>
+/// <para>
+/// A snapshot is kept on probation until it is read a second time (another representation of
+/// the same version missing): probation holds at most a fifth of the bound (or the newest
+/// snapshot alone), newest first, so
+/// a run of one-off loads (many events missing once, e.g. after a restart) neither pushes out
+/// the snapshots in use nor keeps a trail of snapshots nobody asks for again. Each of those
+/// would otherwise be copied twice by the garbage collector (into generation 1, then 2);
+/// with five kept, that doubled the collector's pauses on a run of cold misses
+/// (docs/benchmarks.md, "Cold path, fourth pass").
+/// </para>
 /// Thread-safe.
 /// </summary>
 public sealed partial class PostgresEventStore : IEventStore
@@ -37,6 +47,7 @@ public sealed partial class PostgresEventStore : IEventStore
     private readonly ConcurrentDictionary<(string EventId, long Generation), Lazy<Task<EventSnapshot?>>> _loads = new();
     private readonly Lock _evictLock = new();
     private long _keptSessions;
+    private long _probationSessions;
     private long _clock;
 
     // Raised on every notification and listener state change. A load that started before
@@ -61,6 +72,12 @@ public sealed partial class PostgresEventStore : IEventStore
     /// <summary>The most sessions kept in memory across all kept snapshots.</summary>
     public int MaxKeptSessions { get; }
 
+    /// <summary>The most sessions in snapshots read only once so far (a fifth of <see cref="MaxKeptSessions"/>).</summary>
+    public int MaxProbationSessions => MaxKeptSessions / 5;
+
+    /// <summary>Sessions in kept snapshots read only once so far (for tests and diagnostics).</summary>
+    public long ProbationSessions => Interlocked.Read(ref _probationSessions);
+
     /// <summary>Sessions in the snapshots kept in memory now (for tests and diagnostics).</summary>
     public long KeptSessions => Interlocked.Read(ref _keptSessions);
 
@@ -77,10 +94,21 @@ public sealed partial class PostgresEventStore : IEventStore
         if (_cache.TryGetValue(eventId, out var cached) && cached.Snapshot is not null)
         {
             cached.Touch(Interlocked.Increment(ref _clock));
+            if (cached.Probation && cached.Read() >= 2)
+            {
+                Promote(eventId, cached);
+            }
+
             return cached.Snapshot;
         }
 
-        return await LoadAsync(eventId, cancellationToken).ConfigureAwait(false);
+        var loaded = await LoadAsync(eventId, cancellationToken).ConfigureAwait(false);
+        if (loaded is not null && _cache.TryGetValue(eventId, out var kept) && ReferenceEquals(kept.Snapshot, loaded))
+        {
+            kept.Read();   // this caller's read (a version lookup that loads reads nothing yet)
+        }
+
+        return loaded;
     }
 
     /// <inheritdoc />
@@ -124,7 +152,7 @@ public sealed partial class PostgresEventStore : IEventStore
             {
                 var sessions = snapshot.Event.Sessions.Count;
                 Keep(key.EventId, sessions <= MaxKeptSessions
-                    ? new Cached(snapshot.Version, snapshot, sessions, Interlocked.Increment(ref _clock))
+                    ? new Cached(snapshot.Version, snapshot, sessions, Interlocked.Increment(ref _clock), probation: true)
                     : new Cached(snapshot.Version, null, 0, 0), key.Generation);
             }
 
@@ -225,19 +253,42 @@ public sealed partial class PostgresEventStore : IEventStore
             return;
         }
 
-        if (Interlocked.Read(ref _keptSessions) > MaxKeptSessions)
+        if (Interlocked.Read(ref _probationSessions) > MaxProbationSessions || Interlocked.Read(ref _keptSessions) > MaxKeptSessions)
         {
-            EvictLeastRecentlyUsed();
+            EvictLeastRecentlyUsed(entry);
         }
     }
 
-    // Drops snapshots, oldest use first, until the kept sessions fit; their versions stay.
-    // O(kept snapshots log kept snapshots), and only when a load went over the bound.
-    private void EvictLeastRecentlyUsed()
+    // Read again: out of probation (a lost race means another reader promoted it, or it went).
+    private void Promote(string eventId, Cached entry)
+    {
+        var promoted = new Cached(entry.Version, entry.Snapshot, entry.Sessions, entry.LastUsed, probation: false);
+        if (_cache.TryUpdate(eventId, promoted, entry))
+        {
+            Account(entry, promoted);
+        }
+    }
+
+    // Drops snapshots, oldest use first, until those on probation and then all kept fit;
+    // their versions stay. O(kept snapshots log kept snapshots), and only when a load went
+    // over a bound.
+    // The snapshot just kept stays on probation even when it alone is over that bound: it is
+    // about to be read by the request that loaded it.
+    private void EvictLeastRecentlyUsed(Cached kept)
     {
         lock (_evictLock)
         {
             var candidates = _cache.Where(e => e.Value.Snapshot is not null).OrderBy(e => e.Value.LastUsed).ToList();
+            foreach (var (eventId, entry) in candidates.Where(e => e.Value.Probation && !ReferenceEquals(e.Value, kept)))
+            {
+                if (Interlocked.Read(ref _probationSessions) <= MaxProbationSessions)
+                {
+                    break;
+                }
+
+                Demote(eventId, entry);
+            }
+
             foreach (var (eventId, entry) in candidates)
             {
                 if (Interlocked.Read(ref _keptSessions) <= MaxKeptSessions)
@@ -245,12 +296,17 @@ public sealed partial class PostgresEventStore : IEventStore
                     break;
                 }
 
-                var versionOnly = new Cached(entry.Version, null, 0, 0);
-                if (_cache.TryUpdate(eventId, versionOnly, entry))
-                {
-                    Account(entry, null);
-                }
+                // An entry already dropped (or promoted) by the first loop no longer matches.
+                Demote(eventId, _cache.TryGetValue(eventId, out var current) && current.Snapshot is not null ? current : entry);
             }
+        }
+    }
+
+    private void Demote(string eventId, Cached entry)
+    {
+        if (_cache.TryUpdate(eventId, new Cached(entry.Version, null, 0, 0), entry))
+        {
+            Account(entry, null);
         }
     }
 
@@ -270,8 +326,13 @@ public sealed partial class PostgresEventStore : IEventStore
         }
     }
 
-    private void Account(Cached? removed, Cached? added) =>
+    private void Account(Cached? removed, Cached? added)
+    {
         Interlocked.Add(ref _keptSessions, (added?.Sessions ?? 0) - (removed?.Sessions ?? 0));
+        Interlocked.Add(ref _probationSessions, ProbationOf(added) - ProbationOf(removed));
+    }
+
+    private static long ProbationOf(Cached? entry) => entry is { Probation: true } ? entry.Sessions : 0;
 
     private void RaiseChanged(string eventId)
     {
@@ -296,10 +357,19 @@ public sealed partial class PostgresEventStore : IEventStore
         }
     }
 
-    /// <summary>A version, with its snapshot while it is kept; <see cref="LastUsed"/> orders evictions.</summary>
-    private sealed class Cached(string version, EventSnapshot? snapshot, int sessions, long lastUsed)
+    /// <summary>
+    /// A version, with its snapshot while it is kept; <see cref="LastUsed"/> orders evictions.
+    /// A snapshot on <see cref="Probation"/> counts its reads until the second one.
+    /// </summary>
+    private sealed class Cached(string version, EventSnapshot? snapshot, int sessions, long lastUsed, bool probation = false)
     {
         private long _lastUsed = lastUsed;
+        private int _reads;
+
+        public bool Probation => probation && snapshot is not null;
+
+        /// <summary>Counts a read of the kept snapshot; the count so far.</summary>
+        public int Read() => Interlocked.Increment(ref _reads);
 
         public string Version => version;
 
