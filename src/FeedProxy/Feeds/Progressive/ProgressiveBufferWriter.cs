@@ -15,8 +15,13 @@ namespace FeedProxy.Feeds.Progressive;
 /// </summary>
 internal sealed class ProgressiveBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    /// <summary>The reader takes the bytes in blocks of this size (the last one may be shorter).</summary>
-    public const int BlockSize = 64 * 1024;
+    /// <summary>
+    /// The reader takes the bytes in blocks of this size (the last one may be shorter). Large,
+    /// because Brotli at the quality used compresses each write on its own: on the 1.8 MB
+    /// .ics, writes of 64 KB gave a body 14% larger than one write of the whole; 512 KB gives
+    /// the same size (docs/benchmarks.md, "Cold path, fourth pass").
+    /// </summary>
+    public const int BlockSize = 512 * 1024;
 
     // The most handed out at once when less is asked for.
     private const int SliceSize = 16 * 1024;
@@ -28,7 +33,7 @@ internal sealed class ProgressiveBufferWriter : IBufferWriter<byte>, IDisposable
     private volatile bool _completed;
 
     public ProgressiveBufferWriter(int initialCapacity) =>
-        _buffer = new byte[Math.Max(initialCapacity, BlockSize)];
+        _buffer = new byte[Math.Max(initialCapacity, 4 * 1024)];
 
     /// <summary>The bytes written; only once <see cref="Complete"/> was called.</summary>
     public ReadOnlyMemory<byte> WrittenMemory => _completed

@@ -19,8 +19,8 @@ namespace FeedProxy.Feeds.Progressive;
 /// </summary>
 internal static class ProgressiveRender
 {
-    /// <summary>Expected sizes below this are rendered one step after the other: too little to share.</summary>
-    public const int MinimumSize = 256 * 1024;
+    /// <summary>Expected sizes below this (two blocks) are rendered one step after the other: too little to share.</summary>
+    public const int MinimumSize = 2 * ProgressiveBufferWriter.BlockSize;
 
     public static async Task<RenderedFeed> RenderAsync(FeedDocument document, FeedFormat format, int sizeHint, ContentCoding wanted)
     {
