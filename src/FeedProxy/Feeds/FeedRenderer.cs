@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using FeedProxy.Formats.Feeds;
-using FeedProxy.Feeds.Progressive;
 using FeedProxy.Formats.Text;
 
 namespace FeedProxy.Feeds;
@@ -69,35 +68,24 @@ internal static class FeedRenderer
     // Levels chosen by measurement (docs/benchmarks.md, `breakdown`): on a 1.8 MB feed, zlib
     // level 3 and Brotli quality 1 cost ~20 ms together against ~55 ms at "Optimal", for
     // bodies ~12% larger.
-    private static ReadOnlyMemory<byte> Gzip(ReadOnlyMemory<byte> identity) => Compress(identity, ContentCoding.Gzip);
+    private static ReadOnlyMemory<byte> Gzip(ReadOnlyMemory<byte> identity) =>
+        Compress(identity, static s => new GZipStream(s, GzipOptions, leaveOpen: true));
 
-    private static ReadOnlyMemory<byte> Brotli(ReadOnlyMemory<byte> identity) => Compress(identity, ContentCoding.Brotli);
+    private static ReadOnlyMemory<byte> Brotli(ReadOnlyMemory<byte> identity) =>
+        Compress(identity, static s => new BrotliStream(s, BrotliOptions, leaveOpen: true));
 
-    /// <summary>A compressing stream for <paramref name="coding"/> (gzip or Brotli) at the levels above, writing into <paramref name="target"/>.</summary>
-    public static Stream Compressor(ContentCoding coding, Stream target) => coding switch
-    {
-        ContentCoding.Gzip => new GZipStream(target, GzipOptions, leaveOpen: true),
-        ContentCoding.Brotli => new BrotliStream(target, BrotliOptions, leaveOpen: true),
-        _ => throw new ArgumentOutOfRangeException(nameof(coding), coding, "Not a compressed coding."),
-    };
-
-    // Written in the blocks ProgressiveRender hands its compressor, so both make the same bytes.
-    private static ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> input, ContentCoding coding)
+    private static ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> input, Func<Stream, Stream> create)
     {
         var output = new ArrayBufferWriter<byte>(Math.Max(1024, input.Length / 4));
         using (var target = new BufferWriterStream(output))
-        using (var compressor = Compressor(coding, target))
+        using (var compressor = create(target))
         {
-            var span = input.Span;
-            for (var offset = 0; offset < span.Length; offset += ProgressiveBufferWriter.BlockSize)
-            {
-                compressor.Write(span.Slice(offset, Math.Min(ProgressiveBufferWriter.BlockSize, span.Length - offset)));
-            }
+            compressor.Write(input.Span);
         }
 
         return output.WrittenMemory;
     }
 
-    internal static string Base64Url(ReadOnlySpan<byte> bytes) =>
+    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

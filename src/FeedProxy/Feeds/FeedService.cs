@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using FeedProxy.Caching;
-using FeedProxy.Feeds.Progressive;
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Formats.Model;
 using FeedProxy.Observability;
@@ -245,12 +244,9 @@ internal sealed partial class FeedService(
         // other codings are made off the request path, and only the complete feed is cached,
         // so the shared cache (Redis) never holds a feed another instance would compress again.
         var started = time.GetTimestamp();
-        // A large feed is hashed and compressed (in the coding asked for) while it is written.
-        var hint = _sizes.Hint(request.Format, sessions.Count);
-        var feed = hint >= ProgressiveRender.MinimumSize
-            ? await ProgressiveRender.RenderAsync(document, request.Format, hint, wanted)
-            : FeedRenderer.With(FeedRenderer.RenderIdentity(document, request.Format, hint), wanted);
-        _sizes.Observe(request.Format, sessions.Count, feed.Identity.Length);
+        var identity = FeedRenderer.RenderIdentity(document, request.Format, _sizes.Hint(request.Format, sessions.Count));
+        _sizes.Observe(request.Format, sessions.Count, identity.Identity.Length);
+        var feed = FeedRenderer.With(identity, wanted);
         var elapsed = time.GetElapsedTime(started);
         metrics.RenderDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("format", request.Format.Extension()));
         LogRendered(request.EventId, request.Format, sessions.Count, feed.Identity.Length, elapsed.TotalMilliseconds);
