@@ -125,15 +125,29 @@ internal sealed partial class CollectionFeedService(
         var memberIds = last is not null && ReferenceEquals(last.Snapshot, snapshot)
             ? last.MemberIds
             : [.. snapshot.Definition.Members.Select(m => m.EventId).Distinct(StringComparer.Ordinal)];
-        var memberVersions = new string[memberIds.Length];
         var unchanged = last is not null && string.Equals(last.Snapshot.Version, snapshot.Version, StringComparison.Ordinal) && last.MemberIds.AsSpan().SequenceEqual(memberIds);
+
+        // While every member matches the last computation nothing is allocated (this runs on
+        // every request for the collection, 304s included).
+        var memberVersions = unchanged ? null : new string[memberIds.Length];
         for (var i = 0; i < memberIds.Length; i++)
         {
-            memberVersions[i] = await store.GetVersionAsync(memberIds[i], cancellationToken) ?? "-";
-            unchanged = unchanged && string.Equals(memberVersions[i], last!.MemberVersions[i], StringComparison.Ordinal);
+            var version = await store.GetVersionAsync(memberIds[i], cancellationToken) ?? "-";
+            if (memberVersions is null)
+            {
+                if (string.Equals(version, last!.MemberVersions[i], StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                memberVersions = new string[memberIds.Length];
+                last.MemberVersions.AsSpan(0, i).CopyTo(memberVersions);
+            }
+
+            memberVersions[i] = version;
         }
 
-        if (unchanged)
+        if (memberVersions is null)
         {
             return last!.Hash;
         }

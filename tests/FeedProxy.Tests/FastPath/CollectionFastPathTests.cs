@@ -21,6 +21,24 @@ public sealed class CollectionFastPathTests : IDisposable
     private KnownFeeds Known => _factory.Services.GetRequiredService<KnownFeeds>();
 
     [Fact]
+    public async Task TheVersionOfAnUnchangedCollection_CostsNoAllocation()
+    {
+        var client = _factory.CreatePlainClient();
+        using var full = await client.GetAsync(new Uri("/collections/pair.ics", UriKind.Relative));
+        var collections = _factory.Services.GetRequiredService<FeedProxy.Collections.CollectionFeedService>();
+        var version = await collections.TryGetVersionAsync("pair", default);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            Assert.Same(version, await collections.TryGetVersionAsync("pair", default));
+        }
+
+        var perLookup = (GC.GetAllocatedBytesForCurrentThread() - before) / 1_000.0;
+        Assert.True(perLookup < 1, $"{perLookup:F1} bytes per version lookup");
+    }
+
+    [Fact]
     public async Task AKnownCollectionUrl_IsAnsweredLikeTheFullPipeline_With200And304s()
     {
         var client = _factory.CreatePlainClient();
