@@ -22,13 +22,12 @@ namespace FeedProxy.Storage.Postgres;
 /// </para>
 /// <para>
 /// A snapshot is kept on probation until it is read a second time (another representation of
-/// the same version missing): probation holds at most a fifth of the bound (or the newest
-/// snapshot alone), newest first, so
-/// a run of one-off loads (many events missing once, e.g. after a restart) neither pushes out
-/// the snapshots in use nor keeps a trail of snapshots nobody asks for again. Each of those
-/// would otherwise be copied twice by the garbage collector (into generation 1, then 2);
-/// with five kept, that doubled the collector's pauses on a run of cold misses
-/// (docs/benchmarks.md, "Cold path, fourth pass").
+/// the same version missing). Probation holds at most a fifth of the bound, newest first (or
+/// the newest snapshot alone, when it is larger), so a run of one-off loads (many events
+/// missing once, e.g. after a restart) neither pushes out the snapshots in use nor keeps a
+/// trail of snapshots nobody asks for again. The garbage collector copies each kept snapshot
+/// twice (into generation 1, then 2): with five kept, its pauses on a run of cold misses were
+/// three times what they are with probation (docs/benchmarks.md, "Cold path, fourth pass").
 /// </para>
 /// Thread-safe.
 /// </summary>
@@ -271,9 +270,8 @@ public sealed partial class PostgresEventStore : IEventStore
 
     // Drops snapshots, oldest use first, until those on probation and then all kept fit;
     // their versions stay. O(kept snapshots log kept snapshots), and only when a load went
-    // over a bound.
-    // The snapshot just kept stays on probation even when it alone is over that bound: it is
-    // about to be read by the request that loaded it.
+    // over a bound. The snapshot just kept stays even when it alone is over the probation
+    // bound: the request that loaded it is about to read it.
     private void EvictLeastRecentlyUsed(Cached kept)
     {
         lock (_evictLock)
