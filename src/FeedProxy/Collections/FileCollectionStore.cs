@@ -151,11 +151,6 @@ internal sealed partial class FileCollectionStore : ICollectionStore
         }
 
         var stamp = (info.LastWriteTimeUtc.Ticks, info.Length);
-        if (current is not null && current.Stamp == stamp)
-        {
-            return current.Snapshot;
-        }
-
         var loaded = Load(id, info, (info.FullName, stamp));
         if (loaded is null)
         {
@@ -204,7 +199,7 @@ internal sealed partial class FileCollectionStore : ICollectionStore
         return null;
     }
 
-    // Stamp: write time and length at the last full check; a lookup compares the write time only.
+    // Stamp: write time and length when the file was last read; a lookup compares the write time.
     private sealed record Entry(CollectionSnapshot Snapshot, (long Ticks, long Length) Stamp, string Path);
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Loaded collection {CollectionId}: {Members} members, version {Version}")]

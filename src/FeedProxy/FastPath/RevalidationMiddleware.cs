@@ -24,16 +24,6 @@ namespace FeedProxy.FastPath;
 /// started passes the request on, and the second place (or the full pipeline) answers it.
 /// </para>
 /// </summary>
-/// <summary>Where an instance of <see cref="RevalidationMiddleware"/> sits, and so when it answers.</summary>
-internal enum RevalidationStage
-{
-    /// <summary>Before the request-log scope and the exception handler: answers unless the request log is at Debug.</summary>
-    BeforeLogScope,
-
-    /// <summary>Inside the scope, after the exception handler: answers when the request log is at Debug.</summary>
-    InLogScope,
-}
-
 internal sealed class RevalidationMiddleware(
     RequestDelegate next, KnownFeeds known, FeedService feeds, CollectionFeedService collections, TimeProvider time,
     FeedMetrics metrics, ILoggerFactory loggers, RevalidationStage stage)

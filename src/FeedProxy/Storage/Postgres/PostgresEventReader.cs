@@ -148,7 +148,7 @@ internal static class PostgresEventReader
                 SlidesUrl = Line(reader, 15),
                 LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(16)),
                 Revision = reader.GetInt32(17),
-                Speakers = links.TryGetValue(id, out var speakerList) ? InOrder(speakerList) : [],
+                Speakers = links.TryGetValue(id, out var speakerList) ? InOrder(speakerList, SpeakerTies) : [],
             }));
             if (!reader.IsDBNull(18))
             {
@@ -156,7 +156,7 @@ internal static class PostgresEventReader
             }
         }
 
-        var ev = head.Event with { Tracks = tracks, Rooms = rooms, Speakers = speakers, Sessions = InOrder(rows) };
+        var ev = head.Event with { Tracks = tracks, Rooms = rooms, Speakers = speakers, Sessions = InOrder(rows, SessionTies) };
         if (recurrences.Count > 0)
         {
             ev = SessionRecurrence.Attach(ev, recurrences);
@@ -191,46 +191,33 @@ internal static class PostgresEventReader
 
     // Sessions by (ordinal, start, id) and a session's speakers by (ordinal, id): the order
     // they were written in. Ids compare ordinally (the one order that does not depend on the
-    // database's collation); they only break ties of ordinal and start, which writes avoid.
-    private static Session[] InOrder(List<(int Ordinal, Session Session)> rows)
+    // database's collation); they only break ties of ordinal (and start), which writes avoid.
+    private static readonly Comparison<Session> SessionTies = static (a, b) =>
     {
-        rows.Sort(static (a, b) =>
-        {
-            var order = a.Ordinal.CompareTo(b.Ordinal);
-            if (order == 0)
-            {
-                order = a.Session.Start.CompareTo(b.Session.Start);
-            }
+        var order = a.Start.CompareTo(b.Start);
+        return order != 0 ? order : string.CompareOrdinal(a.Id, b.Id);
+    };
 
-            return order != 0 ? order : string.CompareOrdinal(a.Session.Id, b.Session.Id);
-        });
-        var sessions = new Session[rows.Count];
-        for (var i = 0; i < sessions.Length; i++)
-        {
-            sessions[i] = rows[i].Session;
-        }
+    private static readonly Comparison<Speaker> SpeakerTies = static (a, b) => string.CompareOrdinal(a.Id, b.Id);
 
-        return sessions;
-    }
-
-    private static Speaker[] InOrder(List<(int Ordinal, Speaker Speaker)> links)
+    private static T[] InOrder<T>(List<(int Ordinal, T Item)> rows, Comparison<T> ties)
     {
-        if (links.Count > 1)
+        if (rows.Count > 1)
         {
-            links.Sort(static (a, b) =>
+            rows.Sort((a, b) =>
             {
                 var order = a.Ordinal.CompareTo(b.Ordinal);
-                return order != 0 ? order : string.CompareOrdinal(a.Speaker.Id, b.Speaker.Id);
+                return order != 0 ? order : ties(a.Item, b.Item);
             });
         }
 
-        var speakers = new Speaker[links.Count];
-        for (var i = 0; i < speakers.Length; i++)
+        var items = new T[rows.Count];
+        for (var i = 0; i < items.Length; i++)
         {
-            speakers[i] = links[i].Speaker;
+            items[i] = rows[i].Item;
         }
 
-        return speakers;
+        return items;
     }
 
     private static string? Line(NpgsqlDataReader reader, int ordinal) =>

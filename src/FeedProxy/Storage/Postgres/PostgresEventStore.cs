@@ -294,8 +294,9 @@ public sealed partial class PostgresEventStore : IEventStore
                     break;
                 }
 
-                // An entry already dropped (or promoted) by the first loop no longer matches.
-                Demote(eventId, _cache.TryGetValue(eventId, out var current) && current.Snapshot is not null ? current : entry);
+                // One the first loop dropped (or a reader promoted since) no longer matches: the
+                // loop goes on to the next.
+                Demote(eventId, entry);
             }
         }
     }
