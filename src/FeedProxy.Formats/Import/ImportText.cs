@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -207,7 +208,7 @@ internal static partial class ImportText
     }
 
     /// <summary>
-    /// The value itself when it is a valid id (<see cref="EventJsonMapper.IsValidId"/>), else a
+    /// The value itself when it is a valid id (<see cref="ScheduleId.IsValid"/>), else a
     /// deterministic repair: invalid characters become '-', leading dots/dashes go, 128 max.
     /// Null when nothing usable remains.
     /// </summary>
@@ -225,7 +226,7 @@ internal static partial class ImportText
             return AddressScrubber.PseudonymousId(text);
         }
 
-        if (EventJsonMapper.IsValidId(text))
+        if (ScheduleId.IsValid(text))
         {
             return text;
         }
@@ -249,7 +250,7 @@ internal static partial class ImportText
         }
 
         var repaired = builder.ToString().TrimStart('.', '-', '_').TrimEnd('-');
-        return EventJsonMapper.IsValidId(repaired) ? repaired : null;
+        return ScheduleId.IsValid(repaired) ? repaired : null;
     }
 
     /// <summary>

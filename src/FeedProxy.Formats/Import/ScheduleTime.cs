@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedProxy.Formats.Text;
 using NodaTime;
 using NodaTime.Text;
 
@@ -152,7 +153,7 @@ internal static class ScheduleTime
     /// </summary>
     public static Duration? Clock(string? text)
     {
-        var parts = Split(text);
+        var parts = DurationText.Fields(text);
         if (parts is null || parts.Length is not (2 or 3) || parts[0] > 47 || parts[1] > 59 || (parts.Length == 3 && parts[2] > 59))
         {
             return null;
@@ -161,84 +162,12 @@ internal static class ScheduleTime
         return Duration.FromHours(parts[0]) + Duration.FromMinutes(parts[1]) + Duration.FromSeconds(parts.Length == 3 ? parts[2] : 0);
     }
 
-    /// <summary>
-    /// A session length: "HH:MM"; "D:HH:MM" (pretalx, for sessions of a day or more) or
-    /// "HH:MM:SS" (allowed by the c3voc XSD) for three parts; ISO 8601 ("PT45M"); or plain
-    /// minutes. Three parts are ambiguous: pretalx writes a day count only when it is at least
-    /// one, so a leading 0 or an hour field of 24 or more means HH:MM:SS.
-    /// </summary>
-    public static Duration? Length(string? text)
-    {
-        var value = text?.Trim();
-        if (string.IsNullOrEmpty(value) || value.Length > 32)
-        {
-            return null;
-        }
+    /// <summary>Longest session an import accepts; longer ones are read as mistakes.</summary>
+    private static readonly Duration MaxLength = Duration.FromDays(31);
 
-        if (value[0] is 'P' or 'p')
-        {
-            var iso = PeriodPattern.NormalizingIso.Parse(value.ToUpperInvariant());
-            if (iso.Success && iso.Value.Years == 0 && iso.Value.Months == 0)
-            {
-                var d = iso.Value.ToDuration();
-                return d >= Duration.Zero && d <= Duration.FromDays(31) ? d : null;
-            }
-
-            return null;
-        }
-
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
-        {
-            return minutes <= 60 * 24 * 31 ? Duration.FromMinutes(minutes) : null;
-        }
-
-        var parts = Split(value);
-        if (parts is null)
-        {
-            return null;
-        }
-
-        if (parts.Length == 2 && parts[1] < 60 && parts[0] <= 24 * 31)
-        {
-            return Duration.FromHours(parts[0]) + Duration.FromMinutes(parts[1]);
-        }
-
-        if (parts.Length == 3 && parts[2] < 60)
-        {
-            if (parts[0] >= 1 && parts[0] <= 31 && parts[1] < 24)
-            {
-                return Duration.FromDays(parts[0]) + Duration.FromHours(parts[1]) + Duration.FromMinutes(parts[2]);
-            }
-
-            if (parts[0] <= 24 * 31 && parts[1] < 60)
-            {
-                return Duration.FromHours(parts[0]) + Duration.FromMinutes(parts[1]) + Duration.FromSeconds(parts[2]);
-            }
-        }
-
-        return null;
-    }
-
-    private static int[]? Split(string? text)
-    {
-        var value = text?.Trim();
-        if (string.IsNullOrEmpty(value) || value.Length > 16)
-        {
-            return null;
-        }
-
-        var pieces = value.Split(':');
-        var numbers = new int[pieces.Length];
-        for (var i = 0; i < pieces.Length; i++)
-        {
-            if (pieces[i].Length is 0 or > 4 || !int.TryParse(pieces[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]))
-            {
-                return null;
-            }
-        }
-
-        return numbers;
-    }
+    /// <summary>A session length as schedule files write it (see <see cref="DurationText"/>), at most a month.</summary>
+    public static Duration? Length(string? text) =>
+        DurationText.Parse(text, DurationText.ThreeParts.DaysWhenTheyFit) is { } d && d <= MaxLength ? d : null;
 }
 
 /// <summary>Which zone an import uses: the file's, else the caller's fallback.</summary>

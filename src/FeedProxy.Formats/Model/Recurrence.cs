@@ -9,6 +9,12 @@ namespace FeedProxy.Formats.Model;
 /// </summary>
 public sealed record Recurrence
 {
+    /// <summary>Most rules one session may carry; every write path and import keeps to it.</summary>
+    public const int MaxRules = 8;
+
+    /// <summary>Most dates, exception dates and overrides (each) one session may carry.</summary>
+    public const int MaxItems = 1000;
+
     /// <summary>
     /// RRULE values in RFC 5545 §3.3.10 text form without the property name
     /// (<c>FREQ=WEEKLY;BYDAY=TU;COUNT=10</c>); UNTIL, when present, in UTC (<c>...Z</c>).

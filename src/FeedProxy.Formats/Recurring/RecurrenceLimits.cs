@@ -8,6 +8,18 @@ public sealed record RecurrenceLimits
 {
     public static RecurrenceLimits Default { get; } = new();
 
+    /// <summary>
+    /// Limits for checking a document's overrides against their rules on write: wider than
+    /// rendering's, since a write is checked once and a render runs on every request.
+    /// </summary>
+    internal static RecurrenceLimits Validation { get; } = new()
+    {
+        MaxOccurrencesPerSession = 100_000,
+        MaxOccurrencesPerFeed = int.MaxValue,
+        MaxStepsPerSession = 1_000_000,
+        MaxStepsPerFeed = 4_000_000,
+    };
+
     /// <summary>Occurrences of one session in one expansion; the rest are cut (and reported).</summary>
     public int MaxOccurrencesPerSession { get; init; } = 1_000;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FeedProxy.Formats.Json;
 using FeedProxy.Formats.Model;
 using FeedProxy.Formats.Recurring;
 using NodaTime;
@@ -9,7 +8,7 @@ namespace FeedProxy.Formats.Upstream;
 /// <summary>
 /// Checks the recurrence of sessions read from an upstream with the rules the JSON mapper
 /// applies to every other way in (RFC 5545 §3.3.10 rules in canonical form, at most
-/// <see cref="EventJsonMapper.MaxRecurrenceRules"/> rules and <see cref="EventJsonMapper.MaxRecurrenceItems"/>
+/// <see cref="Recurrence.MaxRules"/> rules and <see cref="Recurrence.MaxItems"/>
 /// dates and overrides, instants in the supported range, RECURRENCE-IDs that name a start of
 /// the series), expanding within the mapper's limits so a hostile rule costs bounded work. What
 /// the mapper would refuse is taken out of that one session, never the whole schedule, and
@@ -32,7 +31,7 @@ public static class UpstreamRecurrence
         }
 
         var eventZone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
-        var budget = new ExpansionBudget(EventJsonMapper.ValidationLimits);
+        var budget = new ExpansionBudget(RecurrenceLimits.Validation);
         var sessions = schedule.Sessions.Select(s => s.Recurrence is null ? s : CheckSession(s, eventZone, budget, found)).ToList();
         problems = found.Count <= MaxReported
             ? found
@@ -47,9 +46,9 @@ public static class UpstreamRecurrence
         var rules = new List<string>();
         for (var i = 0; i < recurrence.Rules.Count; i++)
         {
-            if (rules.Count == EventJsonMapper.MaxRecurrenceRules)
+            if (rules.Count == Recurrence.MaxRules)
             {
-                problems.Add($"{label}: more than {EventJsonMapper.MaxRecurrenceRules} RRULEs; the others are ignored.");
+                problems.Add($"{label}: more than {Recurrence.MaxRules} RRULEs; the others are ignored.");
                 break;
             }
 
@@ -92,13 +91,13 @@ public static class UpstreamRecurrence
         var seen = new HashSet<Instant>();
         foreach (var o in given.OrderBy(o => o.RecurrenceId))
         {
-            if (candidates.Count == EventJsonMapper.MaxRecurrenceItems)
+            if (candidates.Count == Recurrence.MaxItems)
             {
-                problems.Add($"{label}: more than {EventJsonMapper.MaxRecurrenceItems} changed occurrences; the later ones are ignored.");
+                problems.Add($"{label}: more than {Recurrence.MaxItems} changed occurrences; the later ones are ignored.");
                 break;
             }
 
-            if (!EventJsonMapper.IsInSupportedRange(o.RecurrenceId) || !seen.Add(o.RecurrenceId))
+            if (!ScheduleRange.Contains(o.RecurrenceId) || !seen.Add(o.RecurrenceId))
             {
                 problems.Add($"{label}: the changed occurrence of {Format(o.RecurrenceId)} is out of range or given twice; ignored.");
                 continue;
@@ -132,16 +131,16 @@ public static class UpstreamRecurrence
 
     private static List<Instant> InRange(IReadOnlyList<Instant> instants, string name, string label, List<string> problems)
     {
-        var kept = instants.Where(EventJsonMapper.IsInSupportedRange).Distinct().Order().ToList();
+        var kept = instants.Where(ScheduleRange.Contains).Distinct().Order().ToList();
         if (kept.Count < instants.Distinct().Count())
         {
             problems.Add($"{label}: {name} values outside 1900-2199 are ignored.");
         }
 
-        if (kept.Count > EventJsonMapper.MaxRecurrenceItems)
+        if (kept.Count > Recurrence.MaxItems)
         {
-            problems.Add($"{label}: more than {EventJsonMapper.MaxRecurrenceItems} {name} values; the later ones are ignored.");
-            kept.RemoveRange(EventJsonMapper.MaxRecurrenceItems, kept.Count - EventJsonMapper.MaxRecurrenceItems);
+            problems.Add($"{label}: more than {Recurrence.MaxItems} {name} values; the later ones are ignored.");
+            kept.RemoveRange(Recurrence.MaxItems, kept.Count - Recurrence.MaxItems);
         }
 
         return kept;

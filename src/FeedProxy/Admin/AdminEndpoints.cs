@@ -114,7 +114,7 @@ public sealed class AdminEndpoints : ICarterModule
 
     internal static async Task<IResult> PutEvent(string eventId, HttpRequest request, AdminServices services, CancellationToken cancellationToken)
     {
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             return Problems.BadRequest("The event id is not valid.");
         }
@@ -191,7 +191,7 @@ public sealed class AdminEndpoints : ICarterModule
     }
 
     internal static async Task<IResult> DeleteEvent(string eventId, AdminServices services, CancellationToken cancellationToken) =>
-        EventJsonMapper.IsValidId(eventId) && await services.Admin.DeleteAsync(eventId, cancellationToken)
+        ScheduleId.IsValid(eventId) && await services.Admin.DeleteAsync(eventId, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"No event '{eventId}'.");
 
@@ -217,7 +217,7 @@ public sealed class AdminEndpoints : ICarterModule
         Func<EventJson, List<T>> list, Func<T, string?> idOf, CancellationToken cancellationToken)
         where T : class
     {
-        if (!EventJsonMapper.IsValidId(itemId))
+        if (!ScheduleId.IsValid(itemId))
         {
             return Problems.BadRequest($"The id '{Truncate(itemId)}' is not valid.");
         }

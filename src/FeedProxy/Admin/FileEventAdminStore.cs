@@ -62,5 +62,5 @@ internal sealed class FileEventAdminStore(IOptions<FeedProxyOptions> options, Fi
     public void Dispose() => _writeLock.Dispose();
 
     private string PathOf(string eventId) =>
-        EventJsonMapper.IsValidId(eventId) ? Path.Combine(_folder, eventId + ".json") : throw new ArgumentException("Invalid event id.", nameof(eventId));
+        ScheduleId.IsValid(eventId) ? Path.Combine(_folder, eventId + ".json") : throw new ArgumentException("Invalid event id.", nameof(eventId));
 }

@@ -21,7 +21,7 @@ internal sealed class ImportService(IEventStore store, IEventAdminStore admin, T
     public async Task<ImportSummary> ImportAsync(string eventId, Func<ImportOptions, Event> read, bool publish, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             throw new ImportException("The event id is not valid: 1-128 letters, digits, '.', '_' or '-'.", "eventId");
         }

@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Collections.Immutable;
 using Carter;
 using FeedProxy.Feeds;
@@ -28,7 +29,7 @@ public sealed class AgendaEndpoints : ICarterModule
         string eventId, string file, HttpContext context, FeedService feeds, AgendaKeyProvider keys, IOptions<FeedProxyOptions> options)
     {
         var dot = file.LastIndexOf('.');
-        if (dot <= 0 || !EventJsonMapper.IsValidId(eventId))
+        if (dot <= 0 || !ScheduleId.IsValid(eventId))
         {
             return NotFound();
         }

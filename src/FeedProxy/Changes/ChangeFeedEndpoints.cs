@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using Carter;
 using FeedProxy.Feeds;
 using FeedProxy.Formats.Feeds;
@@ -47,7 +48,7 @@ public sealed class ChangeFeedEndpoints : ICarterModule
         string id, FeedFormat format, HttpContext context, FeedProxyOptions options,
         Func<Uri, Uri, Func<TimeSpan?>, CancellationToken, ValueTask<FeedResult>> get)
     {
-        if (!EventJsonMapper.IsValidId(id))
+        if (!ScheduleId.IsValid(id))
         {
             return Problems.BadRequest("The id is not valid: ids are 1-128 letters, digits, '.', '_' or '-'.");
         }

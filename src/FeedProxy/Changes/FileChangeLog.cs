@@ -75,7 +75,7 @@ internal sealed partial class FileChangeLog : IChangeLog
         {
             foreach (var id in eventIds.Distinct(StringComparer.Ordinal))
             {
-                if (EventJsonMapper.IsValidId(id))
+                if (ScheduleId.IsValid(id))
                 {
                     result.AddRange(Load(id).Changes.Where(c => c.DetectedAt >= since.ToUnixTimeSeconds()).Select(c => c.ToChange(id)));
                 }

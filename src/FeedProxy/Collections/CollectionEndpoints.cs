@@ -64,7 +64,7 @@ public sealed class CollectionEndpoints : ICarterModule
     {
         var dot = file.LastIndexOf('.');
         var id = dot > 0 ? file[..dot] : file;
-        if (!AccessTokens.LooksValid(token) || !EventJsonMapper.IsValidId(id)
+        if (!AccessTokens.LooksValid(token) || !ScheduleId.IsValid(id)
             || !AccessTokens.Matches(token, await store.GetTokenAsync(id, context.RequestAborted)))
         {
             // Guessing tokens spends the client's budget, as for private events.
@@ -115,7 +115,7 @@ public sealed class CollectionEndpoints : ICarterModule
 
     private static async Task<IResult> PageAsync(string id, string? token, HttpContext context, CollectionFeedService collections, FeedProxyOptions options)
     {
-        if (!EventJsonMapper.IsValidId(id))
+        if (!ScheduleId.IsValid(id))
         {
             return Problems.NotFound("No collection at this URL.");
         }
@@ -154,13 +154,13 @@ public sealed class CollectionEndpoints : ICarterModule
     }
 
     internal static async Task<IResult> GetCollection(string collectionId, ICollectionStore store, CancellationToken cancellationToken) =>
-        EventJsonMapper.IsValidId(collectionId) && await store.GetAsync(collectionId, cancellationToken) is { } snapshot
+        ScheduleId.IsValid(collectionId) && await store.GetAsync(collectionId, cancellationToken) is { } snapshot
             ? TypedResults.Json(CollectionJsonMapper.ToJson(snapshot.Definition), CollectionJsonContext.Default.CollectionJson)
             : Problems.NotFound($"No collection '{collectionId}'.");
 
     internal static async Task<IResult> PutCollection(string collectionId, HttpRequest request, ICollectionStore store, IEventStore events, FeedService feeds, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!EventJsonMapper.IsValidId(collectionId))
+        if (!ScheduleId.IsValid(collectionId))
         {
             return Problems.BadRequest("The collection id is not valid: ids are 1-128 letters, digits, '.', '_' or '-'.");
         }
@@ -217,13 +217,13 @@ public sealed class CollectionEndpoints : ICarterModule
     }
 
     internal static async Task<IResult> DeleteCollection(string collectionId, ICollectionStore store, CancellationToken cancellationToken) =>
-        EventJsonMapper.IsValidId(collectionId) && await store.DeleteAsync(collectionId, cancellationToken)
+        ScheduleId.IsValid(collectionId) && await store.DeleteAsync(collectionId, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"No collection '{collectionId}'.");
 
     internal static async Task<IResult> RotateToken(string collectionId, ICollectionStore store, CancellationToken cancellationToken)
     {
-        if (!EventJsonMapper.IsValidId(collectionId) || await store.RotateTokenAsync(collectionId, cancellationToken) is not { } token)
+        if (!ScheduleId.IsValid(collectionId) || await store.RotateTokenAsync(collectionId, cancellationToken) is not { } token)
         {
             return Problems.NotFound($"No collection '{collectionId}'.");
         }

@@ -23,7 +23,7 @@ internal static class CollectionJsonMapper
     {
         ArgumentNullException.ThrowIfNull(json);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!EventJsonMapper.IsValidId(id))
+        if (!ScheduleId.IsValid(id))
         {
             errors["id"] = ["Ids are 1-128 letters, digits, '.', '_' or '-'."];
         }
@@ -66,7 +66,7 @@ internal static class CollectionJsonMapper
         for (var i = 0; i < list.Count; i++)
         {
             var member = list[i];
-            if (member is null || !EventJsonMapper.IsValidId(member.Event))
+            if (member is null || !ScheduleId.IsValid(member.Event))
             {
                 errors[$"members[{i}].event"] = ["An event id is required (1-128 letters, digits, '.', '_' or '-')."];
                 continue;

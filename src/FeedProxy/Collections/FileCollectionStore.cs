@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -33,7 +34,7 @@ internal sealed partial class FileCollectionStore : ICollectionStore
     }
 
     public ValueTask<CollectionSnapshot?> GetAsync(string id, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(EventJsonMapper.IsValidId(id) ? Read(id) : null);
+        ValueTask.FromResult(ScheduleId.IsValid(id) ? Read(id) : null);
 
     public ValueTask<IReadOnlyList<CollectionSnapshot>> ListAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ internal sealed partial class FileCollectionStore : ICollectionStore
         IReadOnlyList<CollectionSnapshot> list =
         [
             .. files.Select(Path.GetFileNameWithoutExtension)
-                .Where(EventJsonMapper.IsValidId)
+                .Where(ScheduleId.IsValid)
                 .Order(StringComparer.Ordinal)
                 .Select(id => Read(id!))
                 .OfType<CollectionSnapshot>(),

@@ -55,7 +55,7 @@ internal sealed record FeedRequest
         request = null;
         var dot = fileName.LastIndexOf('.');
         var id = dot > 0 ? fileName[..dot] : fileName;
-        if (!EventJsonMapper.IsValidId(id) || (sessionId is not null && !EventJsonMapper.IsValidId(sessionId)))
+        if (!ScheduleId.IsValid(id) || (sessionId is not null && !ScheduleId.IsValid(sessionId)))
         {
             error = "The id is not valid: ids are 1-128 letters, digits, '.', '_' or '-'.";
             return false;
@@ -92,7 +92,7 @@ internal sealed record FeedRequest
         if (Single(query, "occurrence") is { } occurrenceText)
         {
             if (sessionId is null) { error = "Query parameter 'occurrence' applies to a single session's URL only."; return false; }
-            if (!OccurrencePattern.Parse(occurrenceText).TryGetValue(Instant.MinValue, out var parsed) || !EventJsonMapper.IsInSupportedRange(parsed))
+            if (!OccurrencePattern.Parse(occurrenceText).TryGetValue(Instant.MinValue, out var parsed) || !ScheduleRange.Contains(parsed))
             {
                 error = "Query parameter 'occurrence' must be the occurrence's start in UTC basic format, e.g. 20270301T180000Z.";
                 return false;

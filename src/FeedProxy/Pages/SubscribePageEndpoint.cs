@@ -45,7 +45,7 @@ internal static class SubscribePageEndpoint
         var feeds = services.GetRequiredService<FeedService>();
         var time = services.GetRequiredService<TimeProvider>();
         var notFound = Problems.NotFound($"No event '{eventId}'.");
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             return Problems.NotFound("No event at this URL.");
         }

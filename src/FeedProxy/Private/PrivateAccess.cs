@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using FeedProxy.Formats.Json;
 
 namespace FeedProxy.Private;
@@ -12,7 +13,7 @@ internal sealed class PrivateAccess(IAccessTokenStore store)
     /// <summary>True when the token is the event's current one. Reads the store every time, so a rotation anywhere applies at once.</summary>
     public async ValueTask<bool> IsValidAsync(string eventId, string? token, CancellationToken cancellationToken)
     {
-        if (!AccessTokens.LooksValid(token) || !EventJsonMapper.IsValidId(eventId))
+        if (!AccessTokens.LooksValid(token) || !ScheduleId.IsValid(eventId))
         {
             return false;
         }
@@ -24,7 +25,7 @@ internal sealed class PrivateAccess(IAccessTokenStore store)
     /// <summary>Gives the event a new token; the previous URL answers 404 from now on. Returns the new token.</summary>
     public ValueTask<string> RotateAsync(string eventId, CancellationToken cancellationToken)
     {
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             throw new ArgumentException("Not a valid event id.", nameof(eventId));
         }

@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -166,7 +167,7 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
             {
                 var stem = Path.GetFileNameWithoutExtension(path);
                 // {id}.source.json beside an event declares its upstream (Upstream/FileSourceStore), not an event.
-                if (!EventJsonMapper.IsValidId(stem) || path.EndsWith(Upstream.FileSourceStore.Suffix, StringComparison.Ordinal))
+                if (!ScheduleId.IsValid(stem) || path.EndsWith(Upstream.FileSourceStore.Suffix, StringComparison.Ordinal))
                 {
                     continue;
                 }

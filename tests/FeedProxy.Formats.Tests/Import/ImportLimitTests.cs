@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.IO.Compression;
 using System.Text;
 using FeedProxy.Formats.Import;
@@ -111,6 +112,6 @@ public sealed class ImportLimitTests
     [InlineData("\nabc")]
     public void IdWithNewline_IsNotValid(string id)
     {
-        Assert.False(FeedProxy.Formats.Json.EventJsonMapper.IsValidId(id));
+        Assert.False(FeedProxy.Formats.Model.ScheduleId.IsValid(id));
     }
 }

@@ -13,7 +13,7 @@ internal static partial class ModelChecks
 
     public static void AssertWellFormed(Event model)
     {
-        Assert.True(EventJsonMapper.IsValidId(model.Id), model.Id);
+        Assert.True(ScheduleId.IsValid(model.Id), model.Id);
         AssertLine(model.Name);
         Assert.NotNull(NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(model.TimeZone));
         AssertUrl(model.Url);
@@ -97,7 +97,7 @@ internal static partial class ModelChecks
     private static void AssertIds(IEnumerable<string> ids)
     {
         var list = ids.ToList();
-        Assert.All(list, id => Assert.True(EventJsonMapper.IsValidId(id), id));
+        Assert.All(list, id => Assert.True(ScheduleId.IsValid(id), id));
         Assert.Equal(list.Count, list.Distinct(StringComparer.Ordinal).Count());
     }
 

@@ -1,3 +1,5 @@
+using FeedProxy.Formats.Text;
+using FeedProxy.Formats.Model;
 using FeedProxy.Formats.Json;
 using NodaTime;
 
@@ -11,7 +13,7 @@ public class EventJsonMapperTimeTests
     private static Instant? Parse(string text)
     {
         var errors = new List<string>();
-        var result = EventJsonMapper.ParseInstant(text, Berlin, "start", (field, message) => errors.Add($"{field}: {message}"));
+        var result = IsoInstant.Parse(text, Berlin, "start", (field, message) => errors.Add($"{field}: {message}"));
         Assert.True(result is not null || errors.Count == 1, "A failed parse reports exactly one error.");
         return result;
     }
@@ -75,7 +77,7 @@ public class EventJsonMapperTimeTests
     {
         var errors = 0;
 
-        Assert.Null(EventJsonMapper.ParseInstant(text, Berlin, "start", (_, _) => errors++));
+        Assert.Null(IsoInstant.Parse(text, Berlin, "start", (_, _) => errors++));
         Assert.Equal(0, errors);
     }
 
@@ -158,7 +160,7 @@ public class EventJsonMapperTimeTests
     [InlineData(" 00:10 ", 10 * 60)]
     public void ParseDuration_AcceptedForms(string text, int seconds)
     {
-        Assert.Equal(Duration.FromSeconds(seconds), EventJsonMapper.ParseDuration(text));
+        Assert.Equal(Duration.FromSeconds(seconds), DurationText.Parse(text, DurationText.ThreeParts.HoursMinutesSeconds));
     }
 
     [Theory]
@@ -174,6 +176,6 @@ public class EventJsonMapperTimeTests
     [InlineData(null)]
     public void ParseDuration_RejectedForms(string? text)
     {
-        Assert.Null(EventJsonMapper.ParseDuration(text));
+        Assert.Null(DurationText.Parse(text, DurationText.ThreeParts.HoursMinutesSeconds));
     }
 }

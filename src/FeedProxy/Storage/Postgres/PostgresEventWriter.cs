@@ -420,7 +420,7 @@ public sealed class PostgresEventWriter
 
     private static void RequireId(string id, string parameterName)
     {
-        if (!EventJsonMapper.IsValidId(id))
+        if (!ScheduleId.IsValid(id))
         {
             throw new ArgumentException($"'{id}' is not a valid id.", parameterName);
         }
