@@ -17,8 +17,6 @@ public enum Frequency
     Secondly,
 }
 
-/// <summary>One BYDAY entry: a weekday, optionally the n-th (or n-th from last, negative) in the period.</summary>
-public readonly record struct WeekdayNumber(int Ordinal, IsoDayOfWeek Day);
 
 /// <summary>
 /// A parsed, validated RRULE value (RFC 5545 §3.3.10). Immutable and thread-safe;
@@ -155,7 +153,7 @@ public sealed record RecurrenceRule
                     until = u;
                     break;
                 case "WKST":
-                    if (ParseDay(value) is not { } w)
+                    if (WeekdayNumber.ParseDay(value) is not { } w)
                     {
                         error = $"WKST '{Short(value)}' is not a weekday (MO..SU).";
                         return false;
@@ -167,7 +165,7 @@ public sealed record RecurrenceRule
                     var days = new List<WeekdayNumber>();
                     foreach (var item in value.Split(','))
                     {
-                        if (ParseWeekdayNumber(item.Trim()) is not { } d)
+                        if (WeekdayNumber.Parse(item.Trim()) is not { } d)
                         {
                             error = $"BYDAY '{Short(item)}' is not a weekday with an optional ordinal (TU, 2TU, -1FR).";
                             return false;
@@ -314,7 +312,7 @@ public sealed record RecurrenceRule
         if (BySecond.Count > 0) { yield return ("BYSECOND", Numbers(BySecond)); }
         if (ByMinute.Count > 0) { yield return ("BYMINUTE", Numbers(ByMinute)); }
         if (ByHour.Count > 0) { yield return ("BYHOUR", Numbers(ByHour)); }
-        if (ByDay.Count > 0) { yield return ("BYDAY", [.. ByDay.Select(DayText)]); }
+        if (ByDay.Count > 0) { yield return ("BYDAY", [.. ByDay.Select(d => d.ToString())]); }
         if (ByMonthDay.Count > 0) { yield return ("BYMONTHDAY", Numbers(ByMonthDay)); }
         if (ByYearDay.Count > 0) { yield return ("BYYEARDAY", Numbers(ByYearDay)); }
         if (ByWeekNo.Count > 0) { yield return ("BYWEEKNO", Numbers(ByWeekNo)); }
@@ -323,50 +321,7 @@ public sealed record RecurrenceRule
     }
 
     /// <summary>Two-letter weekday code of RFC 5545 §3.3.10 ("MO").</summary>
-    public static string DayCode(IsoDayOfWeek day) => day switch
-    {
-        IsoDayOfWeek.Monday => "MO",
-        IsoDayOfWeek.Tuesday => "TU",
-        IsoDayOfWeek.Wednesday => "WE",
-        IsoDayOfWeek.Thursday => "TH",
-        IsoDayOfWeek.Friday => "FR",
-        IsoDayOfWeek.Saturday => "SA",
-        IsoDayOfWeek.Sunday => "SU",
-        _ => throw new ArgumentOutOfRangeException(nameof(day)),
-    };
-
-    private static string DayText(WeekdayNumber day) =>
-        (day.Ordinal == 0 ? string.Empty : day.Ordinal.ToString(CultureInfo.InvariantCulture)) + DayCode(day.Day);
-
-    private static IsoDayOfWeek? ParseDay(string text) => text.ToUpperInvariant() switch
-    {
-        "MO" => IsoDayOfWeek.Monday,
-        "TU" => IsoDayOfWeek.Tuesday,
-        "WE" => IsoDayOfWeek.Wednesday,
-        "TH" => IsoDayOfWeek.Thursday,
-        "FR" => IsoDayOfWeek.Friday,
-        "SA" => IsoDayOfWeek.Saturday,
-        "SU" => IsoDayOfWeek.Sunday,
-        _ => null,
-    };
-
-    private static WeekdayNumber? ParseWeekdayNumber(string text)
-    {
-        if (text.Length < 2 || ParseDay(text[^2..]) is not { } day)
-        {
-            return null;
-        }
-
-        var ordinal = 0;
-        if (text.Length > 2
-            && (!int.TryParse(text[..^2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ordinal)
-                || ordinal == 0 || ordinal is > 53 or < -53))
-        {
-            return null;
-        }
-
-        return new WeekdayNumber(ordinal, day);
-    }
+    public static string DayCode(IsoDayOfWeek day) => WeekdayNumber.Code(day);
 
     private static Instant? ParseUntil(string text)
     {

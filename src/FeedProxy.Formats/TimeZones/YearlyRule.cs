@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Recurring;
 using NodaTime;
 
 namespace FeedProxy.Formats.TimeZones;
@@ -12,17 +13,17 @@ internal static class YearlyRule
     /// <summary>Every BYDAY value that describes <paramref name="date"/> within its month; last-of-month first.</summary>
     public static IReadOnlyList<string> Candidates(LocalDate date)
     {
-        var day = Recurring.RecurrenceRule.DayCode(date.DayOfWeek);
+        var day = date.DayOfWeek;
         var candidates = new List<string>(2);
         if (date.Day + 7 > date.Calendar.GetDaysInMonth(date.Year, date.Month))
         {
-            candidates.Add("-1" + day);
+            candidates.Add(new WeekdayNumber(-1, day).ToString());
         }
 
         var nth = ((date.Day - 1) / 7) + 1;
         if (nth <= 4)
         {
-            candidates.Add(nth + day);
+            candidates.Add(new WeekdayNumber(nth, day).ToString());
         }
 
         return candidates;
@@ -31,8 +32,9 @@ internal static class YearlyRule
     /// <summary>The date a BYDAY value gives in <paramref name="year"/> and <paramref name="month"/>.</summary>
     public static LocalDate Resolve(int year, int month, string byDay)
     {
-        var weekday = FromCode(byDay[^2..]);
-        var nth = int.Parse(byDay[..^2], System.Globalization.CultureInfo.InvariantCulture);
+        var (nth, weekday) = WeekdayNumber.Parse(byDay) is { Ordinal: not 0 } parsed
+            ? parsed
+            : throw new ArgumentOutOfRangeException(nameof(byDay));
         if (nth < 0)
         {
             var last = new LocalDate(year, month, CalendarSystem.Iso.GetDaysInMonth(year, month));
@@ -43,16 +45,4 @@ internal static class YearlyRule
         var firstMatch = first.DayOfWeek == weekday ? first : first.Next(weekday);
         return firstMatch.PlusWeeks(nth - 1);
     }
-
-    private static IsoDayOfWeek FromCode(string code) => code switch
-    {
-        "MO" => IsoDayOfWeek.Monday,
-        "TU" => IsoDayOfWeek.Tuesday,
-        "WE" => IsoDayOfWeek.Wednesday,
-        "TH" => IsoDayOfWeek.Thursday,
-        "FR" => IsoDayOfWeek.Friday,
-        "SA" => IsoDayOfWeek.Saturday,
-        "SU" => IsoDayOfWeek.Sunday,
-        _ => throw new ArgumentOutOfRangeException(nameof(code)),
-    };
 }

@@ -1,6 +1,7 @@
 using FeedProxy.Formats.Changes;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using FeedProxy.Storage.Postgres;
 using Npgsql;
 
 namespace FeedProxy.Changes;
@@ -41,15 +42,15 @@ internal sealed partial class PostgresChangeLog(NpgsqlDataSource dataSource, IOp
                 SessionId = reader.GetString(2),
                 Kind = ScheduleChange.TryParseKind(reader.GetString(3), out var kind) ? kind : ChangeKind.Moved,
                 Title = reader.GetString(4),
-                OldTitle = Text(reader, 5),
-                OldStart = At(reader, 6),
-                OldEnd = At(reader, 7),
-                OldRoom = Text(reader, 8),
-                NewStart = At(reader, 9),
-                NewEnd = At(reader, 10),
-                NewRoom = Text(reader, 11),
-                OldSpeakers = Text(reader, 12),
-                NewSpeakers = Text(reader, 13),
+                OldTitle = reader.GetStringOrNull(5),
+                OldStart = reader.GetInstantOrNull(6),
+                OldEnd = reader.GetInstantOrNull(7),
+                OldRoom = reader.GetStringOrNull(8),
+                NewStart = reader.GetInstantOrNull(9),
+                NewEnd = reader.GetInstantOrNull(10),
+                NewRoom = reader.GetStringOrNull(11),
+                OldSpeakers = reader.GetStringOrNull(12),
+                NewSpeakers = reader.GetStringOrNull(13),
                 DetectedAt = Instant.FromUnixTimeSeconds(Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(14)).ToUnixTimeSeconds()),
             });
         }
@@ -92,12 +93,6 @@ internal sealed partial class PostgresChangeLog(NpgsqlDataSource dataSource, IOp
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
-
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static Instant? At(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(ordinal));
-
     [LoggerMessage(EventId = 7211, Level = LogLevel.Information, Message = "Purged {Count} changes older than the retention")]
     private partial void LogPurged(int count);
 

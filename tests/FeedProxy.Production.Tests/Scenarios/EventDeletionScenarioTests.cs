@@ -32,7 +32,7 @@ public sealed class EventDeletionScenarioTests(ServersFixture servers)
         }
 
         using var client = app.Client();
-        Assert.True(await EventuallyAsync(async () => (await client.GetAsync(new Uri("/events/small.ics", UriKind.Relative))).StatusCode == HttpStatusCode.OK));
+        Assert.True(await Eventually.TrueAsync(async () => (await client.GetAsync(new Uri("/events/small.ics", UriKind.Relative))).StatusCode == HttpStatusCode.OK));
 
         using (var delete = await admin.DeleteAsync(new Uri("/admin/events/small", UriKind.Relative)))
         {
@@ -53,21 +53,5 @@ public sealed class EventDeletionScenarioTests(ServersFixture servers)
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
         using var source = await admin.GetAsync(new Uri("/admin/events/small/source", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, source.StatusCode);
-    }
-
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
     }
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using FeedProxy.Production.Tests.Infrastructure;
+using FeedProxy.Testing;
 
 namespace FeedProxy.Production.Tests.Scenarios;
 
@@ -45,19 +45,15 @@ public sealed class PrivateChangeFeedOnPostgresScenarioTests(ServersFixture serv
         var url = new Uri($"/private/{token}/events/hidden/changes.rss", UriKind.Relative);
 
         // The edit is one item, once the instance has it (it reads its own write at once).
-        XElement? item = null;
-        var clock = Stopwatch.StartNew();
-        while (item is null && clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            using var response = await client.GetAsync(url);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.True(response.Headers.CacheControl!.Private && !response.Headers.CacheControl.Public);
-            item = XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants("item").SingleOrDefault();
-            if (item is null)
+        var item = await Eventually.ValueAsync(
+            async () =>
             {
-                await Task.Delay(100);
-            }
-        }
+                using var response = await client.GetAsync(url);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(response.Headers.CacheControl!.Private && !response.Headers.CacheControl.Public);
+                return XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants("item").SingleOrDefault();
+            },
+            found => found is not null);
 
         Assert.NotNull(item);
         Assert.Equal("Retitled: Opening, renamed (was Opening)", item.Element("title")!.Value);

@@ -75,7 +75,7 @@ internal static class PostgresEventReader
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = reader.GetString(0);
-            tracks.Add(new Track { Id = id, Name = TextSanitizer.Line(reader.GetString(1)) ?? id, Color = Line(reader, 2) });
+            tracks.Add(new Track { Id = id, Name = TextSanitizer.Line(reader.GetString(1)) ?? id, Color = TextSanitizer.Line(reader.GetStringOrNull(2)) });
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -87,7 +87,7 @@ internal static class PostgresEventReader
             {
                 Id = id,
                 Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
-                Floor = reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                Floor = reader.GetInt32OrNull(2),
                 Geo = Geo(reader, 3),
             });
         }
@@ -101,8 +101,8 @@ internal static class PostgresEventReader
             {
                 Id = id,
                 Name = TextSanitizer.Line(reader.GetString(1)) ?? id,
-                Organisation = Line(reader, 2),
-                Position = Line(reader, 3),
+                Organisation = TextSanitizer.Line(reader.GetStringOrNull(2)),
+                Position = TextSanitizer.Line(reader.GetStringOrNull(3)),
             });
         }
 
@@ -132,27 +132,27 @@ internal static class PostgresEventReader
             {
                 Id = id,
                 Title = TextSanitizer.Line(reader.GetString(1)) ?? id,
-                Subtitle = Line(reader, 2),
-                Abstract = reader.IsDBNull(3) ? null : TextSanitizer.Text(reader.GetString(3)),
+                Subtitle = TextSanitizer.Line(reader.GetStringOrNull(2)),
+                Abstract = TextSanitizer.Text(reader.GetStringOrNull(3)),
                 Start = Instant.FromDateTimeUtc(reader.GetDateTime(4)),
                 End = Instant.FromDateTimeUtc(reader.GetDateTime(5)),
                 State = SessionStateExtensions.TryParse(reader.GetString(6), out var state) ? state : SessionState.Confirmed,
-                Track = reader.IsDBNull(7) ? null : trackById[reader.GetString(7)],
-                Room = reader.IsDBNull(8) ? null : roomById[reader.GetString(8)],
-                Type = Line(reader, 9),
-                Language = Line(reader, 10),
-                Url = Line(reader, 11),
-                ImageUrl = Line(reader, 12),
-                StreamUrl = Line(reader, 13),
-                VideoUrl = Line(reader, 14),
-                SlidesUrl = Line(reader, 15),
+                Track = reader.GetStringOrNull(7) is { } trackId ? trackById[trackId] : null,
+                Room = reader.GetStringOrNull(8) is { } roomId ? roomById[roomId] : null,
+                Type = TextSanitizer.Line(reader.GetStringOrNull(9)),
+                Language = TextSanitizer.Line(reader.GetStringOrNull(10)),
+                Url = TextSanitizer.Line(reader.GetStringOrNull(11)),
+                ImageUrl = TextSanitizer.Line(reader.GetStringOrNull(12)),
+                StreamUrl = TextSanitizer.Line(reader.GetStringOrNull(13)),
+                VideoUrl = TextSanitizer.Line(reader.GetStringOrNull(14)),
+                SlidesUrl = TextSanitizer.Line(reader.GetStringOrNull(15)),
                 LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(16)),
                 Revision = reader.GetInt32(17),
                 Speakers = links.TryGetValue(id, out var speakerList) ? InOrder(speakerList, SpeakerTies) : [],
             }));
-            if (!reader.IsDBNull(18))
+            if (reader.GetStringOrNull(18) is { } recurrence)
             {
-                recurrences[id] = reader.GetString(18);
+                recurrences[id] = recurrence;
             }
         }
 
@@ -167,21 +167,21 @@ internal static class PostgresEventReader
 
     private static (Event Event, long Version) ReadEventRow(NpgsqlDataReader reader, string eventId)
     {
-        var venueName = Line(reader, 5);
+        var venueName = TextSanitizer.Line(reader.GetStringOrNull(5));
         var ev = new Event
         {
             Id = reader.GetString(0),
             Name = TextSanitizer.Line(reader.GetString(1)) ?? eventId,
-            Description = reader.IsDBNull(2) ? null : TextSanitizer.Text(reader.GetString(2)),
-            Url = Line(reader, 3),
+            Description = TextSanitizer.Text(reader.GetStringOrNull(2)),
+            Url = TextSanitizer.Line(reader.GetStringOrNull(3)),
             TimeZone = reader.GetString(4),
             Venue = venueName is null ? null : new Venue
             {
                 Name = venueName,
-                Address = reader.IsDBNull(6) ? null : TextSanitizer.Text(reader.GetString(6)),
+                Address = TextSanitizer.Text(reader.GetStringOrNull(6)),
                 Geo = Geo(reader, 7),
             },
-            ImageUrl = Line(reader, 9),
+            ImageUrl = TextSanitizer.Line(reader.GetStringOrNull(9)),
             Published = reader.GetBoolean(10),
             Visibility = reader.GetString(11) == "private" ? EventVisibility.Private : EventVisibility.Public,
             LastModified = Instant.FromDateTimeUtc(reader.GetDateTime(12)),
@@ -219,9 +219,6 @@ internal static class PostgresEventReader
 
         return items;
     }
-
-    private static string? Line(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : TextSanitizer.Line(reader.GetString(ordinal));
 
     private static Dictionary<string, T> ById<T>(List<T> items, Func<T, string> id)
     {
