@@ -20,15 +20,21 @@ public static partial class AddressScrubber
 
     // Local part: dot-atom characters except URL delimiters ('/', '?', '=', '&', which end a
     // path or query value rather than start an address), or a quoted string. Domain: labels
-    // of letters (any script), digits and hyphens, ending in a letter TLD or a punycode one.
-    [GeneratedRegex("""(?:"[^"\r\n]{1,64}"|[\p{L}\p{N}._%+\-!#$'*^`{|}~]{1,64})@(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]{0,62})\.)+(?:\p{L}{2,63}|xn--[A-Za-z0-9\-]{1,59})""", RegexOptions.CultureInvariant)]
+    // of letters (any script), digits and hyphens, ending in a letter TLD or a punycode one;
+    // or an address literal, IPv4 or IPv6 in brackets (RFC 5321 section 4.1.3).
+    [GeneratedRegex("""(?:"[^"\r\n]{1,64}"|[\p{L}\p{N}._%+\-!#$'*^`{|}~]{1,64})@(?:(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]{0,62})\.)+(?:\p{L}{2,63}|xn--[A-Za-z0-9\-]{1,59})|\[(?:[Ii][Pp][Vv]6:[0-9A-Fa-f:.]{2,45}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})\])""", RegexOptions.CultureInvariant)]
     private static partial Regex Address();
 
+    // The user info of a URL in running text (RFC 3986 section 3.2.1), up to the last '@' of
+    // its authority: a name, an address, or a name and password, whatever its host looks like.
+    [GeneratedRegex("""(?<=://)[^\s/?#\[\]<>"]{1,256}@""", RegexOptions.CultureInvariant)]
+    private static partial Regex UserInfo();
+
     /// <summary>
-    /// Free text with every address replaced by <see cref="Placeholder"/>. Kept: fediverse
-    /// handles ("@user@host": the address part follows an '@') and message ids in URL paths
-    /// inside running text ("https://lore.kernel.org/all/2024...@example.org/"), which name a
-    /// message, not a mailbox.
+    /// Free text with every address replaced by <see cref="Placeholder"/>, inside URLs too (a
+    /// mailing-list message id in a path cannot be told from a mailbox), and the user info of
+    /// every URL removed (the URL still leads to the same place). Kept: fediverse handles
+    /// ("@user@host": the address part follows an '@').
     /// </summary>
     public static string? Scrub(string? text)
     {
@@ -43,23 +49,40 @@ public static partial class AddressScrubber
             return text;
         }
 
-        var builder = new StringBuilder(text.Length);
-        var copied = 0;
+        // Both kinds of span, earliest first (the longer first where two start together); a
+        // span inside one already removed is skipped.
+        var spans = new List<(int Index, int Length, string Replacement)>();
+        foreach (Match match in UserInfo().Matches(view))
+        {
+            spans.Add((match.Index, match.Length, string.Empty));
+        }
+
         foreach (Match match in Address().Matches(view))
         {
-            var start = map[match.Index];
-            var end = map[match.Index + match.Length];
-            var before = match.Index > 0 ? view[match.Index - 1] : ' ';
-            if (before == '@' || (before == '/' && InUrl(view, match.Index)) || start < copied)
+            if (match.Index == 0 || view[match.Index - 1] != '@')
+            {
+                spans.Add((match.Index, match.Length, Placeholder));
+            }
+        }
+
+        spans.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : b.Length.CompareTo(a.Length));
+        var builder = new StringBuilder(text.Length);
+        var copied = 0;
+        var changed = false;
+        foreach (var (index, length, replacement) in spans)
+        {
+            var start = map[index];
+            if (start < copied)
             {
                 continue;
             }
 
-            builder.Append(text, copied, start - copied).Append(Placeholder);
-            copied = end;
+            builder.Append(text, copied, start - copied).Append(replacement);
+            copied = map[index + length];
+            changed = true;
         }
 
-        return copied == 0 ? text : builder.Append(text, copied, text.Length - copied).ToString();
+        return changed ? builder.Append(text, copied, text.Length - copied).ToString() : text;
     }
 
     /// <summary>
@@ -84,6 +107,7 @@ public static partial class AddressScrubber
 
         // "https://social.example/@jane@host.example" is a handle; anything else is not.
         return Address().Matches(view).Any(m => m.Index == 0 || view[m.Index - 1] != '@')
+            || UserInfo().IsMatch(view)
             || (Uri.TryCreate(view, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0);
     }
 
@@ -100,17 +124,6 @@ public static partial class AddressScrubber
         ArgumentNullException.ThrowIfNull(value);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(View(value).View.ToLowerInvariant()));
         return "p-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
-    }
-
-    private static bool InUrl(string text, int index)
-    {
-        var start = index;
-        while (start > 0 && !char.IsWhiteSpace(text[start - 1]) && text[start - 1] is not '(' and not '<' and not '"' and not '[')
-        {
-            start--;
-        }
-
-        return text.AsSpan(start, index - start).Contains("://", StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using FeedProxy.Formats.Text;
 
 namespace FeedProxy.Formats.Tests.Import;
 
-/// <summary>Issue 9, item 4: addresses that survived imports, and deleted non-public Open Event sessions.</summary>
+/// <summary>Addresses in every disguise, and deleted non-public Open Event sessions.</summary>
 public sealed class AddressScrubberTests
 {
     [Theory]
@@ -50,6 +50,49 @@ public sealed class AddressScrubberTests
     public void OrdinaryUrlsAndHandles_AreKept(string url)
     {
         Assert.Equal(url, ImportText.Url(url));
+    }
+
+    [Theory]
+    [InlineData("Slides: https://conf.example.org/people/jane@example.org/slides.pdf today")]
+    [InlineData("Thread: https://lists.example.org/all/20270301.jane@example.org/ today")]
+    [InlineData("Write to jane@[192.0.2.1] today")]
+    [InlineData("Write to jane@[IPv6:2001:db8::1] today")]
+    [InlineData("Write to jane＠［192.0.2.1］ today")]
+    public void AddressesInUrlPathsAndAddressLiterals_AreRemovedFromText(string text)
+    {
+        var scrubbed = AddressScrubber.Scrub(text)!;
+
+        Assert.Contains(AddressScrubber.Placeholder, scrubbed, StringComparison.Ordinal);
+        Assert.DoesNotContain("jane", scrubbed, StringComparison.Ordinal);
+        Assert.EndsWith(" today", scrubbed, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("See http://jane@host/ today", "See http://host/ today")]
+    [InlineData("See https://jane:secret@conf.example.org/x today", "See https://conf.example.org/x today")]
+    [InlineData("See http://jane%40example.org@host:8080/x today", "See http://host:8080/x today")]
+    public void UserInfoOfUrlsInText_IsRemoved(string text, string expected)
+    {
+        Assert.Equal(expected, AddressScrubber.Scrub(text));
+    }
+
+    [Theory]
+    [InlineData("Follow @jane@social.example for news")]
+    [InlineData("Profile: https://social.example.org/@jane@other.example today")]
+    [InlineData("Talks at https://conf.example.org/talks/42 today")]
+    public void HandlesAndOrdinaryUrlsInText_AreKept(string text)
+    {
+        Assert.Equal(text, AddressScrubber.Scrub(text));
+    }
+
+    [Theory]
+    [InlineData("http://name@host/")]
+    [InlineData("https://conf.example.org/contact?to=jane@[192.0.2.1]")]
+    [InlineData("https://conf.example.org/people/jane@[IPv6:2001:db8::1]/")]
+    public void UrlsWithUserInfoOrAnAddressLiteral_CarryAnAddress(string url)
+    {
+        Assert.True(AddressScrubber.CarriesAddress(url));
+        Assert.Null(ImportText.Url(url));
     }
 
     [Fact]
