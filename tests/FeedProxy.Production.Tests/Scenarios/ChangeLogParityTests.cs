@@ -89,6 +89,36 @@ public sealed class ChangeLogParityTests(ServersFixture servers, ITestOutputHelp
         }
     }
 
+    [Fact]
+    public async Task RenamingASpeakerThroughItsOwnUrl_IsASpeakersChange_InBothChangeFeeds()
+    {
+        var root = Directory.CreateTempSubdirectory("feedproxy-parity-").FullName;
+        try
+        {
+            using var files = await AlbaHost.For<Program>(builder => Configure(builder, root, postgres: null));
+            using var postgres = await AlbaHost.For<Program>(builder => Configure(builder, root, postgres: servers.Postgres.CreateDatabaseAsync().GetAwaiter().GetResult()));
+            foreach (var host in new[] { files, postgres })
+            {
+                await PutAsync(host, Event());
+                await PutAsync(host, "{ \"name\": \"Ada King\" }", "/admin/events/parity/speakers/sp1");
+            }
+
+            var fromFiles = await ChangesAsync(files);
+            Assert.Equal(fromFiles, await ChangesAsync(postgres));
+            Assert.Contains(fromFiles, c => c.StartsWith("Speakers s1 ", StringComparison.Ordinal) && c.Contains("Ada Lovelace -> Ada King", StringComparison.Ordinal));
+            Assert.Contains(fromFiles, c => c.StartsWith("Speakers s2 ", StringComparison.Ordinal) && c.Contains("Grace Hopper, Ada Lovelace -> Grace Hopper, Ada King", StringComparison.Ordinal));
+            foreach (var host in new[] { files, postgres })
+            {
+                var rss = await host.Server.CreateClient().GetStringAsync(new Uri("/events/parity/changes.rss", UriKind.Relative));
+                Assert.Contains("Ada King", rss, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private void Configure(IWebHostBuilder builder, string root, string? postgres)
     {
         var name = postgres is null ? "files" : "postgres";
@@ -108,12 +138,12 @@ public sealed class ChangeLogParityTests(ServersFixture servers, ITestOutputHelp
         output.WriteLine($"{name} host configured");
     }
 
-    private static async Task PutAsync(IAlbaHost host, string json)
+    private static async Task PutAsync(IAlbaHost host, string json, string path = "/admin/events/parity")
     {
         using var client = host.Server.CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AppInstance.AdminToken);
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await client.PutAsync(new Uri("/admin/events/parity", UriKind.Relative), content);
+        using var response = await client.PutAsync(new Uri(path, UriKind.Relative), content);
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
