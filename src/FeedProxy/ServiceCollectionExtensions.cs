@@ -20,8 +20,9 @@ internal static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddFeedProxy(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FeedProxyOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section));
-        services.AddRequestLimits(configuration);
+        // Every options class is bound one way: AddOptions<T>().BindConfiguration(T.Section).
+        services.AddOptions<FeedProxyOptions>().BindConfiguration(FeedProxyOptions.Section);
+        services.AddRequestLimits();
         services.AddObservability(configuration);
         services.AddSingleton(TimeProvider.System);
 
@@ -73,7 +74,7 @@ internal static class ServiceCollectionExtensions
 
         services.AddSingleton<FeedService>();
         services.AddSingleton<CollectionFeedService>();
-        services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section + ":Changes"));
+        services.AddOptions<ChangeOptions>().BindConfiguration(ChangeOptions.Section);
         services.AddSingleton<ChangeFeedService>();
         services.AddRevalidationFastPath();
         services.AddHostedService<StartupReport>();
@@ -105,8 +106,8 @@ internal static class ServiceCollectionExtensions
         app.UseUpstreamFreshness();
 
         // Every endpoint group is an ICarterModule in its feature folder (Feeds, Agenda,
-        // Private, Admin, Observability, Collections, Changes); the subscribe page is served
-        // by the feed routes.
+        // Private, Admin, Observability, Collections, Changes, Upstream); the subscribe page
+        // (Pages) is served by the feed, collection and private routes to HTML clients.
         app.MapCarter();
         return app;
     }

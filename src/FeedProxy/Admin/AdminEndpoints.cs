@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Carter;
 using FeedProxy.Formats.Json;
@@ -18,7 +19,7 @@ public sealed class AdminEndpoints : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         // Without a token the admin API does not exist (404), rather than being open.
-        var token = app.ServiceProvider.GetRequiredService<IConfiguration>()[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
+        var token = app.ServiceProvider.GetRequiredService<IOptions<FeedProxyOptions>>().Value.AdminToken;
         if (string.IsNullOrWhiteSpace(token))
         {
             return;

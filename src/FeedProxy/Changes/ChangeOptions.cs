@@ -3,6 +3,8 @@ namespace FeedProxy.Changes;
 /// <summary>Change feeds (FeedProxy:Changes).</summary>
 public sealed class ChangeOptions
 {
+    public const string Section = "FeedProxy:Changes";
+
     /// <summary>Days a detected change is kept and shown (FeedProxy__Changes__RetentionDays).</summary>
     public int RetentionDays { get; set; } = 30;
 

@@ -36,7 +36,7 @@ public sealed class CollectionEndpoints : ICarterModule
             .MapMethods("/{file}", Methods, GetPrivateCollectionFeed);
 
         // Without a token the admin API does not exist (404), rather than being open.
-        var token = app.ServiceProvider.GetRequiredService<IConfiguration>()[$"{FeedProxyOptions.Section}:{nameof(FeedProxyOptions.AdminToken)}"];
+        var token = app.ServiceProvider.GetRequiredService<IOptions<FeedProxyOptions>>().Value.AdminToken;
         if (!string.IsNullOrWhiteSpace(token))
         {
             MapAdmin(app, token);

@@ -4,13 +4,16 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace FeedProxy.Limits;
 
 /// <summary>
 /// Registrations that keep abuse from hurting the service: the body limit (413), errors that
 /// are the client's or the store's fault mapped to 4xx/503 instead of 500, the client budget,
-/// forwarded headers from configured proxies only, and the Host guard.
+/// forwarded headers from configured proxies only, and the Host guard. Options are bound the
+/// one way the host binds them: <c>AddOptions&lt;T&gt;().BindConfiguration(T.Section)</c>, and
+/// a setting another component needs reaches it through <c>Configure&lt;IOptions&lt;T&gt;&gt;</c>.
 /// </summary>
 internal static class RequestLimits
 {
@@ -20,15 +23,18 @@ internal static class RequestLimits
     public static long MaxBodyBytes(RequestLimitOptions options) =>
         Math.Max(1, options.MaxRequestBodyMegabytes) * 1024L * 1024;
 
-    public static IServiceCollection AddRequestLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRequestLimits(this IServiceCollection services)
     {
-        var section = configuration.GetSection(RequestLimitOptions.Section);
-        services.AddOptions<RequestLimitOptions>().Bind(section);
-        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.Section));
-        var limits = section.Get<RequestLimitOptions>() ?? new RequestLimitOptions();
+        services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.Section);
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section);
+
+        // Spent on expensive work only; see ClientBudget.
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddSingleton<ClientBudget>();
 
         // Kestrel's default is 30 MB, below the import limit, and its rejection surfaced as 500.
-        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes(limits));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>(
+            (kestrel, limits) => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes(limits.Value));
         services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = StatusFor);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
@@ -68,7 +74,7 @@ internal static class RequestLimits
 
     public static WebApplication UseRequestLimits(this WebApplication app)
     {
-        var proxy = app.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        var proxy = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
         if (ForwardedHeadersSetup.Build(proxy) is { } forwarded)
         {
             app.UseForwardedHeaders(forwarded);

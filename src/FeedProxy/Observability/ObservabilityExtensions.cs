@@ -3,17 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FeedProxy.Observability;
 
-/// <summary>Per-client budget for expensive work (renders, pages, admin calls, failed token checks).</summary>
-public sealed class RateLimitOptions
-{
-    /// <summary>Expensive requests per client address per minute (token bucket refilled every second). 0 disables.</summary>
-    public int PermitsPerMinute { get; set; } = 600;
-
-    /// <summary>Requests a client may make at once before the per-second refill applies.</summary>
-    public int Burst { get; set; } = 120;
-}
-
-/// <summary>Health endpoints, metrics, OpenAPI, rate limiting and structured logs.</summary>
+/// <summary>Health endpoints, metrics, OpenAPI and structured logs.</summary>
 internal static class ObservabilityExtensions
 {
     internal const string ReadyTag = "ready";
@@ -24,10 +14,6 @@ internal static class ObservabilityExtensions
         services.AddTelemetry(configuration);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
         services.AddOpenApi();
-
-        // Spent on expensive work only; see Limits.ClientBudget.
-        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("FeedProxy:RateLimit"));
-        services.AddSingleton<Limits.ClientBudget>();
         return services;
     }
 

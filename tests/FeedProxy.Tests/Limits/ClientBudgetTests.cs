@@ -1,6 +1,5 @@
 using System.Net;
 using FeedProxy.Limits;
-using FeedProxy.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -59,7 +59,7 @@ public sealed class FeedProxyFactory : IDisposable
     /// than the one-second refill and turn an expected 429 into a 200.
     /// </summary>
     public void UseBudgetClock(TimeProvider clock) =>
-        WithServices(services => services.AddSingleton(sp => new FeedProxy.Limits.ClientBudget(sp.GetRequiredService<IOptions<FeedProxy.Observability.RateLimitOptions>>(), clock)));
+        WithServices(services => services.AddSingleton(sp => new FeedProxy.Limits.ClientBudget(sp.GetRequiredService<IOptions<FeedProxy.Limits.RateLimitOptions>>(), clock)));
 
     public void WriteEvent(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);

@@ -3,7 +3,7 @@ using FeedProxy.Formats.Json;
 using FeedProxy.Formats.Model;
 using NodaTime;
 
-namespace FeedProxy.Storage;
+namespace FeedProxy.Storage.Postgres;
 
 /// <summary>
 /// A session's recurrence as stored by the PostgreSQL store: the "recurrence" object of the

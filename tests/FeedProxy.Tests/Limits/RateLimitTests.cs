@@ -7,7 +7,7 @@ using FeedProxy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace FeedProxy.Tests.Observability;
+namespace FeedProxy.Tests.Limits;
 
 public sealed class RateLimitTests : IDisposable
 {
