@@ -94,17 +94,7 @@ if [ -n "${BASELINE:-}" ]; then
 fi
 
 # --- capture FeedProxy's bytes and headers; nginx and the ceiling serve exactly those ----------
-mkdir -p "$tmp/capture/events" "$tmp/capture/collections" "$tmp/nginx/root/events" "$tmp/nginx/root/collections"
-for path in events/demo events/bench-1000 collections/demo-all; do
-  c="$tmp/capture/$path.ics"
-  curl -fsS "$fp/$path.ics" -D "$c.headers" -o "$c"
-  curl -fsS -H 'Accept-Encoding: gzip' "$fp/$path.ics" -D "$c.gz.headers" -o "$c.gz"
-  grep -qi '^content-encoding: gzip' "$c.gz.headers" || { echo "FeedProxy sent no gzip for $path" >&2; exit 1; }
-  cp "$c" "$c.gz" "$tmp/nginx/root/$(dirname "$path")/"
-  # nginx takes Last-Modified from the file's mtime (If-Modified-Since compares to it).
-  lm=$(awk -F': ' 'tolower($1)=="last-modified" {gsub("\r",""); print $2}' "$c.headers")
-  touch -d "$lm" "$tmp/nginx/root/$path.ics" "$tmp/nginx/root/$path.ics.gz"
-done
+mirror_feeds "$fp" "$tmp/capture" "$tmp/nginx/root" events/demo events/bench-1000 collections/demo-all
 cache_control=$(awk -F': ' 'tolower($1)=="cache-control" {gsub("\r",""); print $2}' "$tmp/capture/events/demo.ics.headers")
 
 start_nginx "$tmp/nginx/root" "$tmp/nginx" "gzip_static on" "gzip_vary on" \
@@ -120,7 +110,6 @@ servers=(nginx ceiling feedproxy)
 if [ -n "${BASELINE:-}" ]; then base[baseline]="http://127.0.0.1:$bl_port"; servers+=(baseline); fi
 
 header() { header_value "$@"; }
-status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 # Same bytes everywhere, and every server answers each conditional case with 304.
 declare -A inm inm_coll
@@ -128,14 +117,13 @@ last_modified=$(header "$fp/events/demo.ics" last-modified)
 for s in "${servers[@]}"; do
   for path in events/demo events/bench-1000 collections/demo-all; do
     [ "$s" = baseline ] && continue   # its self links carry its own port: other bytes, same size
-    cmp -s <(curl -fsS "${base[$s]}/$path.ics") "$tmp/capture/$path.ics" || { echo "$s: identity bytes of $path differ" >&2; exit 1; }
-    cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "${base[$s]}/$path.ics") "$tmp/capture/$path.ics.gz" || { echo "$s: gzip bytes of $path differ" >&2; exit 1; }
+    same_bytes "${base[$s]}" "$tmp/capture" "$path" gzip
   done
   inm[$s]=$(header "${base[$s]}/events/demo.ics" etag)
-  [ "$(status -H "If-None-Match: ${inm[$s]}" "${base[$s]}/events/demo.ics")" = 304 ] || { echo "$s: no 304 for If-None-Match" >&2; exit 1; }
-  [ "$(status -H "If-Modified-Since: $last_modified" "${base[$s]}/events/demo.ics")" = 304 ] || { echo "$s: no 304 for If-Modified-Since" >&2; exit 1; }
+  expect_304 "${base[$s]}/events/demo.ics" "If-None-Match: ${inm[$s]}"
+  expect_304 "${base[$s]}/events/demo.ics" "If-Modified-Since: $last_modified"
   inm_coll[$s]=$(header "${base[$s]}/collections/demo-all.ics" etag)
-  [ "$(status -H "If-None-Match: ${inm_coll[$s]}" "${base[$s]}/collections/demo-all.ics")" = 304 ] || { echo "$s: no 304 for the collection" >&2; exit 1; }
+  expect_304 "${base[$s]}/collections/demo-all.ics" "If-None-Match: ${inm_coll[$s]}"
 done
 echo "same bytes (identity and gzip) and 304s from all three servers" >&2
 

@@ -34,17 +34,10 @@ start_feedproxy "$publish" "$tmp/fp" "$fp_port" FeedProxy__EventsPath="$tmp/even
 fp="http://127.0.0.1:$fp_port"
 
 # --- nginx with the very bytes FeedProxy serves (identity coding, as wrk asks) -----------------
-mkdir -p "$tmp/nginx/root/events"
-for feed in demo bench-1000; do
-  curl -fsS "$fp/events/$feed.ics" -o "$tmp/nginx/root/events/$feed.ics"
-done
+mirror_feeds "$fp" "$tmp/capture" "$tmp/nginx/root" events/demo events/bench-1000
 start_nginx "$tmp/nginx/root" "$tmp/nginx"
 ng="http://127.0.0.1:$NGINX_PORT"
-
-for feed in demo bench-1000; do
-  cmp <(curl -fsS "$fp/events/$feed.ics") <(curl -fsS "$ng/events/$feed.ics") \
-    || { echo "nginx does not serve the same bytes for $feed" >&2; exit 1; }
-done
+for feed in demo bench-1000; do same_bytes "$ng" "$tmp/capture" "events/$feed"; done
 
 etag() { header_value "$1" etag; }
 
@@ -67,8 +60,8 @@ for feed in demo bench-1000; do
   run_wrk "feedproxy-warm-$feed" "$fp/events/$feed.ics"
   run_wrk "nginx-warm-$feed" "$ng/events/$feed.ics"
   fp_etag=$(etag "$fp/events/$feed.ics"); ng_etag=$(etag "$ng/events/$feed.ics")
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $fp_etag" "$fp/events/$feed.ics")" = 304 ] || { echo "FeedProxy gave no 304" >&2; exit 1; }
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $ng_etag" "$ng/events/$feed.ics")" = 304 ] || { echo "nginx gave no 304" >&2; exit 1; }
+  expect_304 "$fp/events/$feed.ics" "If-None-Match: $fp_etag"
+  expect_304 "$ng/events/$feed.ics" "If-None-Match: $ng_etag"
   run_wrk "feedproxy-304-$feed" "$fp/events/$feed.ics" "If-None-Match: $fp_etag"
   run_wrk "nginx-304-$feed" "$ng/events/$feed.ics" "If-None-Match: $ng_etag"
 done

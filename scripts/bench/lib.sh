@@ -115,6 +115,37 @@ CONF
 
 stop_nginx() { [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; wait "${NGINX_PID:-}" 2>/dev/null || true; NGINX_PID=; }
 
+# mirror_feeds <feedproxy-url> <capture-dir> <nginx-root> <path>... : FeedProxy's bytes of each
+# <path>.ics, identity and gzip with their headers, kept in <capture-dir> and copied into
+# <nginx-root> with FeedProxy's Last-Modified as their mtime (nginx answers If-Modified-Since
+# from it), so nginx (and anything serving <capture-dir>) sends exactly what FeedProxy sends.
+mirror_feeds() {
+  local fp=$1 capture=$2 root=$3 path c lm; shift 3
+  for path in "$@"; do
+    c="$capture/$path.ics"
+    mkdir -p "$(dirname "$c")" "$root/$(dirname "$path")"
+    curl -fsS "$fp/$path.ics" -D "$c.headers" -o "$c"
+    curl -fsS -H 'Accept-Encoding: gzip' "$fp/$path.ics" -D "$c.gz.headers" -o "$c.gz"
+    grep -qi '^content-encoding: gzip' "$c.gz.headers" || { echo "FeedProxy sent no gzip for $path" >&2; return 1; }
+    cp "$c" "$c.gz" "$root/$(dirname "$path")/"
+    lm=$(awk -F': ' 'tolower($1)=="last-modified" {gsub("\r",""); print $2}' "$c.headers")
+    touch -d "$lm" "$root/$path.ics" "$root/$path.ics.gz"
+  done
+}
+
+# same_bytes <server-url> <capture-dir> <path> [gzip] : fails unless the server sends the
+# captured bytes of <path>.ics (with "gzip", also the captured gzip bytes).
+same_bytes() {
+  cmp -s <(curl -fsS "$1/$3.ics") "$2/$3.ics" || { echo "$1: identity bytes of $3 differ" >&2; return 1; }
+  [ "${4:-}" != gzip ] || cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "$1/$3.ics") "$2/$3.ics.gz" \
+    || { echo "$1: gzip bytes of $3 differ" >&2; return 1; }
+}
+
+# expect_304 <url> <request header> : fails unless that conditional request gets 304.
+expect_304() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$2" "$1")" = 304 ] || { echo "$1: no 304 for $2" >&2; return 1; }
+}
+
 # header_value <url> <lower-case field name> [curl args...] : one response header's value.
 header_value() {
   local url=$1 name=$2; shift 2
