@@ -86,16 +86,6 @@ public sealed class PostgresEventStoreTests(ServersFixture servers)
     }
 
     [Fact]
-    public async Task Get_UnknownEvent_IsNull()
-    {
-        await using var db = await PostgresTestDatabase.CreateAsync(servers);
-        var store = await db.StartStoreAsync();
-
-        Assert.Null(await store.GetAsync("missing", default));
-        Assert.Null(await store.GetVersionAsync("missing", default));
-    }
-
-    [Fact]
     public async Task ListAndVersion_ReflectWrites()
     {
         await using var db = await PostgresTestDatabase.CreateAsync(servers);
