@@ -105,7 +105,7 @@ public sealed class AdminEndpoints : ICarterModule
         return TypedResults.Ok(list.ToArray());
     }
 
-    internal static async Task<IResult> GetEvent(string eventId, AdminServices services, CancellationToken cancellationToken)
+    internal static async Task<Results<EventDocumentResult, ProblemHttpResult>> GetEvent(string eventId, AdminServices services, CancellationToken cancellationToken)
     {
         var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
         return snapshot is null
@@ -113,7 +113,7 @@ public sealed class AdminEndpoints : ICarterModule
             : new EventDocumentResult(EventJsonWriter.FromModel(snapshot.Event));
     }
 
-    internal static async Task<IResult> PutEvent(string eventId, HttpRequest request, AdminServices services, CancellationToken cancellationToken)
+    internal static async Task<Results<EventDocumentResult, ValidationProblem, ProblemHttpResult>> PutEvent(string eventId, HttpRequest request, AdminServices services, CancellationToken cancellationToken)
     {
         if (!ScheduleId.IsValid(eventId))
         {
@@ -136,7 +136,7 @@ public sealed class AdminEndpoints : ICarterModule
         return await SaveAsync(body, eventId, services, created: existing is null, errorPrefix: null, cancellationToken);
     }
 
-    internal static async Task<IResult> Import(
+    internal static async Task<Results<Created<ImportSummary>, Ok<ImportSummary>, ProblemHttpResult>> Import(
         string eventId, HttpRequest request, ImportService imports, Microsoft.Extensions.Options.IOptions<Limits.RequestLimitOptions> limits, CancellationToken cancellationToken,
         bool publish = true, string? timeZone = null)
     {
@@ -179,7 +179,10 @@ public sealed class AdminEndpoints : ICarterModule
         }
     }
 
-    internal static async Task<IResult> RotateToken(string eventId, AdminServices services, Private.PrivateAccess access, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>A private event's new URL: the token is shown this once.</summary>
+    internal sealed record PrivateUrl(string EventId, string Token, string Path, string Ics);
+
+    internal static async Task<Results<Ok<PrivateUrl>, ProblemHttpResult>> RotateToken(string eventId, AdminServices services, Private.PrivateAccess access, HttpRequest request, CancellationToken cancellationToken)
     {
         if (await services.Store.GetAsync(eventId, cancellationToken) is null)
         {
@@ -188,15 +191,15 @@ public sealed class AdminEndpoints : ICarterModule
 
         var token = await access.RotateAsync(eventId, cancellationToken);
         var path = "/" + Private.PrivateAccess.PathFor(eventId, token);
-        return TypedResults.Ok(new { eventId, token, path, ics = path + ".ics" });
+        return TypedResults.Ok(new PrivateUrl(eventId, token, path, path + ".ics"));
     }
 
-    internal static async Task<IResult> DeleteEvent(string eventId, AdminServices services, CancellationToken cancellationToken) =>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteEvent(string eventId, AdminServices services, CancellationToken cancellationToken) =>
         ScheduleId.IsValid(eventId) && await services.Admin.DeleteAsync(eventId, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"No event '{eventId}'.");
 
-    internal static async Task<IResult> SetPublished(string eventId, bool published, AdminServices services, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> SetPublished(string eventId, bool published, AdminServices services, CancellationToken cancellationToken)
     {
         var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
         if (snapshot is null)
@@ -212,7 +215,7 @@ public sealed class AdminEndpoints : ICarterModule
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> PutItem<T>(
+    private static async Task<Results<EventDocumentResult, ValidationProblem, ProblemHttpResult>> PutItem<T>(
         string eventId, string itemId, HttpRequest request, AdminServices services, string collection,
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, Action<EventJson, T> setId,
         Func<EventJson, List<T>> list, Func<T, string?> idOf, CancellationToken cancellationToken)
@@ -258,7 +261,7 @@ public sealed class AdminEndpoints : ICarterModule
         return await SaveAsync(document, eventId, services, created: false, errorPrefix: $"{collection}[{index}].", cancellationToken);
     }
 
-    private static async Task<IResult> DeleteItem(string eventId, string itemId, AdminServices services, Func<EventJson, int> remove, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteItem(string eventId, string itemId, AdminServices services, Func<EventJson, int> remove, CancellationToken cancellationToken)
     {
         var snapshot = await services.Store.GetAsync(eventId, cancellationToken);
         if (snapshot is null)
@@ -272,11 +275,15 @@ public sealed class AdminEndpoints : ICarterModule
             return Problems.NotFound($"No '{Truncate(itemId)}' in event '{eventId}'.");
         }
 
-        var result = await SaveAsync(document, eventId, services, created: false, errorPrefix: null, cancellationToken);
-        return result is EventDocumentResult ? TypedResults.NoContent() : result;
+        return (await SaveAsync(document, eventId, services, created: false, errorPrefix: null, cancellationToken)).Result switch
+        {
+            ValidationProblem invalid => invalid,
+            ProblemHttpResult problem => problem,
+            _ => TypedResults.NoContent(),
+        };
     }
 
-    private static async Task<IResult> SaveAsync(EventJson document, string eventId, AdminServices services, bool created, string? errorPrefix, CancellationToken cancellationToken)
+    private static async Task<Results<EventDocumentResult, ValidationProblem, ProblemHttpResult>> SaveAsync(EventJson document, string eventId, AdminServices services, bool created, string? errorPrefix, CancellationToken cancellationToken)
     {
         Event model;
         try
@@ -313,7 +320,7 @@ public sealed class AdminEndpoints : ICarterModule
         }
     }
 
-    internal static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    internal static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
         if (!request.HasJsonContentType())

@@ -4,6 +4,7 @@ using Carter;
 using FeedProxy.Feeds;
 using FeedProxy.Formats.Json;
 using FeedProxy.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace FeedProxy.Agenda;
@@ -57,7 +58,7 @@ public sealed class AgendaEndpoints : ICarterModule
         return await FeedEndpoints.ServeAsync(request, context, feeds, options.Value, allowPrivate: false);
     }
 
-    private static IResult NotFound() => Problems.NotFound("No agenda at this URL.");
+    private static ProblemHttpResult NotFound() => Problems.NotFound("No agenda at this URL.");
 
     /// <summary>Path of an agenda feed, relative to the base URL.</summary>
     public static string PathFor(string eventId, string code, string extension) =>

@@ -9,6 +9,7 @@ using FeedProxy.Observability;
 using FeedProxy.Pages;
 using FeedProxy.Private;
 using FeedProxy.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -145,7 +146,7 @@ public sealed class CollectionEndpoints : ICarterModule
 
     internal sealed record CollectionSummary(string Id, string Name, string Visibility, string Version, int Members, string LastModified);
 
-    internal static async Task<IResult> ListCollections(ICollectionStore store, CancellationToken cancellationToken)
+    internal static async Task<Ok<CollectionSummary[]>> ListCollections(ICollectionStore store, CancellationToken cancellationToken)
     {
         var list = await store.ListAsync(cancellationToken);
         return TypedResults.Ok(list.Select(s => new CollectionSummary(
@@ -153,12 +154,12 @@ public sealed class CollectionEndpoints : ICarterModule
             s.Version, s.Definition.Members.Count, NodaTime.Text.InstantPattern.ExtendedIso.Format(s.Definition.LastModified))).ToArray());
     }
 
-    internal static async Task<IResult> GetCollection(string collectionId, ICollectionStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<JsonHttpResult<CollectionJson>, ProblemHttpResult>> GetCollection(string collectionId, ICollectionStore store, CancellationToken cancellationToken) =>
         ScheduleId.IsValid(collectionId) && await store.GetAsync(collectionId, cancellationToken) is { } snapshot
             ? TypedResults.Json(CollectionJsonMapper.ToJson(snapshot.Definition), CollectionJsonContext.Default.CollectionJson)
             : Problems.NotFound($"No collection '{collectionId}'.");
 
-    internal static async Task<IResult> PutCollection(string collectionId, HttpRequest request, ICollectionStore store, IEventStore events, FeedService feeds, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<CollectionJson>, Ok<CollectionJson>, ValidationProblem, ProblemHttpResult>> PutCollection(string collectionId, HttpRequest request, ICollectionStore store, IEventStore events, FeedService feeds, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!ScheduleId.IsValid(collectionId))
         {
@@ -216,12 +217,15 @@ public sealed class CollectionEndpoints : ICarterModule
             : TypedResults.Ok(json);
     }
 
-    internal static async Task<IResult> DeleteCollection(string collectionId, ICollectionStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteCollection(string collectionId, ICollectionStore store, CancellationToken cancellationToken) =>
         ScheduleId.IsValid(collectionId) && await store.DeleteAsync(collectionId, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"No collection '{collectionId}'.");
 
-    internal static async Task<IResult> RotateToken(string collectionId, ICollectionStore store, CancellationToken cancellationToken)
+    /// <summary>A private collection's new URL: the token is shown this once.</summary>
+    internal sealed record PrivateUrl(string CollectionId, string Token, string Path, string Ics);
+
+    internal static async Task<Results<Ok<PrivateUrl>, ProblemHttpResult>> RotateToken(string collectionId, ICollectionStore store, CancellationToken cancellationToken)
     {
         if (!ScheduleId.IsValid(collectionId) || await store.RotateTokenAsync(collectionId, cancellationToken) is not { } token)
         {
@@ -229,6 +233,6 @@ public sealed class CollectionEndpoints : ICarterModule
         }
 
         var path = $"/private/{token}/collections/{collectionId}";
-        return TypedResults.Ok(new { collectionId, token, path, ics = path + ".ics" });
+        return TypedResults.Ok(new PrivateUrl(collectionId, token, path, path + ".ics"));
     }
 }

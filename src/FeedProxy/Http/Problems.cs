@@ -1,12 +1,17 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace FeedProxy.Http;
 
-/// <summary>RFC 9457 problem responses used across endpoints.</summary>
+/// <summary>
+/// RFC 9457 problem responses used across endpoints. The plain ones are typed
+/// (<see cref="ProblemHttpResult"/>) so handlers can declare them in <c>Results&lt;…&gt;</c>.
+/// </summary>
 internal static class Problems
 {
-    public static IResult NotFound(string detail) =>
+    public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not Found");
 
-    public static IResult BadRequest(string detail) =>
+    public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad Request");
 
     public static IResult Unavailable(string detail) =>
@@ -19,7 +24,7 @@ internal static class Problems
             Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
 
     /// <summary>413 for a request body over the configured limit.</summary>
-    public static IResult TooLarge(string detail) =>
+    public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Content Too Large");
 
     private sealed class RetryAfterResult(IResult inner, int seconds) : IResult

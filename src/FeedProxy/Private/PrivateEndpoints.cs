@@ -2,6 +2,7 @@ using Carter;
 using FeedProxy.Feeds;
 using FeedProxy.Http;
 using FeedProxy.Pages;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace FeedProxy.Private;
@@ -71,7 +72,7 @@ public sealed class PrivateEndpoints : ICarterModule
         return await FeedEndpoints.ServeAsync(request!, context, feeds, options.Value, allowPrivate: true);
     }
 
-    private static IResult NotFound() => Problems.NotFound("No feed at this URL.");
+    private static ProblemHttpResult NotFound() => Problems.NotFound("No feed at this URL.");
 
     // Guessing tokens spends the client's budget: after the burst, guesses get 429.
     internal static IResult Refused(HttpContext context) =>
