@@ -12,6 +12,7 @@ using FeedProxy.Private;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
 using FeedProxy.Upstream;
+using Microsoft.Extensions.Options;
 
 namespace FeedProxy;
 
@@ -60,16 +61,18 @@ internal static class ServiceCollectionExtensions
         // Live upstream sources (Upstream/): declarations beside the events, a background refresher.
         services.AddUpstreamSources(postgres: !string.IsNullOrWhiteSpace(postgres));
 
-        var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 128)) * 1024L * 1024;
+        // The in-process cache's size, from the bound options when the cache is built.
+        static long MemoryLimit(IServiceProvider sp) =>
+            Math.Max(1, sp.GetRequiredService<IOptions<FeedProxyOptions>>().Value.Caching.MemoryLimitMegabytes) * 1024L * 1024;
         var redis = configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redis))
         {
-            services.AddRedisFeedCache(redis, memoryLimit);
+            services.AddRedisFeedCache(redis, MemoryLimit);
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
         else
         {
-            services.AddMemoryFeedCache(memoryLimit);
+            services.AddMemoryFeedCache(MemoryLimit);
         }
 
         services.AddSingleton<FeedService>();

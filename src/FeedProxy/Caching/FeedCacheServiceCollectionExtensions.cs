@@ -7,7 +7,11 @@ namespace FeedProxy.Caching;
 public static class FeedCacheServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="MemoryFeedCacheStore"/> as the <see cref="IFeedCacheStore"/>.</summary>
-    public static IServiceCollection AddMemoryFeedCache(this IServiceCollection services, long maxBytes = 128L * 1024 * 1024)
+    public static IServiceCollection AddMemoryFeedCache(this IServiceCollection services, long maxBytes = 128L * 1024 * 1024) =>
+        services.AddMemoryFeedCache(_ => maxBytes);
+
+    /// <summary>The same, with the size taken from the container (bound options) when the cache is built.</summary>
+    public static IServiceCollection AddMemoryFeedCache(this IServiceCollection services, Func<IServiceProvider, long> maxBytes)
     {
         ArgumentNullException.ThrowIfNull(services);
         AddMemory(services, maxBytes);
@@ -24,6 +28,14 @@ public static class FeedCacheServiceCollectionExtensions
         this IServiceCollection services,
         string connectionString,
         long memoryMaxBytes = 128L * 1024 * 1024,
+        Action<RedisFeedCacheOptions>? configure = null) =>
+        services.AddRedisFeedCache(connectionString, _ => memoryMaxBytes, configure);
+
+    /// <summary>The same, with the memory level's size taken from the container (bound options) when it is built.</summary>
+    public static IServiceCollection AddRedisFeedCache(
+        this IServiceCollection services,
+        string connectionString,
+        Func<IServiceProvider, long> memoryMaxBytes,
         Action<RedisFeedCacheOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -44,8 +56,8 @@ public static class FeedCacheServiceCollectionExtensions
         return services;
     }
 
-    private static void AddMemory(IServiceCollection services, long maxBytes) =>
+    private static void AddMemory(IServiceCollection services, Func<IServiceProvider, long> maxBytes) =>
         services.TryAddSingleton(sp => new MemoryFeedCacheStore(
-            new MemoryFeedCacheOptions { MaxBytes = maxBytes },
+            new MemoryFeedCacheOptions { MaxBytes = maxBytes(sp) },
             sp.GetService<TimeProvider>()));
 }
