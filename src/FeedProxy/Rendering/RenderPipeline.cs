@@ -254,7 +254,7 @@ internal sealed partial class RenderPipeline(
         metrics.StoreErrors.Add(1);
         if (kind.Outage.Failed())
         {
-            LogStoreFailed(kind.Name, error.GetType().Name, error.Message);
+            LogStoreFailed(error.GetType().Name, error.Message, kind.Name);
         }
 
         if (await ReadAsync(CacheKeys.LastGood(kind.Name, request.Representation), cancellationToken) is { } pointer
@@ -302,10 +302,10 @@ internal sealed partial class RenderPipeline(
         }
     }
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Store failed for {Kind} ({ErrorType}: {Message}); serving last rendered versions (stale-if-error) and 503 for others until it answers again")]
-    private partial void LogStoreFailed(string kind, string errorType, string message);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Schedule store failed ({ErrorType}: {Message}) for {Kind} renders; serving the last rendered versions (stale-if-error) and 503 for others until it answers again")]
+    private partial void LogStoreFailed(string errorType, string message, string kind);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Store answers {Kind} again")]
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Schedule store answers again ({Kind} renders)")]
     private partial void LogStoreRecovered(string kind);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cache read failed: {Message}")]
