@@ -93,13 +93,20 @@ internal sealed partial class RenderPipeline(
         }
 
         // Starting a render spends budget; joining one already under way costs nothing more.
-        if (!kind.Renders.IsRunning(key) && admitRender?.Invoke() is { } wait)
+        // The budget is asked inside the run, by its starter only: a request refused there
+        // ends that run at once, and a request that had joined it tries again on its own.
+        RenderOutcome<TPayload> outcome;
+        bool starter;
+        do
         {
-            return new RenderOutcome<TPayload>(RenderStatus.Limited, IsPrivate: request.IsPrivate, RetryAfter: wait);
+            outcome = await kind.Renders.RunAsync(key, (Pipeline: this, Kind: kind, Request: request, Entry: entry, Admit: admitRender),
+                static (_, s) => s.Admit?.Invoke() is { } wait
+                    ? Task.FromResult(new RenderOutcome<TPayload>(RenderStatus.Limited, RetryAfter: wait))
+                    : s.Pipeline.RenderAndStoreAsync(s.Kind, s.Request, s.Entry),
+                out starter, cancellationToken);
         }
+        while (outcome.Status == RenderStatus.Limited && !starter);
 
-        var outcome = await kind.Renders.RunAsync(key, (Pipeline: this, Kind: kind, Request: request, Entry: entry),
-            static (_, s) => s.Pipeline.RenderAndStoreAsync(s.Kind, s.Request, s.Entry), cancellationToken);
         if (outcome is { Status: RenderStatus.Found, Payload: { } payload })
         {
             // A request that shared someone else's render and is not served by a partial
