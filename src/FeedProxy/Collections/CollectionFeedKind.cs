@@ -21,7 +21,7 @@ internal sealed class CollectionFeedRequest(FeedRequest request, Uri baseUrl, Ur
 
     public ContentCoding Wanted => wanted;
 
-    public string Representation { get; } = CacheKeys.Extend(request.RepresentationKey, selfUrl.AbsoluteUri, isPrivate ? "p" : "-");
+    public string Representation { get; } = request.RepresentationKeyWith(selfUrl.AbsoluteUri, isPrivate ? "p" : "-");
 
     /// <summary>The definition the version was computed from, so the render shows exactly that version.</summary>
     public CollectionSnapshot? Snapshot { get; set; }

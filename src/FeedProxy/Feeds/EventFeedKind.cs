@@ -16,7 +16,7 @@ internal sealed record EventFeedRequest(FeedRequest Request, Uri BaseUrl, Uri Se
 {
     public string Id => Request.EventId;
 
-    public string Representation { get; } = CacheKeys.Extend(Request.RepresentationKey, SelfUrl.AbsoluteUri, IsPrivate ? "p" : "-");
+    public string Representation { get; } = Request.RepresentationKeyWith(SelfUrl.AbsoluteUri, IsPrivate ? "p" : "-");
 }
 
 /// <summary>

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+
 namespace FeedProxy.Rendering;
 
 /// <summary>
@@ -15,7 +18,7 @@ internal static class CacheKeys
 
     /// <summary>The rendered payload of one representation at one version and hour.</summary>
     public static string Entry(string kind, string version, long hour, string representation) =>
-        string.Concat(kind, "\u001f", Part(version), "\u001f", hour.ToString(System.Globalization.CultureInfo.InvariantCulture), "\u001f", representation);
+        string.Create(CultureInfo.InvariantCulture, $"{kind}\u001f{Part(version)}\u001f{hour}\u001f{representation}");
 
     /// <summary>The stale-if-error pointer of a representation: holds the key of its last good entry.</summary>
     public static string LastGood(string kind, string representation) =>
@@ -26,27 +29,60 @@ internal static class CacheKeys
         string.Concat("seen\u001f", Part(subject), "\u001f", Part(version));
 
     /// <summary>Parts joined by the separator, each escaped when it needs to be: the representation part of a key.</summary>
-    public static string Join(params ReadOnlySpan<string?> parts)
-    {
-        var builder = new System.Text.StringBuilder();
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (i > 0)
-            {
-                builder.Append(Separator);
-            }
-
-            builder.Append(Part(parts[i] ?? string.Empty));
-        }
-
-        return builder.ToString();
-    }
+    public static string Join(params ReadOnlySpan<string?> parts) => Build(null, parts);
 
     /// <summary>A representation already made by <see cref="Join"/> with more parts after it.</summary>
     public static string Extend(string representation, params ReadOnlySpan<string?> parts)
     {
         ArgumentNullException.ThrowIfNull(representation);
-        return parts.IsEmpty ? representation : string.Concat(representation, "\u001f", Join(parts));
+        return Build(representation, parts);
+    }
+
+    // One allocation (the key) in the usual case: keys are built on every request, hits included.
+    private static string Build(string? head, ReadOnlySpan<string?> parts)
+    {
+        var length = head is null ? -1 : head.Length;
+        foreach (var part in parts)
+        {
+            length += 1 + Part(part ?? string.Empty).Length;
+        }
+
+        if (length <= 0)
+        {
+            return head ?? string.Empty;
+        }
+
+        char[]? rented = null;
+        var buffer = length <= 512 ? stackalloc char[length] : (rented = ArrayPool<char>.Shared.Rent(length)).AsSpan(0, length);
+        var written = 0;
+        var first = true;
+        if (head is not null)
+        {
+            head.CopyTo(buffer);
+            written = head.Length;
+            first = false;
+        }
+
+        foreach (var part in parts)
+        {
+            if (!first)
+            {
+                buffer[written++] = Separator;
+            }
+
+            first = false;
+            var escaped = Part(part ?? string.Empty);
+            escaped.CopyTo(buffer[written..]);
+            written += escaped.Length;
+        }
+
+        var key = new string(buffer[..written]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return key;
     }
 
     /// <summary>
