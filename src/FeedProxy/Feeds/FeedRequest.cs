@@ -43,11 +43,25 @@ internal sealed record FeedRequest
     /// <summary>The filter dimensions a query string may carry, in canonical order.</summary>
     public static IReadOnlyList<string> FilterParameters => FilterNames;
 
-    public string RepresentationKey =>
-        string.Join('\u001f',
-            EventId, SessionId ?? string.Empty, Occurrence is { } o ? OccurrencePattern.Format(o) : string.Empty, Format.Extension(), Options.TimeMode, Options.XCalDialect, Options.Profile,
-            string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))),
-            string.Join(',', SessionIds));
+    /// <summary>The request's part of its cache keys (<see cref="Rendering.CacheKeys.Join"/>): equal for requests that render the same bytes.</summary>
+    public string RepresentationKey => Key(selfUrl: null, privacy: null);
+
+    /// <summary><see cref="RepresentationKey"/> with the self URL and the private-or-not flag after it, made in one allocation.</summary>
+    public string RepresentationKeyWith(string selfUrl, string privacy) => Key(selfUrl, privacy);
+
+    private string Key(string? selfUrl, string? privacy)
+    {
+        ReadOnlySpan<string?> parts =
+        [
+            EventId, SessionId ?? string.Empty, Occurrence is { } o ? OccurrencePattern.Format(o) : string.Empty, Format.Extension(),
+            Options.TimeMode.ToString(), Options.XCalDialect.ToString(), Options.Profile.ToString(),
+            // Most requests have neither: no enumerator or join is made for them.
+            Filters.IsEmpty ? string.Empty : string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))),
+            SessionIds.IsEmpty ? string.Empty : string.Join(',', SessionIds),
+            selfUrl, privacy,
+        ];
+        return Rendering.CacheKeys.Join(selfUrl is null ? parts[..^2] : parts);
+    }
 
     /// <summary>Parses "{id}.{ext}" and the query string; returns a problem detail message on failure.</summary>
     public static bool TryParse(string fileName, IQueryCollection query, string? sessionId, out FeedRequest? request, out string? error)
