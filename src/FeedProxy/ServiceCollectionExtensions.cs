@@ -23,7 +23,9 @@ internal static class ServiceCollectionExtensions
         services.AddOptions<FeedProxyOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section));
         services.AddRequestLimits(configuration);
         services.AddObservability(configuration);
+        // One clock and one source of jitter for every timer, delay, timeout and backoff.
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Timing.IJitterSource, Timing.SharedJitterSource>();
 
         // The store and the cache are chosen by configuration: PostgreSQL and Redis when their
         // connection strings are set, else the embedded file store and an in-process cache.

@@ -23,33 +23,90 @@ public static class OpenEventApiReader
 
     private static readonly string[] SpeakerFields = ["name", "organisation", "position"];
 
-    /// <summary>The first sessions page for an event URL (…/v1/events/{identifier}).</summary>
+    /// <summary>
+    /// The event document's URL as Open Event Server routes it: without a trailing slash (its
+    /// Flask routes answer 404 to <c>…/events/{identifier}/</c>), query and fragment kept.
+    /// </summary>
+    public static Uri EventUrl(Uri declared)
+    {
+        ArgumentNullException.ThrowIfNull(declared);
+        var path = declared.AbsolutePath;
+        if (path.Length <= 1 || !path.EndsWith('/'))
+        {
+            return declared;
+        }
+
+        var builder = new UriBuilder(declared) { Path = path.TrimEnd('/') };
+        return builder.Uri;
+    }
+
+    /// <summary>
+    /// A sessions page for an event URL (…/v1/events/{identifier}). Sorted by id: without a
+    /// <c>sort</c> the server's list query has no ORDER BY (flask-rest-jsonapi), and PostgreSQL
+    /// returns an updated row in a new place, so an edit between two page reads would move a
+    /// session across the page boundary, read twice or never.
+    /// </summary>
     public static Uri SessionsUrl(Uri eventUrl, int page)
     {
         ArgumentNullException.ThrowIfNull(eventUrl);
         var filter = Uri.EscapeDataString("""[{"name":"state","op":"in","val":["accepted","confirmed"]},{"name":"starts-at","op":"ne","val":null},{"name":"ends-at","op":"ne","val":null}]""");
         var path = eventUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/sessions";
-        return new Uri($"{path}?include=speakers,microlocation,track,session-type&filter={filter}&page%5Bsize%5D={PageSize}&page%5Bnumber%5D={page}");
+        return new Uri($"{path}?include=speakers,microlocation,track,session-type&filter={filter}&sort=id&page%5Bsize%5D={PageSize}&page%5Bnumber%5D={page}");
     }
 
     /// <summary>True when a sessions page says more follow (a <c>links.next</c>, or a full page without links).</summary>
-    public static bool HasNextPage(ReadOnlySpan<byte> page)
+    public static bool HasNextPage(ReadOnlySpan<byte> page) => Describe(page).HasNext;
+
+    /// <summary>
+    /// What a sessions page says about the list: the ids it carries, the total the server
+    /// counted (<c>meta.count</c>, JSON:API's usual place for it), and whether more pages follow
+    /// (a <c>links.next</c>, absolute or relative, or a full page without links).
+    /// </summary>
+    public static SessionsPage Describe(ReadOnlySpan<byte> page)
     {
         try
         {
             using var document = JsonDocument.Parse(page.ToArray(), new JsonDocumentOptions { MaxDepth = UpstreamLimits.MaxDepth });
             var root = document.RootElement;
-            if (root.TryGetProperty("links", out var links) && links.ValueKind == JsonValueKind.Object)
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                return links.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(next.GetString())
-                    && !(links.TryGetProperty("self", out var self) && self.GetString() == next.GetString());
+                return new SessionsPage([], null, false);
             }
 
-            return root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() >= PageSize;
+            var ids = new List<string>();
+            var hasData = root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array;
+            if (hasData)
+            {
+                foreach (var resource in data.EnumerateArray())
+                {
+                    if (resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("id", out var id)
+                        && id.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                    {
+                        ids.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText());
+                    }
+                }
+            }
+
+            long? count = root.TryGetProperty("meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+                && meta.TryGetProperty("count", out var total) && total.ValueKind == JsonValueKind.Number && total.TryGetInt64(out var n)
+                ? n
+                : null;
+            bool hasNext;
+            if (root.TryGetProperty("links", out var links) && links.ValueKind == JsonValueKind.Object)
+            {
+                hasNext = links.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(next.GetString())
+                    && !(links.TryGetProperty("self", out var self) && self.ValueKind == JsonValueKind.String && self.GetString() == next.GetString());
+            }
+            else
+            {
+                hasNext = hasData && data.GetArrayLength() >= PageSize;
+            }
+
+            return new SessionsPage(ids, count, hasNext);
         }
         catch (JsonException)
         {
-            return false;
+            return new SessionsPage([], null, false);
         }
     }
 
@@ -165,6 +222,12 @@ public static class OpenEventApiReader
         }
 
         var attributes = Attributes(related);
+        if (!string.IsNullOrEmpty(attributes["deleted-at"]?.ToString()))
+        {
+            // The server includes soft-deleted related resources; a deleted room or track is gone.
+            return null;
+        }
+
         var copy = new JsonObject { ["id"] = id };
         foreach (var field in fields)
         {
@@ -185,3 +248,9 @@ public static class OpenEventApiReader
         _ => type,
     };
 }
+
+/// <summary>One sessions page as <see cref="OpenEventApiReader.Describe"/> reads it.</summary>
+/// <param name="Ids">Ids of the sessions on the page, in page order.</param>
+/// <param name="Count">The total the server counted (<c>meta.count</c>), when it said.</param>
+/// <param name="HasNext">More pages follow.</param>
+public sealed record SessionsPage(IReadOnlyList<string> Ids, long? Count, bool HasNext);

@@ -227,7 +227,7 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
 
         try
         {
-            var multiplexer = await Connection().WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var multiplexer = await Connection().WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
             if (!multiplexer.IsConnected)
             {
                 // The multiplexer keeps reconnecting in the background; do not queue behind it.
@@ -235,7 +235,7 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
                 return default;
             }
 
-            var result = await operation(multiplexer).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await operation(multiplexer).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
             if (Interlocked.Exchange(ref _down, 0) == 1)
             {
                 LogRecovered();
