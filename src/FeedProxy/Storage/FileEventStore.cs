@@ -127,8 +127,14 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         }
     }
 
-    private void OnFileEvent(object sender, FileSystemEventArgs e) =>
+    private void OnFileEvent(object sender, FileSystemEventArgs e)
+    {
         _debounceTimer?.Change(Debounce, Timeout.InfiniteTimeSpan);
+        FileEventSeen?.Invoke();
+    }
+
+    /// <summary>Raised when the watcher reported a change and the debounced reload is armed.</summary>
+    internal event Action? FileEventSeen;
 
     /// <summary>Re-reads every file whose write time or size changed; removes events whose file is gone.</summary>
     /// <param name="wait">Block until this reload ran (admin writes) instead of deferring to a running one.</param>

@@ -100,14 +100,14 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
         ArgumentNullException.ThrowIfNull(status);
         await using var command = dataSource.CreateCommand("""
             UPDATE event_sources SET
-                claimed_until = NULL, next_due = $3, failures = $4, last_attempt = $5, last_success = $6,
+                claimed_until = NULL, next_due = COALESCE($3, now()), failures = $4, last_attempt = $5, last_success = $6,
                 last_change = $7, last_error = $8, last_result = $9, etag = $10, last_modified = $11, body_hash = $12,
                 last_warnings = $13
             WHERE event_id = $1 AND generation = $2
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = status.Generation });
-        command.Parameters.Add(Time(status.NextDue ?? SystemClock.Instance.GetCurrentInstant()));
+        command.Parameters.Add(Time(status.NextDue));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = status.Failures });
         command.Parameters.Add(Time(status.LastAttempt));
         command.Parameters.Add(Time(status.LastSuccess));

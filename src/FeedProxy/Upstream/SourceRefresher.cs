@@ -51,29 +51,7 @@ internal sealed partial class SourceRefresher(
     /// <summary>Refreshes one source now (admin API, CLI); null when another refresh of it is under way.</summary>
     public async Task<SourceStatus?> RefreshNowAsync(string eventId, CancellationToken cancellationToken)
     {
-        var claimed = await sources.ClaimAsync(eventId, Lease, cancellationToken).ConfigureAwait(false);
-        if (claimed is null)
-        {
-            return await AwaitForeignRefreshAsync(eventId, cancellationToken).ConfigureAwait(false);
-        }
-
-        var status = await refresh.RefreshAsync(claimed, cancellationToken).ConfigureAwait(false);
-        await CompleteAsync(eventId, status).ConfigureAwait(false);
-        return status;
-    }
-
-    /// <summary>Wakes the loop (a source was declared or changed).</summary>
-    public void Wake() => _wake.Release();
-
-    private Duration Lease => Duration.FromSeconds(_options.TimeoutSeconds + 30);
-
-    /// <summary>
-    /// Another refresh holds the source (this loop, or another instance): its outcome is as
-    /// fresh as ours would be. This instance's own refresh is awaited through its signal; one
-    /// held elsewhere is looked at every <see cref="ForeignClaimPoll"/> until its lease ends.
-    /// </summary>
-    private async Task<SourceStatus?> AwaitForeignRefreshAsync(string eventId, CancellationToken cancellationToken)
-    {
+        // Listening from before the claim: a refresh by this loop that ends in between is heard.
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnRefreshed(string id, SourceStatus status)
         {
@@ -86,28 +64,52 @@ internal sealed partial class SourceRefresher(
         Refreshed += OnRefreshed;
         try
         {
-            var started = time.GetTimestamp();
-            while (time.GetElapsedTime(started) < TimeSpan.FromSeconds(_options.TimeoutSeconds + 5))
+            var claimed = await sources.ClaimAsync(eventId, Lease, cancellationToken).ConfigureAwait(false);
+            if (claimed is null)
             {
-                await Task.WhenAny(done.Task, Task.Delay(ForeignClaimPoll, time, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (await sources.GetAsync(eventId, cancellationToken).ConfigureAwait(false) is not { } current)
-                {
-                    return null;
-                }
-
-                if (current.Status.ClaimedUntil is null || current.Status.ClaimedUntil < Now())
-                {
-                    return current.Status;
-                }
+                return await AwaitOtherRefreshAsync(eventId, done.Task, cancellationToken).ConfigureAwait(false);
             }
 
-            return null;
+            var status = await refresh.RefreshAsync(claimed, cancellationToken).ConfigureAwait(false);
+            await CompleteAsync(eventId, status).ConfigureAwait(false);
+            return status;
         }
         finally
         {
             Refreshed -= OnRefreshed;
         }
+    }
+
+    /// <summary>Wakes the loop (a source was declared or changed).</summary>
+    public void Wake() => _wake.Release();
+
+    private Duration Lease => Duration.FromSeconds(_options.TimeoutSeconds + 30);
+
+    /// <summary>
+    /// Another refresh holds the source (this loop, or another instance): its outcome is as
+    /// fresh as ours would be. This instance's own refresh is awaited through its signal; one
+    /// held elsewhere is looked at every <see cref="ForeignClaimPoll"/> until its lease ends.
+    /// </summary>
+    private async Task<SourceStatus?> AwaitOtherRefreshAsync(string eventId, Task done, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < TimeSpan.FromSeconds(_options.TimeoutSeconds + 5))
+        {
+            if (await sources.GetAsync(eventId, cancellationToken).ConfigureAwait(false) is not { } current)
+            {
+                return null;
+            }
+
+            if (current.Status.ClaimedUntil is null || current.Status.ClaimedUntil < Now())
+            {
+                return current.Status;
+            }
+
+            await Task.WhenAny(done, Task.Delay(ForeignClaimPoll, time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return null;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -193,9 +195,6 @@ internal sealed partial class SourceRefresher(
         {
             var status = await refresh.RefreshAsync(claimed, stoppingToken).ConfigureAwait(false);
             await CompleteAsync(claimed.Definition.EventId, status).ConfigureAwait(false);
-
-            // The overdue check of feed requests needs the new next due time now, not at the next turn.
-            await LoadDueAsync(stoppingToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // the lease expires by itself; nothing else to do here
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -208,9 +207,13 @@ internal sealed partial class SourceRefresher(
         }
     }
 
+    /// <summary>Records the outcome, then announces it: whoever hears of it finds the status and the due times current.</summary>
     private async Task CompleteAsync(string eventId, SourceStatus status)
     {
         await sources.CompleteAsync(eventId, status, CancellationToken.None).ConfigureAwait(false);
+
+        // The overdue check of feed requests needs the new next due time now, not at the next turn.
+        await LoadDueAsync(CancellationToken.None).ConfigureAwait(false);
         Refreshed?.Invoke(eventId, status);
     }
 
