@@ -120,8 +120,10 @@ public static class OpenEventApiReader
         var eventJson = Attributes(data);
         eventJson["identifier"] ??= data["id"]?.DeepClone();
 
-        var sessions = new JsonArray();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // A session read twice (pages that shifted while they were read) counts once, as last
+        // read: the later page is the fresher one.
+        var latest = new Dictionary<string, (JsonObject Resource, Dictionary<(string, string), JsonObject> Included)>(StringComparer.Ordinal);
+        var order = new List<string>();
         var index = 0;
         foreach (var bytes in sessionPages)
         {
@@ -137,43 +139,55 @@ public static class OpenEventApiReader
 
             foreach (var resource in (page["data"] as JsonArray ?? throw new ImportException("A sessions page has no 'data' list.", "data")).OfType<JsonObject>())
             {
-                if (Id(resource) is not { } id || !seen.Add(id) || sessions.Count >= UpstreamLimits.MaxItems)
+                if (Id(resource) is not { } id || (!latest.ContainsKey(id) && order.Count >= UpstreamLimits.MaxItems))
                 {
                     continue;
                 }
 
-                var session = Attributes(resource);
-                var state = session["state"]?.ToString();
-                if (state is not ("accepted" or "confirmed") || !string.IsNullOrEmpty(session["deleted-at"]?.ToString())
-                    || string.IsNullOrEmpty(session["starts-at"]?.ToString()) || string.IsNullOrEmpty(session["ends-at"]?.ToString()))
+                if (!latest.ContainsKey(id))
                 {
-                    continue;
+                    order.Add(id);
                 }
 
-                session["id"] = id;
-                session["track"] = Related(resource, "track", included, ["name", "color"]);
-                session["microlocation"] = Related(resource, "microlocation", included, ["name", "floor", "latitude", "longitude"]);
-                session["session-type"] = Related(resource, "session-type", included, ["name"]);
-                var speakers = new JsonArray();
-                foreach (var link in Links(resource, "speakers"))
-                {
-                    if (included.TryGetValue(("speaker", link), out var speaker) && Attributes(speaker) is var attributes
-                        && string.IsNullOrEmpty(attributes["deleted-at"]?.ToString()))
-                    {
-                        var copy = new JsonObject { ["id"] = link };
-                        foreach (var field in SpeakerFields)
-                        {
-                            copy[field] = attributes[field]?.DeepClone();
-                        }
-
-                        speakers.Add(copy);
-                    }
-                }
-
-                session["speakers"] = speakers;
-                session.Remove("email");
-                sessions.Add(session);
+                latest[id] = (resource, included);
             }
+        }
+
+        var sessions = new JsonArray();
+        foreach (var id in order)
+        {
+            var (resource, included) = latest[id];
+            var session = Attributes(resource);
+            var state = session["state"]?.ToString();
+            if (state is not ("accepted" or "confirmed") || !string.IsNullOrEmpty(session["deleted-at"]?.ToString())
+                || string.IsNullOrEmpty(session["starts-at"]?.ToString()) || string.IsNullOrEmpty(session["ends-at"]?.ToString()))
+            {
+                continue;
+            }
+
+            session["id"] = id;
+            session["track"] = Related(resource, "track", included, ["name", "color"]);
+            session["microlocation"] = Related(resource, "microlocation", included, ["name", "floor", "latitude", "longitude"]);
+            session["session-type"] = Related(resource, "session-type", included, ["name"]);
+            var speakers = new JsonArray();
+            foreach (var link in Links(resource, "speakers"))
+            {
+                if (included.TryGetValue(("speaker", link), out var speaker) && Attributes(speaker) is var attributes
+                    && string.IsNullOrEmpty(attributes["deleted-at"]?.ToString()))
+                {
+                    var copy = new JsonObject { ["id"] = link };
+                    foreach (var field in SpeakerFields)
+                    {
+                        copy[field] = attributes[field]?.DeepClone();
+                    }
+
+                    speakers.Add(copy);
+                }
+            }
+
+            session["speakers"] = speakers;
+            session.Remove("email");
+            sessions.Add(session);
         }
 
         var combined = new JsonObject { ["event"] = eventJson, ["sessions"] = sessions };

@@ -279,10 +279,14 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
     {
         using var host = new SourceTestHost();
         host.Upstream.Set("/private.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270101T100000Z\r\nSUMMARY:Board\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "text/calendar");
+        _ = host.Factory.Host;
+        var first = host.NextRefresh("board");
         using (await host.PutSourceAsync("board", new { kind = "ics", url = host.Upstream.Url("/private.ics").AbsoluteUri, headers = new Dictionary<string, string> { ["Authorization"] = "Bearer s3cr3t-upstream-token" } }))
         {
         }
 
+        // Over before the source changes below, so the refresh that follows is of the new address.
+        await first.WaitAsync(Eventually.Deadline);
         await WaitForFeedAsync(host, "/events/board.ics");
         Assert.Equal("Bearer s3cr3t-upstream-token", host.Upstream.Requests.First(r => r.Path == "/private.ics").Authorization);
         var get = await host.Admin.GetStringAsync(new Uri("/admin/events/board/source", UriKind.Relative));
@@ -291,11 +295,12 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
 
         // A PUT without headers keeps them (GET cannot show them to copy); another origin never gets them.
         host.Upstream.Redirect("/moved.ics", host.Upstream.Url("/private.ics").AbsoluteUri.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
+        var redeclared = host.NextRefresh("board");
         using (await host.PutSourceAsync("board", new { kind = "ics", url = host.Upstream.Url("/moved.ics").AbsoluteUri }))
         {
         }
 
-        var status = await host.RefreshAsync("board");
+        var status = await host.DriveAsync(redeclared, SourceTestHost.Poll);
         output.WriteLine(status.ToString());
         // The upstream logs a request after its answer: wait for the redirect's target.
         List<UpstreamRequest> last = [];
