@@ -70,6 +70,7 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
     private readonly Lock _gate = new();
     private Task<ConnectionMultiplexer>? _connecting;
     private long _skipUntilTicks;
+    private long _probes;
     private int _down;
     private bool _disposed;
 
@@ -104,6 +105,12 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
 
     /// <summary>False while Redis is being skipped after a failure.</summary>
     public bool IsAvailable => Volatile.Read(ref _down) == 0;
+
+    /// <summary>
+    /// Operations that went to Redis while it was marked down, each one a probe of whether it is
+    /// back (one per break window at most, whatever the traffic).
+    /// </summary>
+    internal long Probes => Interlocked.Read(ref _probes);
 
     /// <summary>
     /// Round trip to Redis under the breaker (readiness probes). True when Redis answered;
@@ -223,6 +230,11 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
         if (_time.GetUtcNow().UtcTicks < Interlocked.Read(ref _skipUntilTicks))
         {
             return default;
+        }
+
+        if (Volatile.Read(ref _down) == 1)
+        {
+            Interlocked.Increment(ref _probes);
         }
 
         try

@@ -11,7 +11,10 @@ namespace FeedProxy.Production.Tests.Scenarios;
 /// One FeedProxy instance in production mode (PostgreSQL store, Redis cache, admin API),
 /// hosted through an <see cref="AlbaHost"/> that starts on first use.
 /// </summary>
-public sealed class AppInstance(string postgres, string redis) : IDisposable
+/// <param name="postgres">Connection string of the database.</param>
+/// <param name="redis">Redis configuration string.</param>
+/// <param name="clock">The clock of the host; instances of one scenario share one, as machines kept in step by NTP do.</param>
+public sealed class AppInstance(string postgres, string redis, FakeTimeProvider? clock = null) : IDisposable
 {
     public const string AdminToken = "scenario-admin-token";
 
@@ -28,7 +31,7 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
     /// The one clock of this instance (it replaces the application's TimeProvider): its timers,
     /// delays, timeouts and backoffs wait on it, so time passes only when the test advances it.
     /// </summary>
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    public FakeTimeProvider Clock { get; } = clock ?? new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     // AlbaHost.For completes synchronously without extensions (the host starts when its
     // TestServer is first read).
