@@ -18,10 +18,18 @@ mkdir -p "$results"
 # tests make them log errors with stack traces on purpose.
 export FEEDPROXY_TEST_HOST_LOGS="$PWD/$results"
 
+# Wall-clock latency bounds (tests in Category=Latency) fail on a busy machine without anything
+# being wrong: left out unless FEEDPROXY_LATENCY_TESTS=1, or the caller gives its own --filter.
+filter=()
+case " $* " in
+  *" --filter "*) ;;
+  *) [ "${FEEDPROXY_LATENCY_TESTS:-0}" = 1 ] || filter=(--filter "Category!=Latency") ;;
+esac
+
 set +e
 dotnet test FeedProxy.sln -c Release \
   --logger "trx" --results-directory "$results" \
-  --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.log" \
+  --logger "console;verbosity=normal" "${filter[@]}" "$@" 2>&1 | tee "$results/console.log" \
   | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|: error |Error Message|Total tests|aborted|crash|^\s+at FeedProxy'
 status=${PIPESTATUS[0]}
 set -e

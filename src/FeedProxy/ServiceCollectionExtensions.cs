@@ -26,7 +26,9 @@ internal static class ServiceCollectionExtensions
         services.AddOptions<FeedProxyOptions>().BindConfiguration(FeedProxyOptions.Section);
         services.AddRequestLimits();
         services.AddObservability(configuration);
+        // One clock and one source of jitter for every timer, delay, timeout and backoff.
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Timing.IJitterSource, Timing.SharedJitterSource>();
 
         // The store and the cache are chosen by configuration: PostgreSQL and Redis when their
         // connection strings are set, else the embedded file store and an in-process cache.

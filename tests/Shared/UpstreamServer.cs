@@ -32,7 +32,10 @@ internal sealed record UpstreamRequest(string Path, string? IfNoneMatch, string?
 /// A real HTTP server on a loopback port (HttpListener) standing in for a calendar publisher,
 /// schedule server or Open Event Server: serves byte arrays with a strong ETag and a
 /// Last-Modified, answers If-None-Match / If-Modified-Since with 304 (RFC 9110 §13.1), follows
-/// switchable faults, redirects, and logs every request.
+/// switchable faults, redirects, and logs every request. As Open Event Server it behaves as that
+/// server does (read from its code): weak ETags, a 304 without an ETag, no Last-Modified, a 404
+/// for a trailing slash, sessions in the order of an unsorted PostgreSQL query (an edited row
+/// moves to the end) unless <c>sort=id</c> is asked for.
 /// </summary>
 internal sealed class UpstreamServer : IDisposable
 {
@@ -43,7 +46,7 @@ internal sealed class UpstreamServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private sealed record Resource(byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified, bool Validators = true);
+    private sealed record Resource(byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified, bool Validators = true, bool OpenEvent = false);
 
     /// <summary>
     /// Application settings for sources on this server: loopback allowed, intervals down to one
@@ -107,6 +110,36 @@ internal sealed class UpstreamServer : IDisposable
 
     /// <summary>Suffix put on every Open Event session title (a test changes it to change the upstream).</summary>
     public string OpenEventTitleSuffix { get; set; } = string.Empty;
+
+    private readonly Lock _openEventGate = new();
+    private readonly Dictionary<int, string> _openEventEdits = [];
+    private List<int>? _openEventRows;
+
+    /// <summary>Called with the page number after a sessions page is built and before it is sent (a test edits "between two page reads").</summary>
+    public Action<int>? OpenEventPageServed { get; set; }
+
+    /// <summary>An organiser edits a session's title: PostgreSQL then returns its row last in an unsorted query.</summary>
+    public void EditOpenEventSession(int number, string titleSuffix)
+    {
+        lock (_openEventGate)
+        {
+            var rows = OpenEventRows();
+            rows.Remove(number);
+            rows.Add(number);
+            _openEventEdits[number] = titleSuffix;
+        }
+    }
+
+    /// <summary>An organiser deletes a session: it leaves the list and the count.</summary>
+    public void DeleteOpenEventSession(int number)
+    {
+        lock (_openEventGate)
+        {
+            OpenEventRows().Remove(number);
+        }
+    }
+
+    private List<int> OpenEventRows() => _openEventRows ??= [.. Enumerable.Range(1, OpenEventApiSample.SessionCount)];
 
     public IReadOnlyList<UpstreamRequest> Requests => [.. _requests];
 
@@ -202,7 +235,12 @@ internal sealed class UpstreamServer : IDisposable
             {
                 status = 304;
                 response.StatusCode = 304;
-                response.Headers["ETag"] = resource.ETag;
+                if (!resource.OpenEvent)
+                {
+                    // Open Event Server's 304 carries no ETag (flask's conditional response).
+                    response.Headers["ETag"] = resource.ETag;
+                }
+
                 response.Close();
                 return;
             }
@@ -212,7 +250,10 @@ internal sealed class UpstreamServer : IDisposable
             if (resource.Validators)
             {
                 response.Headers["ETag"] = resource.ETag;
-                response.Headers["Last-Modified"] = resource.LastModified.ToString("R", CultureInfo.InvariantCulture);
+                if (!resource.OpenEvent)
+                {
+                    response.Headers["Last-Modified"] = resource.LastModified.ToString("R", CultureInfo.InvariantCulture);
+                }
             }
             response.ContentLength64 = resource.Body.Length;
             switch (fault)
@@ -277,7 +318,16 @@ internal sealed class UpstreamServer : IDisposable
             var parameters = System.Web.HttpUtility.ParseQueryString(query);
             var number = int.TryParse(parameters["page[number]"], out var n) ? n : 1;
             var size = int.TryParse(parameters["page[size]"], out var s) && s > 0 ? s : 20;
-            json = OpenEventApiSample.SessionsPage(new Uri(BaseUrl, path.TrimStart('/')).AbsoluteUri, number, size, OpenEventSuffixPage is null || OpenEventSuffixPage == number ? OpenEventTitleSuffix : string.Empty);
+            var everywhere = OpenEventSuffixPage is null || OpenEventSuffixPage == number ? OpenEventTitleSuffix : string.Empty;
+            lock (_openEventGate)
+            {
+                // Without a sort the list query has no ORDER BY: rows come in storage order.
+                List<int> rows = parameters["sort"] == "id" ? [.. OpenEventRows().Order()] : [.. OpenEventRows()];
+                var edits = new Dictionary<int, string>(_openEventEdits);
+                json = OpenEventApiSample.SessionsPage(path, number, size, rows, i => edits.TryGetValue(i, out var edited) ? edited : everywhere);
+            }
+
+            OpenEventPageServed?.Invoke(number);
         }
         else
         {
@@ -285,8 +335,8 @@ internal sealed class UpstreamServer : IDisposable
         }
 
         var body = Encoding.UTF8.GetBytes(json);
-        var now = DateTimeOffset.UtcNow;
-        return new Resource(body, "application/vnd.api+json", "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12)) + "\"", new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero), OpenEventValidators);
+        // Weak: the server's ETags are computed from the serialised body by flask (W/"...").
+        return new Resource(body, "application/vnd.api+json", "W/\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12)) + "\"", default, OpenEventValidators, OpenEvent: true);
     }
 
     private static bool NotModified(HttpListenerRequest request, Resource resource)
@@ -294,7 +344,9 @@ internal sealed class UpstreamServer : IDisposable
         var ifNoneMatch = request.Headers["If-None-Match"];
         if (ifNoneMatch is not null)
         {
-            return ifNoneMatch.Split(',').Any(t => t.Trim() == resource.ETag || t.Trim() == "*");
+            // Weak comparison (RFC 9110 §13.1.2): W/ prefixes do not count.
+            static string Opaque(string tag) => tag.Trim() is var t && t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t;
+            return ifNoneMatch.Split(',').Any(t => t.Trim() == "*" || Opaque(t) == Opaque(resource.ETag));
         }
 
         return DateTimeOffset.TryParse(request.Headers["If-Modified-Since"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since)

@@ -321,7 +321,7 @@ public sealed class OpenEventImporter : IScheduleImporter
             var full = id is not null && people.TryGetValue(id, out var known) ? known : (JsonElement?)null;
             var speakerName = (entry.ValueKind == JsonValueKind.Object ? Str(entry, "name") : null) ?? (full is { } f1 ? Str(f1, "name") : null);
             var organisation = (entry.ValueKind == JsonValueKind.Object ? Str(entry, "organisation") : null) ?? (full is { } f2 ? Str(f2, "organisation") : null);
-            var position = full is { } f3 ? Str(f3, "position") : null;
+            var position = (entry.ValueKind == JsonValueKind.Object ? Str(entry, "position") : null) ?? (full is { } f3 ? Str(f3, "position") : null);
             if (builder.Speaker(id, speakerName, organisation, position) is { } speaker)
             {
                 speakers.Add(speaker);
@@ -380,7 +380,9 @@ public sealed class OpenEventImporter : IScheduleImporter
             var id = r.ValueKind == JsonValueKind.Object ? Str(r, "id") : JsonRead.Str(r);
             room = id is not null && rooms.TryGetValue(id, out var known)
                 ? known
-                : builder.Room(r.ValueKind == JsonValueKind.Object ? Str(r, "name") : null);
+                : r.ValueKind == JsonValueKind.Object
+                    ? builder.Room(Str(r, "name"), JsonRead.Int(JsonRead.Get(r, "floor")), Geo(r))
+                    : builder.Room(null);
         }
 
         type = null;

@@ -23,33 +23,90 @@ public static class OpenEventApiReader
 
     private static readonly string[] SpeakerFields = ["name", "organisation", "position"];
 
-    /// <summary>The first sessions page for an event URL (…/v1/events/{identifier}).</summary>
+    /// <summary>
+    /// The event document's URL as Open Event Server routes it: without a trailing slash (its
+    /// Flask routes answer 404 to <c>…/events/{identifier}/</c>), query and fragment kept.
+    /// </summary>
+    public static Uri EventUrl(Uri declared)
+    {
+        ArgumentNullException.ThrowIfNull(declared);
+        var path = declared.AbsolutePath;
+        if (path.Length <= 1 || !path.EndsWith('/'))
+        {
+            return declared;
+        }
+
+        var builder = new UriBuilder(declared) { Path = path.TrimEnd('/') };
+        return builder.Uri;
+    }
+
+    /// <summary>
+    /// A sessions page for an event URL (…/v1/events/{identifier}). Sorted by id: without a
+    /// <c>sort</c> the server's list query has no ORDER BY (flask-rest-jsonapi), and PostgreSQL
+    /// returns an updated row in a new place, so an edit between two page reads would move a
+    /// session across the page boundary, read twice or never.
+    /// </summary>
     public static Uri SessionsUrl(Uri eventUrl, int page)
     {
         ArgumentNullException.ThrowIfNull(eventUrl);
         var filter = Uri.EscapeDataString("""[{"name":"state","op":"in","val":["accepted","confirmed"]},{"name":"starts-at","op":"ne","val":null},{"name":"ends-at","op":"ne","val":null}]""");
         var path = eventUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/sessions";
-        return new Uri($"{path}?include=speakers,microlocation,track,session-type&filter={filter}&page%5Bsize%5D={PageSize}&page%5Bnumber%5D={page}");
+        return new Uri($"{path}?include=speakers,microlocation,track,session-type&filter={filter}&sort=id&page%5Bsize%5D={PageSize}&page%5Bnumber%5D={page}");
     }
 
     /// <summary>True when a sessions page says more follow (a <c>links.next</c>, or a full page without links).</summary>
-    public static bool HasNextPage(ReadOnlySpan<byte> page)
+    public static bool HasNextPage(ReadOnlySpan<byte> page) => Describe(page).HasNext;
+
+    /// <summary>
+    /// What a sessions page says about the list: the ids it carries, the total the server
+    /// counted (<c>meta.count</c>, JSON:API's usual place for it), and whether more pages follow
+    /// (a <c>links.next</c>, absolute or relative, or a full page without links).
+    /// </summary>
+    public static SessionsPage Describe(ReadOnlySpan<byte> page)
     {
         try
         {
             using var document = JsonDocument.Parse(page.ToArray(), new JsonDocumentOptions { MaxDepth = UpstreamLimits.MaxDepth });
             var root = document.RootElement;
-            if (root.TryGetProperty("links", out var links) && links.ValueKind == JsonValueKind.Object)
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                return links.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(next.GetString())
-                    && !(links.TryGetProperty("self", out var self) && self.GetString() == next.GetString());
+                return new SessionsPage([], null, false);
             }
 
-            return root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() >= PageSize;
+            var ids = new List<string>();
+            var hasData = root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array;
+            if (hasData)
+            {
+                foreach (var resource in data.EnumerateArray())
+                {
+                    if (resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("id", out var id)
+                        && id.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                    {
+                        ids.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText());
+                    }
+                }
+            }
+
+            long? count = root.TryGetProperty("meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+                && meta.TryGetProperty("count", out var total) && total.ValueKind == JsonValueKind.Number && total.TryGetInt64(out var n)
+                ? n
+                : null;
+            bool hasNext;
+            if (root.TryGetProperty("links", out var links) && links.ValueKind == JsonValueKind.Object)
+            {
+                hasNext = links.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(next.GetString())
+                    && !(links.TryGetProperty("self", out var self) && self.ValueKind == JsonValueKind.String && self.GetString() == next.GetString());
+            }
+            else
+            {
+                hasNext = hasData && data.GetArrayLength() >= PageSize;
+            }
+
+            return new SessionsPage(ids, count, hasNext);
         }
         catch (JsonException)
         {
-            return false;
+            return new SessionsPage([], null, false);
         }
     }
 
@@ -63,8 +120,10 @@ public static class OpenEventApiReader
         var eventJson = Attributes(data);
         eventJson["identifier"] ??= data["id"]?.DeepClone();
 
-        var sessions = new JsonArray();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // A session read twice (pages that shifted while they were read) counts once, as last
+        // read: the later page is the fresher one.
+        var latest = new Dictionary<string, (JsonObject Resource, Dictionary<(string, string), JsonObject> Included)>(StringComparer.Ordinal);
+        var order = new List<string>();
         var index = 0;
         foreach (var bytes in sessionPages)
         {
@@ -80,43 +139,55 @@ public static class OpenEventApiReader
 
             foreach (var resource in (page["data"] as JsonArray ?? throw new ImportException("A sessions page has no 'data' list.", "data")).OfType<JsonObject>())
             {
-                if (Id(resource) is not { } id || !seen.Add(id) || sessions.Count >= UpstreamLimits.MaxItems)
+                if (Id(resource) is not { } id || (!latest.ContainsKey(id) && order.Count >= UpstreamLimits.MaxItems))
                 {
                     continue;
                 }
 
-                var session = Attributes(resource);
-                var state = session["state"]?.ToString();
-                if (state is not ("accepted" or "confirmed") || !string.IsNullOrEmpty(session["deleted-at"]?.ToString())
-                    || string.IsNullOrEmpty(session["starts-at"]?.ToString()) || string.IsNullOrEmpty(session["ends-at"]?.ToString()))
+                if (!latest.ContainsKey(id))
                 {
-                    continue;
+                    order.Add(id);
                 }
 
-                session["id"] = id;
-                session["track"] = Related(resource, "track", included, ["name", "color"]);
-                session["microlocation"] = Related(resource, "microlocation", included, ["name", "floor", "latitude", "longitude"]);
-                session["session-type"] = Related(resource, "session-type", included, ["name"]);
-                var speakers = new JsonArray();
-                foreach (var link in Links(resource, "speakers"))
-                {
-                    if (included.TryGetValue(("speaker", link), out var speaker) && Attributes(speaker) is var attributes
-                        && string.IsNullOrEmpty(attributes["deleted-at"]?.ToString()))
-                    {
-                        var copy = new JsonObject { ["id"] = link };
-                        foreach (var field in SpeakerFields)
-                        {
-                            copy[field] = attributes[field]?.DeepClone();
-                        }
-
-                        speakers.Add(copy);
-                    }
-                }
-
-                session["speakers"] = speakers;
-                session.Remove("email");
-                sessions.Add(session);
+                latest[id] = (resource, included);
             }
+        }
+
+        var sessions = new JsonArray();
+        foreach (var id in order)
+        {
+            var (resource, included) = latest[id];
+            var session = Attributes(resource);
+            var state = session["state"]?.ToString();
+            if (state is not ("accepted" or "confirmed") || !string.IsNullOrEmpty(session["deleted-at"]?.ToString())
+                || string.IsNullOrEmpty(session["starts-at"]?.ToString()) || string.IsNullOrEmpty(session["ends-at"]?.ToString()))
+            {
+                continue;
+            }
+
+            session["id"] = id;
+            session["track"] = Related(resource, "track", included, ["name", "color"]);
+            session["microlocation"] = Related(resource, "microlocation", included, ["name", "floor", "latitude", "longitude"]);
+            session["session-type"] = Related(resource, "session-type", included, ["name"]);
+            var speakers = new JsonArray();
+            foreach (var link in Links(resource, "speakers"))
+            {
+                if (included.TryGetValue(("speaker", link), out var speaker) && Attributes(speaker) is var attributes
+                    && string.IsNullOrEmpty(attributes["deleted-at"]?.ToString()))
+                {
+                    var copy = new JsonObject { ["id"] = link };
+                    foreach (var field in SpeakerFields)
+                    {
+                        copy[field] = attributes[field]?.DeepClone();
+                    }
+
+                    speakers.Add(copy);
+                }
+            }
+
+            session["speakers"] = speakers;
+            session.Remove("email");
+            sessions.Add(session);
         }
 
         var combined = new JsonObject { ["event"] = eventJson, ["sessions"] = sessions };
@@ -165,6 +236,12 @@ public static class OpenEventApiReader
         }
 
         var attributes = Attributes(related);
+        if (!string.IsNullOrEmpty(attributes["deleted-at"]?.ToString()))
+        {
+            // The server includes soft-deleted related resources; a deleted room or track is gone.
+            return null;
+        }
+
         var copy = new JsonObject { ["id"] = id };
         foreach (var field in fields)
         {
@@ -185,3 +262,9 @@ public static class OpenEventApiReader
         _ => type,
     };
 }
+
+/// <summary>One sessions page as <see cref="OpenEventApiReader.Describe"/> reads it.</summary>
+/// <param name="Ids">Ids of the sessions on the page, in page order.</param>
+/// <param name="Count">The total the server counted (<c>meta.count</c>), when it said.</param>
+/// <param name="HasNext">More pages follow.</param>
+public sealed record SessionsPage(IReadOnlyList<string> Ids, long? Count, bool HasNext);

@@ -70,6 +70,7 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
     private readonly Lock _gate = new();
     private Task<ConnectionMultiplexer>? _connecting;
     private long _skipUntilTicks;
+    private long _probes;
     private int _down;
     private bool _disposed;
 
@@ -104,6 +105,12 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
 
     /// <summary>False while Redis is being skipped after a failure.</summary>
     public bool IsAvailable => Volatile.Read(ref _down) == 0;
+
+    /// <summary>
+    /// Operations that went to Redis while it was marked down, each one a probe of whether it is
+    /// back (one per break window at most, whatever the traffic).
+    /// </summary>
+    internal long Probes => Interlocked.Read(ref _probes);
 
     /// <summary>
     /// Round trip to Redis under the breaker (readiness probes). True when Redis answered;
@@ -225,9 +232,14 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
             return default;
         }
 
+        if (Volatile.Read(ref _down) == 1)
+        {
+            Interlocked.Increment(ref _probes);
+        }
+
         try
         {
-            var multiplexer = await Connection().WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var multiplexer = await Connection().WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
             if (!multiplexer.IsConnected)
             {
                 // The multiplexer keeps reconnecting in the background; do not queue behind it.
@@ -235,7 +247,7 @@ public sealed partial class RedisFeedCacheStore : IFeedCacheStore, IDisposable
                 return default;
             }
 
-            var result = await operation(multiplexer).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await operation(multiplexer).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
             if (Interlocked.Exchange(ref _down, 0) == 1)
             {
                 LogRecovered();

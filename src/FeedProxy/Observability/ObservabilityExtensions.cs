@@ -25,14 +25,14 @@ internal static class ObservabilityExtensions
 }
 
 /// <summary>Ready when the schedule store answers (the file store always does; PostgreSQL must be reachable).</summary>
-internal sealed class StoreHealthCheck(IEventStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(IEventStore store, TimeProvider time) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(2), time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cap.Token);
             var events = await store.ListAsync(timeout.Token);
             return HealthCheckResult.Healthy($"{events.Count} events");
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace FeedProxy.Private;
@@ -56,6 +55,7 @@ internal static partial class RequestLogRedaction
     public static IApplicationBuilder UseRedactedRequestLog(this IApplicationBuilder app)
     {
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+        var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
         return app.Use(async (context, next) =>
         {
             // Every log line of the request carries its id and its path with any private
@@ -71,9 +71,9 @@ internal static partial class RequestLogRedaction
                 return;
             }
 
-            var started = Stopwatch.GetTimestamp();
+            var started = time.GetTimestamp();
             await next(context);
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
             var path = Redact(context.Request.Path.Value);
             LogRequest(logger, context.Request.Method, path, context.Response.StatusCode, elapsed);
         });

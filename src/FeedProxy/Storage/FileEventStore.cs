@@ -30,8 +30,8 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
     private readonly Dictionary<string, (long Ticks, long Length)> _rejected = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private FileSystemWatcher? _watcher;
-    private Timer? _debounceTimer;
-    private Timer? _pollTimer;
+    private ITimer? _debounceTimer;
+    private ITimer? _pollTimer;
     private int _disposed;
 
     public FileEventStore(IOptions<FeedProxyOptions> options, Changes.FileChangeLog changes, TimeProvider time, ILogger<FileEventStore> logger)
@@ -78,16 +78,16 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
 
         // Watchers miss events on some file systems (network and container mounts); a cheap
         // poll of write times backs them up.
-        _debounceTimer = new Timer(_ => ReloadFromTimer(), null, Timeout.Infinite, Timeout.Infinite);
-        _pollTimer = new Timer(_ => ReloadFromTimer(), null, PollInterval, PollInterval);
+        _debounceTimer = _time.CreateTimer(_ => ReloadFromTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _pollTimer = _time.CreateTimer(_ => ReloadFromTimer(), null, PollInterval, PollInterval);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _watcher?.Dispose();
-        _pollTimer?.Change(Timeout.Infinite, Timeout.Infinite);
-        _debounceTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+        _pollTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _debounceTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
 
@@ -99,26 +99,15 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         }
 
         _watcher?.Dispose();
-        // Wait for a running timer callback before the lock it holds goes away.
         WaitAndDispose(_pollTimer);
         WaitAndDispose(_debounceTimer);
         _reloadLock.Wait();
         _reloadLock.Dispose();
     }
 
-    private static void WaitAndDispose(Timer? timer)
-    {
-        if (timer is null)
-        {
-            return;
-        }
-
-        using var done = new ManualResetEvent(false);
-        if (timer.Dispose(done))
-        {
-            done.WaitOne(TimeSpan.FromSeconds(10));
-        }
-    }
+    // A callback already running finishes under _reloadLock, which Dispose takes next; one
+    // that starts later sees _disposed and returns.
+    private static void WaitAndDispose(ITimer? timer) => timer?.Dispose();
 
     // Timer callbacks run on the thread pool, where an exception would end the process.
     private void ReloadFromTimer()
@@ -126,6 +115,10 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         try
         {
             ReloadAll();
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) == 1)
+        {
+            // A timer that fired while the store shut down.
         }
 #pragma warning disable CA1031 // logged; the next poll tries again
         catch (Exception ex)
@@ -135,8 +128,14 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         }
     }
 
-    private void OnFileEvent(object sender, FileSystemEventArgs e) =>
+    private void OnFileEvent(object sender, FileSystemEventArgs e)
+    {
         _debounceTimer?.Change(Debounce, Timeout.InfiniteTimeSpan);
+        FileEventSeen?.Invoke();
+    }
+
+    /// <summary>Raised when the watcher reported a change and the debounced reload is armed.</summary>
+    internal event Action? FileEventSeen;
 
     /// <summary>Re-reads every file whose write time or size changed; removes events whose file is gone.</summary>
     /// <param name="wait">Block until this reload ran (admin writes) instead of deferring to a running one.</param>
@@ -220,7 +219,12 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         {
             _reloadLock.Release();
         }
+
+        Reloaded?.Invoke();
     }
+
+    /// <summary>Raised after every pass over the folder (watcher, poll or admin write), whatever it found.</summary>
+    internal event Action? Reloaded;
 
     /// <summary>Reads one file; null when it cannot be used, which is logged once (unless the file is still being written).</summary>
     private Entry? Load(string id, string path, (long Ticks, long Length) stamp, bool hasGoodVersion)

@@ -10,10 +10,11 @@ namespace FeedProxy.Upstream;
 /// Sources in PostgreSQL (migration 0003). Claiming is one statement: the oldest due row not
 /// leased by another instance is locked with <c>FOR UPDATE SKIP LOCKED</c>, its next due time
 /// moved one interval ahead and a lease written, so concurrent instances never take the same
-/// source and a crashed instance's lease simply expires. Times come from the database clock,
-/// the one clock all instances share.
+/// source and a crashed instance's lease simply expires. Times come from the injected
+/// <see cref="TimeProvider"/>, the clock the refresher computes next due times with, so due
+/// checks, leases and next due times are all on one clock (instances keep theirs in step, NTP).
 /// </summary>
-internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISourceStore
+internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource, TimeProvider time) : ISourceStore
 {
     private const string StatusColumns =
         "kind, url, refresh_seconds, time_zone, headers, generation, next_due, claimed_until, failures, last_attempt, last_success, last_change, last_error, last_result, etag, last_modified, body_hash, last_warnings";
@@ -30,12 +31,12 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
     {
         ArgumentNullException.ThrowIfNull(definition);
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO event_sources (event_id, kind, url, refresh_seconds, time_zone, headers)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO event_sources (event_id, kind, url, refresh_seconds, time_zone, headers, next_due)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (event_id) DO UPDATE SET
                 kind = EXCLUDED.kind, url = EXCLUDED.url, refresh_seconds = EXCLUDED.refresh_seconds,
                 time_zone = EXCLUDED.time_zone, headers = EXCLUDED.headers,
-                generation = event_sources.generation + 1, next_due = now(), failures = 0,
+                generation = event_sources.generation + 1, next_due = $7, failures = 0,
                 last_error = NULL, last_result = NULL, etag = NULL, last_modified = NULL, body_hash = NULL, last_warnings = NULL
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition.EventId });
@@ -44,6 +45,7 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = definition.RefreshSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)definition.TimeZone ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(definition.Headers.ToDictionary(h => h.Key, h => h.Value)), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(Time(Now()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -73,12 +75,12 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
         // UPDATE commits, and SKIP LOCKED lets a concurrent claimer pass to the next due row.
         await using var command = dataSource.CreateCommand($"""
             UPDATE event_sources SET
-                claimed_until = now() + make_interval(secs => $1),
-                next_due = now() + make_interval(secs => refresh_seconds)
+                claimed_until = $3 + make_interval(secs => $1),
+                next_due = $3 + make_interval(secs => refresh_seconds)
             WHERE event_id = (
                 SELECT event_id FROM event_sources
-                WHERE (claimed_until IS NULL OR claimed_until < now())
-                  AND ($2::text IS NULL AND next_due <= now() OR event_id = $2::text)
+                WHERE (claimed_until IS NULL OR claimed_until < $3)
+                  AND ($2::text IS NULL AND next_due <= $3 OR event_id = $2::text)
                 ORDER BY next_due
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)
@@ -86,6 +88,7 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
             """);
         command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = lease.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)eventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Time(Now()));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || Read(reader) is not { } row)
         {
@@ -100,14 +103,14 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
         ArgumentNullException.ThrowIfNull(status);
         await using var command = dataSource.CreateCommand("""
             UPDATE event_sources SET
-                claimed_until = NULL, next_due = $3, failures = $4, last_attempt = $5, last_success = $6,
+                claimed_until = NULL, next_due = COALESCE($3, $14), failures = $4, last_attempt = $5, last_success = $6,
                 last_change = $7, last_error = $8, last_result = $9, etag = $10, last_modified = $11, body_hash = $12,
                 last_warnings = $13
             WHERE event_id = $1 AND generation = $2
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = status.Generation });
-        command.Parameters.Add(Time(status.NextDue ?? SystemClock.Instance.GetCurrentInstant()));
+        command.Parameters.Add(Time(status.NextDue));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = status.Failures });
         command.Parameters.Add(Time(status.LastAttempt));
         command.Parameters.Add(Time(status.LastSuccess));
@@ -118,13 +121,15 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
         command.Parameters.Add(Text(status.LastModified));
         command.Parameters.Add(Text(status.BodyHash));
         command.Parameters.Add(Text(status.Warnings is { Length: > 8000 } w ? w[..8000] : status.Warnings));
+        command.Parameters.Add(Time(Now()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task MakeDueAsync(string eventId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("UPDATE event_sources SET next_due = now() WHERE event_id = $1 AND next_due > now()");
+        await using var command = dataSource.CreateCommand("UPDATE event_sources SET next_due = $2 WHERE event_id = $1 AND next_due > $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
+        command.Parameters.Add(Time(Now()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -160,6 +165,8 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource) : ISource
 
     private static Instant? InstantOrNull(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    private Instant Now() => Instant.FromDateTimeOffset(time.GetUtcNow());
 
     private static NpgsqlParameter Time(Instant? instant) =>
         new() { Value = instant is { } i ? i.ToDateTimeUtc() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };

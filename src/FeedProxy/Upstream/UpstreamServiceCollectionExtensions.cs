@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using FeedProxy.Timing;
 using Polly;
 
 namespace FeedProxy.Upstream;
@@ -27,6 +28,9 @@ internal static class UpstreamServiceCollectionExtensions
 
         services.AddSingleton<UpstreamMetrics>();
         services.AddSingleton<UpstreamFetcher>();
+        services.AddSingleton<OpenEventPager>();
+        services.AddSingleton<RefreshSchedule>();
+        services.AddSingleton<SourceRefresh>();
         services.AddSingleton<SourceRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<SourceRefresher>());
 
@@ -47,6 +51,9 @@ internal static class UpstreamServiceCollectionExtensions
             .AddResilienceHandler("upstream", (pipeline, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<FeedProxyOptions>>().Value.Upstream;
+                // Timeouts, retry delays and the breaker's durations on the injected clock.
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                var jitter = context.ServiceProvider.GetRequiredService<IJitterSource>();
                 pipeline.AddTimeout(TimeSpan.FromSeconds(Math.Max(1, o.TimeoutSeconds)));
                 if (o.Retries > 0)
                 {
@@ -55,6 +62,7 @@ internal static class UpstreamServiceCollectionExtensions
                         MaxRetryAttempts = o.Retries,
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
+                        Randomizer = jitter.NextDouble,
                         Delay = TimeSpan.FromMilliseconds(Math.Max(1, o.RetryDelayMilliseconds)),
                         // A refused address stays refused: no retry, no load on the breaker.
                         ShouldHandle = args => ValueTask.FromResult(!IsRefused(args.Outcome.Exception) && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
@@ -75,21 +83,9 @@ internal static class UpstreamServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Feed requests tell the refresher which events are read, so an overdue source is refreshed now.</summary>
+    /// <summary>Feed requests tell the refresher which events are read (<see cref="UpstreamFreshnessMiddleware"/>).</summary>
     public static IApplicationBuilder UseUpstreamFreshness(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
-        {
-            var path = context.Request.Path.Value;
-            if (path is not null && path.StartsWith("/events/", StringComparison.Ordinal) && path.Length > 8)
-            {
-                var rest = path.AsSpan(8);
-                var end = rest.IndexOfAny('.', '/');
-                var id = (end < 0 ? rest : rest[..end]).ToString();
-                context.RequestServices.GetService<SourceRefresher>()?.NoteRequest(id);
-            }
-
-            await next(context);
-        });
+        app.UseMiddleware<UpstreamFreshnessMiddleware>();
 
     private static bool IsRefused(Exception? exception)
     {

@@ -1,7 +1,9 @@
 using Alba;
 using FeedProxy.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Production.Tests.Scenarios;
 
@@ -9,7 +11,10 @@ namespace FeedProxy.Production.Tests.Scenarios;
 /// One FeedProxy instance in production mode (PostgreSQL store, Redis cache, admin API),
 /// hosted through an <see cref="AlbaHost"/> that starts on first use.
 /// </summary>
-public sealed class AppInstance(string postgres, string redis) : IDisposable
+/// <param name="postgres">Connection string of the database.</param>
+/// <param name="redis">Redis configuration string.</param>
+/// <param name="clock">The clock of the host; instances of one scenario share one, as machines kept in step by NTP do.</param>
+public sealed class AppInstance(string postgres, string redis, FakeTimeProvider? clock = null) : IDisposable
 {
     public const string AdminToken = "scenario-admin-token";
 
@@ -21,6 +26,12 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     private IAlbaHost? _host;
+
+    /// <summary>
+    /// The one clock of this instance (it replaces the application's TimeProvider): its timers,
+    /// delays, timeouts and backoffs wait on it, so time passes only when the test advances it.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = clock ?? new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     // AlbaHost.For completes synchronously without extensions (the host starts when its
     // TestServer is first read).
@@ -61,6 +72,7 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
         // "Rendered ..." lines show which instance rendered what (metrics are process-wide here).
         builder.UseSetting("Logging:LogLevel:FeedProxy.Feeds.EventFeedKind", "Debug");
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -22,6 +22,9 @@ public sealed class ScenarioServers : IAsyncDisposable
 
     public RedisServer Redis { get; }
 
+    /// <summary>The one clock of every instance of this scenario; time passes when a test advances it.</summary>
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
     /// <summary>Connection string of the database; the first instance migrates it.</summary>
     public string Database { get; }
 
@@ -36,7 +39,7 @@ public sealed class ScenarioServers : IAsyncDisposable
     /// <summary>A new instance on the shared database and Redis (not started until first used).</summary>
     public AppInstance Instance()
     {
-        var instance = new AppInstance(Database, Redis.ConnectionString);
+        var instance = new AppInstance(Database, Redis.ConnectionString, Clock);
         _instances.Add(instance);
         return instance;
     }

@@ -85,8 +85,8 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
             Assert.StartsWith("\"", before[format], StringComparison.Ordinal);
         }
 
-        var elapsed = await EditThroughAAndTimeBAsync("Moved Opening Session");
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"instance B had the change after {elapsed.TotalMilliseconds} ms");
+        // The wall-clock bound ("within a second") is CrossInstanceLatencyTests' (category Latency).
+        await EditThroughAAndTimeBAsync("Moved Opening Session");
         await WaitForNewETagsAsync(format => ETagAsync(b, format), before, "instance B");
         Assert.Contains("Moved Opening Session", await b.GetStringAsync(new Uri("/events/scenario.ics", UriKind.Relative)), StringComparison.Ordinal);
     }
@@ -114,8 +114,8 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
             Assert.StartsWith("\"", before[format], StringComparison.Ordinal);
         }
 
-        var elapsed = await EditThroughAAndTimeBAsync("Moved Opening Session");
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"instance B had the change after {elapsed.TotalMilliseconds} ms");
+        // The wall-clock bound ("within a second") is CrossInstanceLatencyTests' (category Latency).
+        await EditThroughAAndTimeBAsync("Moved Opening Session");
         await WaitForNewETagsAsync(CollectionETagAsync, before, "collection on instance B");
         Assert.Contains("UID:s1-scenario@scenario.feedproxy.example", await b.GetStringAsync(new Uri("/collections/everything.ics", UriKind.Relative)), StringComparison.Ordinal);
 
@@ -224,7 +224,6 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         }
 
         Assert.NotNull(changed);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.ElapsedMilliseconds} ms");
         Assert.Contains("X-WR-CALNAME:Everything Renamed", await changed!.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         changed.Dispose();
 
@@ -244,7 +243,6 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         while (status != HttpStatusCode.NotFound && gone.Elapsed < TimeSpan.FromSeconds(5));
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.True(gone.Elapsed < TimeSpan.FromSeconds(1), $"took {gone.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -292,8 +290,13 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         var onB = await Eventually.ValueAsync(() => _b.Client().GetStringAsync(new Uri("/events/scenario.ics", UriKind.Relative)), ics => ics.Contains("Edited While Redis Was Down", StringComparison.Ordinal));
         Assert.Contains("Edited While Redis Was Down", onB, StringComparison.Ordinal);
 
-        // Redis is used again by itself: readiness reports Healthy (not Degraded) once reconnected.
-        var healthy = await Eventually.TrueAsync(async () => await _a.Client().GetStringAsync(new Uri("/readyz", UriKind.Relative)) == "Healthy");
+        // Redis is used again by itself: readiness reports Healthy (not Degraded) once
+        // reconnected, at the first probe after the break window (on the instances' clock).
+        var healthy = await Eventually.TrueAsync(async () =>
+        {
+            _servers.Clock.Advance(TimeSpan.FromSeconds(5));
+            return await _a.Client().GetStringAsync(new Uri("/readyz", UriKind.Relative)) == "Healthy";
+        });
         Assert.True(healthy, "instance A did not reconnect to Redis:\n" + _a.Logs.Tail());
     }
 

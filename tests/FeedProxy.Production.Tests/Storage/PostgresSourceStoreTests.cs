@@ -17,7 +17,7 @@ public sealed class PostgresSourceStoreTests(ServersFixture servers)
     public async Task PutGet_RoundTripsTheDefinitionAndHeaders()
     {
         await using var db = await PostgresTestDatabase.CreateAsync(servers);
-        var store = new PostgresSourceStore(db.DataSource);
+        var store = new PostgresSourceStore(db.DataSource, TimeProvider.System);
 
         await store.PutAsync(Definition("a"), default);
         var found = await store.GetAsync("a", default);
@@ -33,7 +33,7 @@ public sealed class PostgresSourceStoreTests(ServersFixture servers)
     public async Task Complete_KeepsWarningsAndValidators_APutClearsThem()
     {
         await using var db = await PostgresTestDatabase.CreateAsync(servers);
-        var store = new PostgresSourceStore(db.DataSource);
+        var store = new PostgresSourceStore(db.DataSource, TimeProvider.System);
         await store.PutAsync(Definition("w"), default);
         var claimed = await store.ClaimAsync("w", Duration.FromMinutes(1), default);
         Assert.NotNull(claimed);
@@ -51,7 +51,7 @@ public sealed class PostgresSourceStoreTests(ServersFixture servers)
     public async Task ConcurrentClaims_FromManyInstances_TakeEachDueSourceExactlyOnce()
     {
         await using var db = await PostgresTestDatabase.CreateAsync(servers);
-        var setup = new PostgresSourceStore(db.DataSource);
+        var setup = new PostgresSourceStore(db.DataSource, TimeProvider.System);
         for (var i = 0; i < 20; i++)
         {
             await setup.PutAsync(Definition("s" + i), default);
@@ -63,7 +63,7 @@ public sealed class PostgresSourceStoreTests(ServersFixture servers)
         {
             var claims = await Task.WhenAll(sources.Select(async ds =>
             {
-                var store = new PostgresSourceStore(ds);
+                var store = new PostgresSourceStore(ds, TimeProvider.System);
                 var mine = new List<string>();
                 while (await store.ClaimAsync(null, Duration.FromMinutes(1), default) is { } claimed)
                 {
@@ -92,7 +92,7 @@ public sealed class PostgresSourceStoreTests(ServersFixture servers)
     public async Task Complete_ReleasesTheLease_AndIsIgnoredAfterTheDefinitionChanged()
     {
         await using var db = await PostgresTestDatabase.CreateAsync(servers);
-        var store = new PostgresSourceStore(db.DataSource);
+        var store = new PostgresSourceStore(db.DataSource, TimeProvider.System);
         await store.PutAsync(Definition("a"), default);
         var claimed = await store.ClaimAsync(null, Duration.FromMinutes(1), default);
         Assert.NotNull(claimed);

@@ -12,21 +12,35 @@ public sealed class FileCollectionStoreTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("feedproxy-collections-").FullName;
 
+    // Measured on this thread around a loop with no await in it (each lookup completes
+    // synchronously, or the test fails), so no other thread's work is counted. Warmed up first.
+    // The bound is far below the ~400 bytes a FileInfo per lookup cost before.
     [Fact]
     public async Task ALookupOfAnUnchangedCollection_AllocatesNothing()
     {
         var store = Store();
         Write("both", "Both");
         Assert.NotNull(await store.GetAsync("both", default));   // loads it
+        for (var i = 0; i < 100; i++)
+        {
+            Lookup(store);
+        }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1_000; i++)
         {
-            await store.GetAsync("both", default);
+            Lookup(store);
         }
 
         var perLookup = (GC.GetAllocatedBytesForCurrentThread() - before) / 1_000.0;
-        Assert.True(perLookup < 1, $"{perLookup:F1} bytes per lookup");
+        Assert.True(perLookup < 8, $"{perLookup:F1} bytes per lookup");
+    }
+
+    private static void Lookup(FileCollectionStore store)
+    {
+        var lookup = store.GetAsync("both", default);
+        var found = lookup.IsCompletedSuccessfully ? lookup.Result : throw new InvalidOperationException("a lookup of an unchanged collection went asynchronous");
+        Assert.NotNull(found);
     }
 
     [Fact]

@@ -21,10 +21,14 @@ public sealed class UpstreamMemberTests
     {
         using var host = new SourceTestHost();
         host.Upstream.Set("/club.ics", Calendar("Club Meetup", "20270401T170000Z", "20270401T180000Z"), "text/calendar");
+        _ = host.Factory.Host;
+        var first = host.NextRefresh("club");
         using (var put = await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 1 }))
         {
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
+
+        await first.WaitAsync(Eventually.Deadline);
 
         host.Factory.WriteCollection("campus", """{ "name": "Campus", "members": [ { "event": "testconf" }, { "event": "club" } ] }""");
         string? etag = null;
@@ -45,7 +49,8 @@ public sealed class UpstreamMemberTests
 
         // Upstream moves the meetup: the collection's ETag moves, and one "moved" item appears.
         host.Upstream.Set("/club.ics", Calendar("Club Meetup", "20270401T190000Z", "20270401T200000Z"), "text/calendar");
-        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/collections/campus.ics")).ETag != etag));
+        Assert.Equal("200", (await host.AdvanceToNextRefreshAsync("club", TimeSpan.FromSeconds(1))).LastResult);
+        Assert.NotEqual(etag, (await host.FeedAsync("/collections/campus.ics")).ETag);
         var items = XDocument.Parse((await host.FeedAsync("/collections/campus/changes.rss")).Body).Descendants("item").ToList();
         var item = Assert.Single(items);
         Assert.Equal("Moved: Club Meetup", item.Element("title")!.Value);

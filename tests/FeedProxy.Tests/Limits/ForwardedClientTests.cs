@@ -1,6 +1,5 @@
 using System.Net;
 using FeedProxy.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Tests.Limits;
 
@@ -20,8 +19,7 @@ public sealed class ForwardedClientTests : IDisposable
     {
         _factory.Settings["FeedProxy:RateLimit:PermitsPerMinute"] = "60";
         _factory.Settings["FeedProxy:RateLimit:Burst"] = "2";
-        // No refill second passes during the test (see FeedProxyFactory.UseBudgetClock).
-        _factory.UseBudgetClock(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        // No refill second passes during the test: the host's clock (FeedProxyFactory.Clock) stands still.
         if (trustLoopbackProxy)
         {
             _factory.Settings["FeedProxy:ForwardedHeaders:KnownNetworks:0"] = "127.0.0.0/8";

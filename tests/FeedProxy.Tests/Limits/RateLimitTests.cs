@@ -13,15 +13,14 @@ public sealed class RateLimitTests : IDisposable
 {
     private readonly FeedProxyFactory _factory = new();
 
-    // The budget refills one token a second; on this clock no second passes unless a test says so.
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-
     public RateLimitTests()
     {
         _factory.Settings["FeedProxy:RateLimit:PermitsPerMinute"] = "60";
         _factory.Settings["FeedProxy:RateLimit:Burst"] = "5";
-        _factory.UseBudgetClock(_clock);
     }
+
+    // The budget refills one token a second; on the host's clock no second passes unless a test says so.
+    private FakeTimeProvider Clock => _factory.Clock;
 
     public void Dispose() => _factory.Dispose();
 
@@ -66,7 +65,7 @@ public sealed class RateLimitTests : IDisposable
         }
 
         // One second later the bucket has one token more: one render, then 429 again.
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         using (var refilled = await client.GetAsync(new Uri("/events/testconf.ics?track=security", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, refilled.StatusCode);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Tests.Support;
 
@@ -15,7 +16,7 @@ namespace FeedProxy.Tests.Support;
 /// </summary>
 public sealed class FeedProxyFactory : IDisposable
 {
-    private readonly List<IDisposable> _kestrelHosts = [];
+    private readonly List<KestrelHost> _kestrelHosts = [];
     private IAlbaHost? _host;
 
     public FeedProxyFactory()
@@ -36,6 +37,13 @@ public sealed class FeedProxyFactory : IDisposable
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The one clock of the whole host (it replaces the application's TimeProvider): every
+    /// timer, delay, timeout and backoff of the application waits on it, so nothing happens by
+    /// the passing of time unless the test advances it. Starts at the time the factory is made.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
     /// <summary>The running application; started on first use with the current <see cref="Settings"/>.</summary>
     // AlbaHost.For completes synchronously without extensions (the host starts when its
     // TestServer is first read), so waiting here does not block on xunit's context.
@@ -53,16 +61,36 @@ public sealed class FeedProxyFactory : IDisposable
     /// <summary>Extra service registrations (they replace the application's), applied when the host is built.</summary>
     public void WithServices(Action<IServiceCollection> configure) => _services.Add(configure);
 
-    /// <summary>
-    /// The clients' budget (rate limit) reads this clock instead of the system's, so a test
-    /// decides when its refill second passes: on a loaded machine a few renders can take longer
-    /// than the one-second refill and turn an expected 429 into a 200.
-    /// </summary>
-    public void UseBudgetClock(TimeProvider clock) =>
-        WithServices(services => services.AddSingleton(sp => new FeedProxy.Limits.ClientBudget(sp.GetRequiredService<IOptions<FeedProxy.Limits.RateLimitOptions>>(), clock)));
 
-    public void WriteEvent(string id, string json) =>
+    /// <summary>
+    /// Writes an event file; once the host runs, the file store reads it before this returns
+    /// (<see cref="WaitForReloadAsync"/>), as its watcher would a moment later in production.
+    /// </summary>
+    public void WriteEvent(string id, string json)
+    {
+        WriteEventFile(id, json);
+        ReloadIfRunning();
+    }
+
+    /// <summary>Writes an event file and nothing more: for tests of the watcher and the poll themselves.</summary>
+    public void WriteEventFile(string id, string json) =>
         File.WriteAllText(Path.Combine(EventsPath, id + ".json"), json);
+
+    /// <summary>Deletes an event file; once the host runs, the file store has seen it gone before this returns.</summary>
+    public void DeleteEvent(string id)
+    {
+        File.Delete(Path.Combine(EventsPath, id + ".json"));
+        ReloadIfRunning();
+    }
+
+    private void ReloadIfRunning()
+    {
+        IEnumerable<IServiceProvider> running = [.. _host is null ? [] : new[] { _host.Services }, .. _kestrelHosts.Select(k => k.Services)];
+        foreach (var services in running)
+        {
+            services.GetService<FeedProxy.Storage.FileEventStore>()?.ReloadAll(wait: true);
+        }
+    }
 
     public void WriteCollection(string id, string json)
     {
@@ -71,23 +99,36 @@ public sealed class FeedProxyFactory : IDisposable
     }
 
     /// <summary>
-    /// Waits until the file store has read every file written before this call: writes a marker
-    /// event and waits for its feed (one reload pass reads all changed files). For checks that
-    /// something did not change (a broken file kept out, a draft kept private), which a fixed
-    /// sleep could pass before the reload even ran.
+    /// Makes the file store read every file written before this call, now: one pass over the
+    /// folder, waited for. The watcher's debounce and the poll wait on <see cref="Clock"/>, so
+    /// without this (or advancing the clock) a written file is not read at all.
     /// </summary>
-    public async Task WaitForReloadAsync()
+    public Task WaitForReloadAsync()
     {
-        var id = "reload-" + Guid.NewGuid().ToString("N")[..12];
-        WriteEvent(id, TestEvents.Conference(id: id));
-        var client = CreatePlainClient();
-        Assert.True(
-            await Eventually.TrueAsync(async () =>
-            {
-                using var response = await client.GetAsync(new Uri($"/events/{id}.ics", UriKind.Relative));
-                return response.StatusCode == System.Net.HttpStatusCode.OK;
-            }),
-            "the file store never loaded a new file");
+        _ = Host;
+        ReloadIfRunning();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Advances <see cref="Clock"/> past the file store's poll interval and waits for the pass
+    /// its timer starts: the timer path, as in production, for tests of the reload itself.
+    /// </summary>
+    public async Task PollFilesAsync()
+    {
+        var store = Services.GetRequiredService<FeedProxy.Storage.FileEventStore>();
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnReloaded() => reloaded.TrySetResult();
+        store.Reloaded += OnReloaded;
+        try
+        {
+            Clock.Advance(TimeSpan.FromSeconds(2));
+            await reloaded.Task.WaitAsync(Eventually.Deadline);
+        }
+        finally
+        {
+            store.Reloaded -= OnReloaded;
+        }
     }
 
     /// <summary>A client of the in-memory server; it never follows redirects.</summary>
@@ -139,6 +180,7 @@ public sealed class FeedProxyFactory : IDisposable
         builder.UseSetting("FeedProxy:UidDomain", "tests.feedproxy.example");
         // Test clients share one (absent) address; RateLimitTests turns limiting back on.
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

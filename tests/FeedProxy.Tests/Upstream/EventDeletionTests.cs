@@ -84,7 +84,7 @@ public sealed class EventDeletionTests
         }
 
         Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
-        File.Delete(Path.Combine(host.Factory.EventsPath, "small.json"));
+        host.Factory.DeleteEvent("small");
         Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(10)));
 
         Assert.Equal("200", (await host.RefreshAsync("small")).GetProperty("lastResult").GetString());

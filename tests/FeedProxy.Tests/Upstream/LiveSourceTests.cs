@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -47,26 +46,30 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
 
         using var host = new SourceTestHost();
         host.Upstream.Set("/club.ics", ics, "text/calendar");
-        var declared = Stopwatch.StartNew();
+        _ = host.Factory.Host;
+        var first = host.NextRefresh("club");
         using (var put = await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 1 }))
         {
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
+        Assert.Equal("200", (await first.WaitAsync(Eventually.Deadline)).LastResult);
         var icsETag = await WaitForFeedAsync(host, "/events/club.ics");
         var campusETag = await WaitForFeedAsync(host, "/events/club.rss?profile=campus");
 
-        // No client requests from here on: the refresher polls by itself, conditionally, and
-        // no more often than once a second (a slow machine makes fewer polls, never more).
-        Assert.True(await Eventually.TrueAsync(() => host.Upstream.Count("/club.ics") >= 3), "fewer than three polls");
+        // No client requests from here on: each second of the host's clock brings exactly one
+        // conditional poll, answered 304.
+        for (var interval = 0; interval < 3; interval++)
+        {
+            Assert.Equal("304", (await host.AdvanceToNextRefreshAsync("club", TimeSpan.FromSeconds(1))).LastResult);
+        }
+
         var requests = host.Upstream.Requests.Where(r => r.Path == "/club.ics").ToList();
         output.WriteLine(string.Join("\n", requests.Select(r => $"{r.Status} If-None-Match={r.IfNoneMatch} If-Modified-Since={r.IfModifiedSince}")));
-        Assert.InRange(requests.Count, 3, (int)declared.Elapsed.TotalSeconds + 2);
+        Assert.Equal(4, requests.Count);
         Assert.Equal(200, requests[0].Status);
-        // One first fetch (an attempt that outlasts its time cap on a loaded machine is retried
-        // once, also unconditionally), then only conditional polls answered 304.
-        Assert.InRange(requests.Count(r => r.IfNoneMatch is null), 1, 2);
-        Assert.All(requests.SkipWhile(r => r.IfNoneMatch is null), r =>
+        Assert.Null(requests[0].IfNoneMatch);
+        Assert.All(requests.Skip(1), r =>
         {
             Assert.NotNull(r.IfNoneMatch);
             Assert.NotNull(r.IfModifiedSince);
@@ -77,11 +80,12 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
         var changed = Encoding.UTF8.GetString(ics).Replace("SUMMARY:IndieWebClub #32", "SUMMARY:IndieWebClub #32 moved upstairs", StringComparison.Ordinal);
         var upstreamETag = (await host.StatusAsync("club")).GetProperty("eTag").GetString();
         host.Upstream.Set("/club.ics", changed, "text/calendar");
-        // Still without any feed request: the status (admin API) shows the refresher took the
-        // new version by itself; then the feeds follow.
-        Assert.True(await Eventually.TrueAsync(async () => (await host.StatusAsync("club")).GetProperty("eTag").GetString() != upstreamETag), "the change upstream was never fetched");
-        var after = await Eventually.ValueAsync(() => host.FeedAsync("/events/club.ics"), f => f.ETag != icsETag);
-        var campus = await Eventually.ValueAsync(() => host.FeedAsync("/events/club.rss?profile=campus"), f => f.ETag != campusETag);
+        // Still without any feed request: the refresher takes the new version at the next
+        // interval by itself (the status shows it); then the feeds follow.
+        Assert.Equal("200", (await host.AdvanceToNextRefreshAsync("club", TimeSpan.FromSeconds(1))).LastResult);
+        Assert.NotEqual(upstreamETag, (await host.StatusAsync("club")).GetProperty("eTag").GetString());
+        var after = await host.FeedAsync("/events/club.ics");
+        var campus = await host.FeedAsync("/events/club.rss?profile=campus");
         Assert.NotEqual(icsETag, after.ETag);
         Assert.NotEqual(campusETag, campus.ETag);
         Assert.Contains("moved upstairs", after.Body, StringComparison.Ordinal);
@@ -104,20 +108,22 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
         // The loop looks for due sources only once a minute here: only the request can wake it.
         using var host = new SourceTestHost(settings: new() { ["FeedProxy:Upstream:PollMilliseconds"] = "60000" });
         host.Upstream.Set("/club.ics", ics, "text/calendar");
+        _ = host.Factory.Host;
+        var first = host.NextRefresh("club");
         using (await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 1 }))
         {
         }
 
-        // Waited for through the admin API: a feed request now could already find the source
-        // overdue and wake the loop, which is what the request below has to show.
-        Assert.Equal("200", (await host.WaitForRefreshAsync("club")).GetProperty("lastResult").GetString());
-        await Task.Delay(2500); // real time for the source to become overdue (due + 1 s)
-        var before = host.Upstream.Count("/club.ics");
-        Assert.Equal(1, before);
+        Assert.Equal("200", (await first.WaitAsync(Eventually.Deadline)).LastResult);
+        // Overdue: past its due time by more than the one second of grace, well before the poll.
+        host.Clock.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(1, host.Upstream.Count("/club.ics"));
 
+        var woken = host.NextRefresh("club");
         var served = await host.FeedAsync("/events/club.ics"); // answered with the current version at once
         Assert.Equal(HttpStatusCode.OK, served.Status);
-        Assert.True(await Eventually.TrueAsync(() => host.Upstream.Count("/club.ics") > before), "the request did not wake the refresh");
+        await woken.WaitAsync(Eventually.Deadline);
+        Assert.Equal(2, host.Upstream.Count("/club.ics"));
     }
 
     [Fact]
@@ -131,19 +137,28 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
         using var host = new SourceTestHost();
         host.Upstream.Set("/club.ics", ics, "text/calendar");
         host.Upstream.Fault = UpstreamFault.ChangingDtStamp;
+        _ = host.Factory.Host;
+        var first = host.NextRefresh("club");
         using (await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 1 }))
         {
         }
 
+        await first.WaitAsync(Eventually.Deadline);
         var etag = await WaitForFeedAsync(host, "/events/club.ics");
         var before = host.Upstream.Count("/club.ics");
-        Assert.True(await Eventually.TrueAsync(() => host.Upstream.Count("/club.ics") >= before + 3));
+        for (var interval = 0; interval < 3; interval++)
+        {
+            Assert.Equal("200", (await host.AdvanceToNextRefreshAsync("club", TimeSpan.FromSeconds(1))).LastResult);
+        }
 
+        Assert.Equal(before + 3, host.Upstream.Count("/club.ics"));
         Assert.All(host.Upstream.Requests, r => Assert.Equal(200, r.Status));
         Assert.Equal(etag, (await host.FeedAsync("/events/club.ics")).ETag);
         Assert.Equal("200", (await host.StatusAsync("club")).GetProperty("lastResult").GetString());
     }
 
+    // Timeouts, retry delays and the refresh's cap all wait on the host's clock: the test moves
+    // it on while the refresh runs, so a slow machine changes nothing but the pace.
     [Theory]
     [InlineData(UpstreamFault.ServerError)]
     [InlineData(UpstreamFault.Timeout)]
@@ -159,14 +174,16 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
 
         using var host = new SourceTestHost();
         host.Upstream.Set("/club.ics", ics, "text/calendar");
+        _ = host.Factory.Host;
+        var first = host.NextRefresh("club");
         using (await host.PutSourceAsync("club", new { kind = "ics", url = host.Upstream.Url("/club.ics").AbsoluteUri, refreshSeconds = 3600 }))
         {
         }
 
+        await first.WaitAsync(Eventually.Deadline); // the first refresh is over: the next one meets the fault
         var etag = await WaitForFeedAsync(host, "/events/club.ics");
-        await host.WaitForRefreshAsync("club"); // the first refresh is over: the next one meets the fault
         host.Upstream.Fault = fault;
-        var failed = await host.RefreshAsync("club");
+        var failed = await host.RefreshDrivenAsync("club", TimeSpan.FromMilliseconds(500));
         output.WriteLine($"{fault}: {failed}");
 
         Assert.Equal("error", failed.GetProperty("lastResult").GetString());
@@ -177,7 +194,7 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
         Assert.Equal(etag, during.ETag);
 
         host.Upstream.Fault = UpstreamFault.None;
-        var recovered = await host.RefreshAsync("club");
+        var recovered = await host.RefreshDrivenAsync("club", TimeSpan.FromMilliseconds(500));
         Assert.Contains(recovered.GetProperty("lastResult").GetString(), Unchanged);
         Assert.Equal(0, recovered.GetProperty("failures").GetInt32());
         Assert.Equal(etag, (await host.FeedAsync("/events/club.ics")).ETag);
@@ -262,10 +279,14 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
     {
         using var host = new SourceTestHost();
         host.Upstream.Set("/private.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270101T100000Z\r\nSUMMARY:Board\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "text/calendar");
+        _ = host.Factory.Host;
+        var first = host.NextRefresh("board");
         using (await host.PutSourceAsync("board", new { kind = "ics", url = host.Upstream.Url("/private.ics").AbsoluteUri, headers = new Dictionary<string, string> { ["Authorization"] = "Bearer s3cr3t-upstream-token" } }))
         {
         }
 
+        // Over before the source changes below, so the refresh that follows is of the new address.
+        await first.WaitAsync(Eventually.Deadline);
         await WaitForFeedAsync(host, "/events/board.ics");
         Assert.Equal("Bearer s3cr3t-upstream-token", host.Upstream.Requests.First(r => r.Path == "/private.ics").Authorization);
         var get = await host.Admin.GetStringAsync(new Uri("/admin/events/board/source", UriKind.Relative));
@@ -274,11 +295,12 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
 
         // A PUT without headers keeps them (GET cannot show them to copy); another origin never gets them.
         host.Upstream.Redirect("/moved.ics", host.Upstream.Url("/private.ics").AbsoluteUri.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
+        var redeclared = host.NextRefresh("board");
         using (await host.PutSourceAsync("board", new { kind = "ics", url = host.Upstream.Url("/moved.ics").AbsoluteUri }))
         {
         }
 
-        var status = await host.RefreshAsync("board");
+        var status = await host.DriveAsync(redeclared, SourceTestHost.Poll);
         output.WriteLine(status.ToString());
         // The upstream logs a request after its answer: wait for the redirect's target.
         List<UpstreamRequest> last = [];

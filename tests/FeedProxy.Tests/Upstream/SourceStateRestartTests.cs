@@ -51,9 +51,13 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
 
         using (var first = setup.Factory.WithWebHostBuilder(_ => { }))
         {
+            var declared = SourceTestHost.NextRefresh(first.Services, "small");
             await DeclareAsync(first, url, refreshSeconds: 1);
-            Assert.True(await Eventually.TrueAsync(() => ServedAsync(first), Wait));
-            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(setup.Upstream.Requests.Any(r => r.Status == 304)), Wait));
+            Assert.Equal("200", (await declared.WaitAsync(Eventually.Deadline)).LastResult);
+            Assert.True(await ServedAsync(first));
+            var polled = SourceTestHost.NextRefresh(first.Services, "small");
+            setup.Clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal("304", (await setup.DriveAsync(polled, SourceTestHost.Poll)).LastResult);
         }
 
         Assert.True(File.Exists(Path.Combine(setup.Factory.Root, "state", "sources.json")));
@@ -63,7 +67,12 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         using (var second = setup.Factory.WithWebHostBuilder(_ => { }))
         {
             Assert.True(await ServedAsync(second));
-            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(setup.Upstream.Requests.Count >= before + 3), Wait));
+            for (var interval = 0; interval < 3; interval++)
+            {
+                var polled = SourceTestHost.NextRefresh(second.Services, "small");
+                setup.Clock.Advance(TimeSpan.FromSeconds(1));
+                await setup.DriveAsync(polled, SourceTestHost.Poll);
+            }
         }
 
         var after = setup.Upstream.Requests.Skip(before).ToList();
@@ -89,7 +98,7 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         Assert.Equal(1, setup.Upstream.Count("/small.ics"));
         using var second = setup.Factory.WithWebHostBuilder(_ => { });
         Assert.True(await ServedAsync(second));
-        await Task.Delay(2000);
+        setup.Clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(1, setup.Upstream.Count("/small.ics")); // due in an hour, as before the restart
 
         using var admin = Admin(second);

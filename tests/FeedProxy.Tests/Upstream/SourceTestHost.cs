@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using FeedProxy.Testing;
 using FeedProxy.Tests.Support;
+using FeedProxy.Upstream;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Tests.Upstream;
 
@@ -86,6 +89,76 @@ internal sealed class SourceTestHost : IDisposable
         Assert.True(Completed(status), $"no refresh of '{eventId}' completed: {status}");
         return status;
     }
+
+    /// <summary>The host's one clock: sources come due, and timeouts and retry delays pass, only when a test advances it.</summary>
+    public FakeTimeProvider Clock => Factory.Clock;
+
+    /// <summary>How often the refresher looks for due sources here (<see cref="UpstreamServer.SourceSettings"/>).</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The next completed refresh of <paramref name="eventId"/> (the refresher's own signal),
+    /// listened for from this call on: call it before whatever brings the refresh about.
+    /// </summary>
+    public Task<SourceStatus> NextRefresh(string eventId) => NextRefresh(Factory.Services, eventId);
+
+    /// <inheritdoc cref="NextRefresh(string)"/>
+    public static Task<SourceStatus> NextRefresh(IServiceProvider services, string eventId)
+    {
+        var refresher = services.GetRequiredService<SourceRefresher>();
+        var done = new TaskCompletionSource<SourceStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRefreshed(string id, SourceStatus status)
+        {
+            if (id == eventId && done.TrySetResult(status))
+            {
+                refresher.Refreshed -= OnRefreshed;
+            }
+        }
+
+        refresher.Refreshed += OnRefreshed;
+        return done.Task;
+    }
+
+    /// <summary>
+    /// Advances the clock by <paramref name="interval"/> (a source's interval) and waits for the
+    /// refresh that makes due; <see cref="DriveAsync{T}"/> covers a loop that was between two
+    /// polls when the clock moved.
+    /// </summary>
+    public Task<SourceStatus> AdvanceToNextRefreshAsync(string eventId, TimeSpan interval)
+    {
+        var next = NextRefresh(eventId);
+        Clock.Advance(interval);
+        return DriveAsync(next, Poll);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="task"/> while moving the clock on by <paramref name="step"/>
+    /// whenever nothing has happened for a moment: for work that waits on the clock more than
+    /// once (an attempt timeout, then a retry delay, then the refresh's cap). The outcome does
+    /// not depend on the pace; a task that never completes fails the test at the deadline.
+    /// </summary>
+    public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan step)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (!task.IsCompleted)
+        {
+            if (started.Elapsed > Eventually.Deadline)
+            {
+                Assert.Fail("the awaited refresh never completed");
+            }
+
+            if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(100))) != task)
+            {
+                Clock.Advance(step);
+            }
+        }
+
+        return await task;
+    }
+
+    /// <summary>An admin refresh driven through the clock (retries, timeouts and caps pass as the test moves time).</summary>
+    public Task<JsonElement> RefreshDrivenAsync(string eventId, TimeSpan step) => DriveAsync(RefreshAsync(eventId), step);
 
     /// <summary>
     /// <see cref="Eventually.TrueAsync(Func{Task{bool}}, TimeSpan?)"/> under its former name here,

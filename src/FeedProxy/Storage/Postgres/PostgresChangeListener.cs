@@ -25,14 +25,16 @@ internal sealed partial class PostgresChangeListener : BackgroundService
     private readonly PostgresEventStore _store;
     private readonly IPostgresNotificationChannel[] _channels;
     private readonly ILogger<PostgresChangeListener> _logger;
+    private readonly TimeProvider _time;
 
     public PostgresChangeListener(NpgsqlDataSource dataSource, PostgresEventStore store, ILogger<PostgresChangeListener> logger)
-        : this(dataSource, store, [], logger)
+        : this(dataSource, store, [], TimeProvider.System, logger)
     {
     }
 
-    public PostgresChangeListener(NpgsqlDataSource dataSource, PostgresEventStore store, IEnumerable<IPostgresNotificationChannel> channels, ILogger<PostgresChangeListener> logger)
+    public PostgresChangeListener(NpgsqlDataSource dataSource, PostgresEventStore store, IEnumerable<IPostgresNotificationChannel> channels, TimeProvider time, ILogger<PostgresChangeListener> logger)
     {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _channels = [.. channels ?? throw new ArgumentNullException(nameof(channels))];
@@ -98,7 +100,7 @@ internal sealed partial class PostgresChangeListener : BackgroundService
 
             try
             {
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
