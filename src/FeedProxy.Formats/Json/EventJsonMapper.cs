@@ -13,9 +13,6 @@ namespace FeedProxy.Formats.Json;
 /// </summary>
 public static class EventJsonMapper
 {
-    /// <summary>Kept for the source definitions' call sites; the rule is <see cref="ScheduleId"/>'s.</summary>
-    public static bool IsValidId(string? id) => ScheduleId.IsValid(id);
-
     /// <param name="json">The document.</param>
     /// <param name="fallbackLastModified">Used where the document gives no lastModified (e.g. the file's write time).</param>
     /// <param name="expectedId">When set, the document's id must be absent or equal to it.</param>

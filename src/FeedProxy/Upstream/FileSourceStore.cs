@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Text.Json;
 using FeedProxy.Formats.Json;
 using Microsoft.Extensions.Options;
@@ -222,7 +223,7 @@ internal sealed partial class FileSourceStore : ISourceStore
 
     private SourceDefinition? Load(string eventId)
     {
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             return null;
         }
@@ -263,7 +264,7 @@ internal sealed partial class FileSourceStore : ISourceStore
     }
 
     private string PathOf(string eventId) =>
-        EventJsonMapper.IsValidId(eventId) ? Path.Combine(_folder, eventId + Suffix) : throw new ArgumentException("Invalid event id.", nameof(eventId));
+        ScheduleId.IsValid(eventId) ? Path.Combine(_folder, eventId + Suffix) : throw new ArgumentException("Invalid event id.", nameof(eventId));
 
     private Instant Now() => Instant.FromDateTimeOffset(_time.GetUtcNow());
 

@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Text.Json.Serialization;
 using FeedProxy.Formats.Json;
 using FeedProxy.Formats.Upstream;
@@ -50,7 +51,7 @@ public sealed class SourceJson
     {
         ArgumentNullException.ThrowIfNull(options);
         errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             errors["eventId"] = ["1-128 letters, digits, '.', '_' or '-'."];
         }

@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Formats.Json;
@@ -33,7 +34,7 @@ public sealed class SourceEndpoints : ICarterModule
 
     internal static async Task<IResult> GetSource(string eventId, ISourceStore sources, CancellationToken cancellationToken)
     {
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             return Problems.BadRequest("The event id is not valid.");
         }
@@ -46,7 +47,7 @@ public sealed class SourceEndpoints : ICarterModule
     internal static async Task<IResult> PutSource(
         string eventId, HttpRequest request, ISourceStore sources, SourceRefresher refresher, IOptions<FeedProxyOptions> options, CancellationToken cancellationToken)
     {
-        if (!EventJsonMapper.IsValidId(eventId))
+        if (!ScheduleId.IsValid(eventId))
         {
             return Problems.BadRequest("The event id is not valid.");
         }
@@ -74,13 +75,13 @@ public sealed class SourceEndpoints : ICarterModule
     }
 
     internal static async Task<IResult> DeleteSource(string eventId, ISourceStore sources, CancellationToken cancellationToken) =>
-        EventJsonMapper.IsValidId(eventId) && await sources.DeleteAsync(eventId, cancellationToken)
+        ScheduleId.IsValid(eventId) && await sources.DeleteAsync(eventId, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"Event '{eventId}' has no source.");
 
     internal static async Task<IResult> Refresh(string eventId, ISourceStore sources, SourceRefresher refresher, CancellationToken cancellationToken)
     {
-        if (!EventJsonMapper.IsValidId(eventId) || await sources.GetAsync(eventId, cancellationToken) is not { } found)
+        if (!ScheduleId.IsValid(eventId) || await sources.GetAsync(eventId, cancellationToken) is not { } found)
         {
             return Problems.NotFound($"Event '{eventId}' has no source.");
         }

@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -45,7 +46,7 @@ internal sealed partial class SourceStateFile(string? statePath, ILogger logger)
             var document = JsonSerializer.Deserialize(File.ReadAllBytes(_path), SourceStateJsonContext.Default.SourceStateDocument);
             foreach (var (eventId, entry) in document?.Sources ?? [])
             {
-                if (EventJsonMapper.IsValidId(eventId) && entry is { Key.Length: 64 })
+                if (ScheduleId.IsValid(eventId) && entry is { Key.Length: 64 })
                 {
                     result[eventId] = (entry.Key, entry.ToStatus());
                 }
