@@ -41,10 +41,10 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedResponse response, O
         if (result is FeedResult.Found found)
         {
             var response = new FeedResponse(found.Feed, format, CacheControl(caching, found.IsPrivate));
-            if (remember is { } kind && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
+            if (remember is { } kind && !found.IsPrivate && found.Entry is { } entry && !found.Feed.CodingsPending)
             {
                 // The next poll of this exact URL is answered before routing (FastPath).
-                context.RequestServices.GetRequiredService<FastPath.KnownFeeds>().Remember(context.Request, source, response, isCollection: kind == FastPath.FeedKind.Collection);
+                context.RequestServices.GetRequiredService<FastPath.KnownFeeds>().Remember(context.Request, entry, response, isCollection: kind == FastPath.FeedKind.Collection);
             }
 
             return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<Observability.FeedMetrics>());
