@@ -14,6 +14,7 @@ internal static class CalDavServiceCollectionExtensions
             services.AddSingleton<ISyncHistory, FileSyncHistory>();
         }
 
+        services.AddSingleton<CalendarIndexKind>();
         services.AddSingleton<CalendarIndexService>();
         services.AddSingleton<TimeRangeMatcher>();
         services.AddSingleton<SyncCollectionReport>();

@@ -14,7 +14,7 @@ namespace FeedProxy.CalDav;
 /// either side of now), and each overlapping occurrence names its object. Callers intersect
 /// the result with the calendar's current objects, so filters and visibility stay the feed's.
 /// </summary>
-internal sealed class TimeRangeMatcher(IEventStore events, ICollectionStore collections, FeedService feeds, TimeProvider time)
+internal sealed class TimeRangeMatcher(IEventStore events, ICollectionStore collections, FeedSettings settings, TimeProvider time)
 {
     private static readonly Duration MaxReach = Duration.FromDays(3650);
 
@@ -37,7 +37,7 @@ internal sealed class TimeRangeMatcher(IEventStore events, ICollectionStore coll
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var back = start < now ? Min(now - start, MaxReach) : Duration.Zero;
         var ahead = end > now ? Min(end - now, MaxReach) : Duration.Zero;
-        var basePolicy = feeds.Policy();
+        var basePolicy = settings.Policy();
         var policy = basePolicy with
         {
             RecurrenceBack = Max(back, basePolicy.RecurrenceBack),
