@@ -1,6 +1,7 @@
 using Alba;
 using FeedProxy.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FeedProxy.Production.Tests.Scenarios;
@@ -21,6 +22,29 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     private IAlbaHost? _host;
+    private readonly List<IDisposable> _kestrelHosts = [];
+
+    /// <summary>
+    /// Starts this instance's configuration on real Kestrel (an ephemeral loopback port) for
+    /// clients that need a real server (python-caldav, vdirsyncer), and returns its address.
+    /// </summary>
+    public Uri StartKestrel()
+    {
+        var kestrel = new KestrelHost(ConfigureWebHost);
+        _kestrelHosts.Add(kestrel);
+        // A listen option, not UseKestrel(port): see FeedProxyFactory.StartKestrel.
+        kestrel.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        kestrel.StartServer();
+        var addresses = kestrel.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
+    /// <summary>The same application on Kestrel, which AlbaHost (in-memory TestServer) does not run.</summary>
+    private sealed class KestrelHost(Action<IWebHostBuilder> configure) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => configure(builder);
+    }
 
     // AlbaHost.For completes synchronously without extensions (the host starts when its
     // TestServer is first read).
@@ -69,6 +93,11 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
 
     public void Dispose()
     {
+        foreach (var kestrel in _kestrelHosts)
+        {
+            kestrel.Dispose();
+        }
+
         _host?.Dispose();
         try
         {
