@@ -52,6 +52,16 @@ internal sealed class ClientProcess : IDisposable
         return client;
     }
 
+    /// <summary>Runs a program to its end with <paramref name="input"/> as its standard input; returns its exit code and output (errors appended).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, string input = "", IDictionary<string, string>? environment = null)
+    {
+        using var client = Start(fileName, arguments, environment);
+        await client._process.StandardInput.WriteAsync(input);
+        client._process.StandardInput.Close();
+        var (exitCode, output) = await client.CompleteAsync();
+        return (exitCode, output + client.Errors);
+    }
+
     public string Errors
     {
         get

@@ -63,6 +63,27 @@ public sealed class CalDavOnPostgresScenarioTests(ServersFixture servers)
         Assert.Equal(["s3-davconf.ics"], second.RootElement.GetProperty("deleted").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Fact]
+    public async Task Vdirsyncer_MirrorsInstanceB_AfterAnImportThroughA_AndKhalShowsLocalTimes()
+    {
+        var database = await servers.Postgres.CreateDatabaseAsync();
+        using var a = new AppInstance(database, servers.Redis.ConnectionString);
+        using var b = new AppInstance(database, servers.Redis.ConnectionString);
+        using var httpA = new HttpClient { BaseAddress = a.StartKestrel() };
+        var urlB = b.StartKestrel();
+        using var httpB = new HttpClient { BaseAddress = urlB };
+        Assert.Equal(HttpStatusCode.Created, await PutAsync(httpA, CalDavSchedule.Json()));
+        Assert.True(await Eventually.TrueAsync(async () => await IcsETagAsync(httpB) is not null), "instance B never served the event");
+
+        using var mirror = new VdirsyncerKhal(urlB, "Asia/Tokyo");
+        await mirror.SyncAsync();
+        Assert.Equal(CalDavSchedule.AllObjects.Length, Directory.GetFiles(Path.Combine(mirror.Calendars, CalDavSchedule.Id), "*.ics").Length);
+        // Tokyo is eight hours ahead of Brussels in winter.
+        var day = await mirror.ListAsync(new DateOnly(2027, 2, 6), 1);
+        Assert.Contains("2027-02-06 18:00 2027-02-06 18:30 Opening", day);
+        Assert.Contains("2027-02-06 19:00 2027-02-06 19:30 Second Session", day);
+    }
+
     private static async Task<HttpStatusCode> PutAsync(HttpClient http, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/admin/events/{CalDavSchedule.Id}", UriKind.Relative))
