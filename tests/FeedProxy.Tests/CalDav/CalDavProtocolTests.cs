@@ -256,6 +256,29 @@ public sealed class CalDavProtocolTests : IDisposable
     }
 
     [Fact]
+    public async Task IcsFeedsAndThePage_LinkTheirCalDavTwin()
+    {
+        using var feed = await _client.GetAsync(new Uri("/events/davconf.ics", UriKind.Relative));
+        Assert.Equal("<http://localhost/dav/calendars/davconf/>; rel=\"subscribe-caldav\"", string.Join(",", feed.Headers.GetValues("Link")));
+        using var filtered = await _client.GetAsync(new Uri("/events/davconf.ics?room=r1", UriKind.Relative));
+        Assert.False(filtered.Headers.Contains("Link"));
+        using var rss = await _client.GetAsync(new Uri("/events/davconf.rss", UriKind.Relative));
+        Assert.False(rss.Headers.Contains("Link"));
+
+        var token = await _factory.Services.GetRequiredService<PrivateAccess>().RotateAsync("hidden", CancellationToken.None);
+        using var hidden = await _client.GetAsync(new Uri($"/private/{token}/events/hidden.ics", UriKind.Relative));
+        Assert.Equal($"<http://localhost/private/{token}/dav/events/hidden/calendar/>; rel=\"subscribe-caldav\"", string.Join(",", hidden.Headers.GetValues("Link")));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/events/davconf", UriKind.Relative));
+        request.Headers.Accept.ParseAdd("text/html");
+        using var page = await _client.SendAsync(request);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Add as CalDAV account", html, StringComparison.Ordinal);
+        Assert.Contains("<code id=\"caldav-url\">http://localhost/dav/</code>", html, StringComparison.Ordinal);
+        Assert.Contains("rel=\"subscribe-caldav\"", string.Join(",", page.Headers.GetValues("Link")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PrivateCollectionOfAnotherServer_AndUnknownKinds_Are404()
     {
         using var unknownKind = await _client.SendAsync("PROPFIND", "/private/abcdefghijklmnopqrstuvwxyz012345/dav/things/davconf/", Propfind(D + "displayname"), "0");
