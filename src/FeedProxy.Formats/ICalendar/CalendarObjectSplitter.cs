@@ -37,18 +37,22 @@ public static class CalendarObjectSplitter
         var header = new ArrayBufferWriter<byte>(128);
         header.Write("BEGIN:VCALENDAR\r\n"u8);
         var zones = new List<(string Id, byte[] Bytes)>();
-        var events = new List<(string Uid, List<byte[]> Blocks, string Text)>();
+        var events = new List<(string Uid, List<Range> Blocks, HashSet<string> Zones)>();
         var byUid = new Dictionary<string, int>(StringComparer.Ordinal);
 
+        // One pass over the physical lines; only the few lines that matter (calendar
+        // properties, UID, TZID references) are unfolded into strings.
         var position = 0;
         var depth = 0;
         var blockStart = -1;
-        string? blockKind = null;
+        var blockKind = string.Empty;
+        string? uid = null;
+        string? tzid = null;
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
         while (position < feed.Length)
         {
             var lineEnd = LineEnd(feed, position);
             var line = feed[position..lineEnd];
-            var logical = Unfold(feed, position, out var next);
             if (line.StartsWith("BEGIN:"u8))
             {
                 depth++;
@@ -56,41 +60,53 @@ public static class CalendarObjectSplitter
                 {
                     blockStart = position;
                     blockKind = Encoding.ASCII.GetString(line[6..].TrimEnd("\r\n"u8));
+                    uid = null;
+                    tzid = null;
+                    referenced = new HashSet<string>(StringComparer.Ordinal);
                 }
+
+                position = lineEnd;
+                continue;
             }
-            else if (line.StartsWith("END:"u8))
+
+            if (line.StartsWith("END:"u8))
             {
                 if (depth == 2 && blockStart >= 0)
                 {
-                    var bytes = feed[blockStart..lineEnd].ToArray();
                     if (blockKind == "VTIMEZONE")
                     {
-                        zones.Add((PropertyValue(bytes, "TZID") ?? string.Empty, bytes));
+                        zones.Add((tzid ?? string.Empty, feed[blockStart..lineEnd].ToArray()));
                     }
                     else if (blockKind == "VEVENT")
                     {
-                        var uid = PropertyValue(bytes, "UID") ?? string.Empty;
-                        if (!byUid.TryGetValue(uid, out var index))
+                        var key = uid ?? string.Empty;
+                        if (!byUid.TryGetValue(key, out var index))
                         {
-                            byUid[uid] = index = events.Count;
-                            events.Add((uid, [], string.Empty));
+                            byUid[key] = index = events.Count;
+                            events.Add((key, [], referenced));
+                        }
+                        else
+                        {
+                            events[index].Zones.UnionWith(referenced);
                         }
 
-                        var (u, blocks, text) = events[index];
-                        blocks.Add(bytes);
-                        events[index] = (u, blocks, text + UnfoldAll(bytes));
+                        events[index].Blocks.Add(new Range(blockStart, lineEnd));
                     }
 
                     blockStart = -1;
                 }
 
                 depth--;
+                position = lineEnd;
+                continue;
             }
-            else if (depth == 1)
+
+            if (depth == 1 && line[0] is not ((byte)' ' or (byte)'\t'))
             {
+                var logical = Unfold(feed, position, out _);
                 if (IsKeptHeader(logical))
                 {
-                    header.Write(feed[position..next]);
+                    header.Write(feed[position..NextLogical(feed, lineEnd)]);
                 }
 
                 var colon = ValueStart(logical);
@@ -100,20 +116,48 @@ public static class CalendarObjectSplitter
                     properties.TryAdd(logical[..nameEnd], UnescapeText(logical[(colon + 1)..]));
                 }
             }
+            else if (depth == 2 && blockKind == "VEVENT" && line.StartsWith("UID"u8) && line.Length > 3 && line[3] is (byte)':' or (byte)';')
+            {
+                var logical = Unfold(feed, position, out _);
+                var colon = ValueStart(logical);
+                uid = colon < 0 ? string.Empty : UnescapeText(logical[(colon + 1)..]);
+            }
+            else if (depth == 2 && blockKind == "VTIMEZONE" && line.StartsWith("TZID"u8) && line.Length > 4 && line[4] is (byte)':' or (byte)';')
+            {
+                var logical = Unfold(feed, position, out _);
+                var colon = ValueStart(logical);
+                tzid = colon < 0 ? string.Empty : UnescapeText(logical[(colon + 1)..]);
+            }
+            else if (depth >= 2 && blockKind == "VEVENT" && line.IndexOf(";TZID="u8) is >= 0)
+            {
+                // DTSTART, DTEND, RDATE, EXDATE, RECURRENCE-ID… in some zone (§3.2.19).
+                var logical = Unfold(feed, position, out _);
+                var at = logical.IndexOf(";TZID=", StringComparison.Ordinal) + 6;
+                var quoted = at < logical.Length && logical[at] == '"';
+                var end = quoted ? logical.IndexOf('"', at + 1) : logical.IndexOfAny([';', ':'], at);
+                if (end > at)
+                {
+                    referenced.Add(quoted ? logical[(at + 1)..end] : logical[at..end]);
+                }
+            }
 
-            position = next;
+            position = lineEnd;
         }
 
         var result = new List<CalendarObject>(events.Count);
-        foreach (var (uid, blocks, text) in events)
+        foreach (var (key, blocks, used) in events)
         {
-            var output = new ArrayBufferWriter<byte>(header.WrittenCount + blocks.Sum(b => b.Length) + 64);
+            var size = header.WrittenCount + 64;
+            foreach (var block in blocks)
+            {
+                size += block.GetOffsetAndLength(feed.Length).Length;
+            }
+
+            var output = new ArrayBufferWriter<byte>(size);
             output.Write(header.WrittenSpan);
             foreach (var (id, bytes) in zones)
             {
-                if (id.Length > 0 && (text.Contains("TZID=" + id + ":", StringComparison.Ordinal)
-                    || text.Contains("TZID=" + id + ";", StringComparison.Ordinal)
-                    || text.Contains("TZID=\"" + id + "\"", StringComparison.Ordinal)))
+                if (used.Contains(id))
                 {
                     output.Write(bytes);
                 }
@@ -121,11 +165,11 @@ public static class CalendarObjectSplitter
 
             foreach (var block in blocks)
             {
-                output.Write(block);
+                output.Write(feed[block]);
             }
 
             output.Write("END:VCALENDAR\r\n"u8);
-            result.Add(new CalendarObject(uid, output.WrittenMemory));
+            result.Add(new CalendarObject(key, output.WrittenMemory));
         }
 
         var timeZones = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
@@ -139,6 +183,18 @@ public static class CalendarObjectSplitter
         }
 
         return new SplitCalendar(result, properties, timeZones);
+    }
+
+    /// <summary>Where the next content line starts after the physical line ending at <paramref name="lineEnd"/> (skipping its folds).</summary>
+    private static int NextLogical(ReadOnlySpan<byte> text, int lineEnd)
+    {
+        var position = lineEnd;
+        while (position < text.Length && text[position] is (byte)' ' or (byte)'\t')
+        {
+            position = LineEnd(text, position);
+        }
+
+        return position;
     }
 
     private static bool IsKeptHeader(string logical)
@@ -178,44 +234,6 @@ public static class CalendarObjectSplitter
 
         next = position;
         return Encoding.UTF8.GetString(bytes.WrittenSpan);
-    }
-
-    private static string UnfoldAll(ReadOnlySpan<byte> block)
-    {
-        var text = new StringBuilder(block.Length);
-        var position = 0;
-        while (position < block.Length)
-        {
-            text.Append(Unfold(block, position, out position)).Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>The (unescaped) value of the first top-level <paramref name="name"/> property of a component's bytes.</summary>
-    private static string? PropertyValue(ReadOnlySpan<byte> block, string name)
-    {
-        var position = 0;
-        var depth = 0;
-        while (position < block.Length)
-        {
-            var logical = Unfold(block, position, out position);
-            if (logical.StartsWith("BEGIN:", StringComparison.Ordinal))
-            {
-                depth++;
-            }
-            else if (logical.StartsWith("END:", StringComparison.Ordinal))
-            {
-                depth--;
-            }
-            else if (depth == 1 && logical.Length > name.Length && logical.StartsWith(name, StringComparison.Ordinal) && logical[name.Length] is ':' or ';')
-            {
-                var colon = ValueStart(logical);
-                return colon < 0 ? null : UnescapeText(logical[(colon + 1)..]);
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The colon separating name and parameters from the value, skipping quoted parameter values (§3.1).</summary>
