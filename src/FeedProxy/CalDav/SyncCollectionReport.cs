@@ -14,6 +14,12 @@ namespace FeedProxy.CalDav;
 /// </summary>
 internal sealed class SyncCollectionReport(ISyncHistory history)
 {
+    // Manifests never change (a token names one by its hash), so parsed ones are kept for the
+    // next client holding the same token: most clients of a calendar sync from the same few.
+    // Bounded by count; a miss only costs a store read.
+    private const int MaxParsed = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, string>> _parsed = new(StringComparer.Ordinal);
+
     public async Task<IResult> RunAsync(DavRequest request, DavResource calendar, XElement body)
     {
         // §3.2 defines the report for Depth: 0, but python-caldav and others send 1: the
@@ -38,15 +44,15 @@ internal sealed class SyncCollectionReport(ISyncHistory history)
             var hash = token.StartsWith(DavProperties.SyncTokenPrefix, StringComparison.Ordinal) ? token[DavProperties.SyncTokenPrefix.Length..] : null;
             if (hash != index.Token)
             {
-                var old = hash is { Length: 32 } && hash.All(char.IsAsciiHexDigitLower)
-                    ? await history.GetAsync(calendar.Calendar!.HistoryKey, hash, request.Aborted)
+                var before = hash is { Length: 32 } && hash.All(char.IsAsciiHexDigitLower)
+                    ? await ManifestAsync(calendar.Calendar!.HistoryKey, hash, request.Aborted)
                     : null;
-                if (old is null)
+                if (before is null)
                 {
                     return DavXmlResult.Error(StatusCodes.Status403Forbidden, DavNames.ValidSyncToken);
                 }
 
-                var before = CalendarIndex.ParseManifest(old);
+                before = new Dictionary<string, string>(before, StringComparer.Ordinal);
                 foreach (var entry in index.Entries)
                 {
                     if (!before.Remove(entry.Name, out var etag) || etag != entry.ETag)
@@ -61,5 +67,28 @@ internal sealed class SyncCollectionReport(ISyncHistory history)
 
         var multistatus = DavXmlResult.Multistatus(responses, new XElement(DavNames.SyncToken, DavProperties.SyncTokenPrefix + index.Token));
         return new DavXmlResult(StatusCodes.Status207MultiStatus, multistatus, request.Tree.IsPrivate);
+    }
+
+    private async ValueTask<Dictionary<string, string>?> ManifestAsync(string calendar, string hash, CancellationToken cancellationToken)
+    {
+        var key = calendar + "\u001f" + hash;
+        if (_parsed.TryGetValue(key, out var parsed))
+        {
+            return parsed;
+        }
+
+        if (await history.GetAsync(calendar, hash, cancellationToken) is not { } bytes)
+        {
+            return null;
+        }
+
+        parsed = CalendarIndex.ParseManifest(bytes);
+        if (_parsed.Count >= MaxParsed)
+        {
+            _parsed.Clear();
+        }
+
+        _parsed[key] = parsed;
+        return parsed;
     }
 }
