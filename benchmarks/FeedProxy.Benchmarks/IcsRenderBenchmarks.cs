@@ -9,7 +9,7 @@ namespace FeedProxy.Benchmarks;
 /// <summary>
 /// The .ics render of a cache miss, old and new in the same run: the reference path (the
 /// calendar tree, then its text) against the writer the server uses, and the whole miss
-/// from the loaded model (visibility, selection, document, write) as FeedService does it.
+/// from the loaded model (visibility, selection, document, write) as EventFeedKind does it.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -48,7 +48,7 @@ public class IcsRenderBenchmarks
     [Benchmark(Description = "select + writer")]
     public int SelectAndWrite()
     {
-        // What FeedService.RenderAsync does per miss after the load (no filter).
+        // What EventFeedKind.RenderAsync does per miss after the load (no filter).
         var policy = new SelectionPolicy();
         _ = FeedSelection.Visible(_schedule, policy, Documents.Now);
         var document = _document with { Sessions = FeedSelection.Select(_schedule, policy, Documents.Now) };

@@ -21,8 +21,8 @@ internal static class KestrelSettings
         // thread as before and a slow one costs what it did; only the extra queue hops per
         // read and per flush go. Measured on the ceiling and on FeedProxy (docs/benchmarks.md,
         // "Kestrel settings"). Nothing on the request path waits synchronously on I/O for
-        // long: renders and compression already move off the request's thread (FeedService,
-        // CollectionFeedService), store and cache I/O is asynchronous.
+        // long: renders and compression already move off the request's thread
+        // (Rendering/RenderPipeline), store and cache I/O is asynchronous.
         services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
     }
 }

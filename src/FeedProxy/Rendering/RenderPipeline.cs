@@ -93,13 +93,20 @@ internal sealed partial class RenderPipeline(
         }
 
         // Starting a render spends budget; joining one already under way costs nothing more.
-        if (!kind.Renders.IsRunning(key) && admitRender?.Invoke() is { } wait)
+        // The budget is asked inside the run, by its starter only: a request refused there
+        // ends that run at once, and a request that had joined it tries again on its own.
+        RenderOutcome<TPayload> outcome;
+        bool starter;
+        do
         {
-            return new RenderOutcome<TPayload>(RenderStatus.Limited, IsPrivate: request.IsPrivate, RetryAfter: wait);
+            outcome = await kind.Renders.RunAsync(key, (Pipeline: this, Kind: kind, Request: request, Entry: entry, Admit: admitRender),
+                static (_, s) => s.Admit?.Invoke() is { } wait
+                    ? Task.FromResult(new RenderOutcome<TPayload>(RenderStatus.Limited, RetryAfter: wait))
+                    : s.Pipeline.RenderAndStoreAsync(s.Kind, s.Request, s.Entry),
+                out starter, cancellationToken);
         }
+        while (outcome.Status == RenderStatus.Limited && !starter);
 
-        var outcome = await kind.Renders.RunAsync(key, (Pipeline: this, Kind: kind, Request: request, Entry: entry),
-            static (_, s) => s.Pipeline.RenderAndStoreAsync(s.Kind, s.Request, s.Entry), cancellationToken);
         if (outcome is { Status: RenderStatus.Found, Payload: { } payload })
         {
             // A request that shared someone else's render and is not served by a partial
@@ -254,7 +261,7 @@ internal sealed partial class RenderPipeline(
         metrics.StoreErrors.Add(1);
         if (kind.Outage.Failed())
         {
-            LogStoreFailed(kind.Name, error.GetType().Name, error.Message);
+            LogStoreFailed(error.GetType().Name, error.Message, kind.Name);
         }
 
         if (await ReadAsync(CacheKeys.LastGood(kind.Name, request.Representation), cancellationToken) is { } pointer
@@ -302,10 +309,10 @@ internal sealed partial class RenderPipeline(
         }
     }
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Store failed for {Kind} ({ErrorType}: {Message}); serving last rendered versions (stale-if-error) and 503 for others until it answers again")]
-    private partial void LogStoreFailed(string kind, string errorType, string message);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Schedule store failed ({ErrorType}: {Message}) for {Kind} renders; serving the last rendered versions (stale-if-error) and 503 for others until it answers again")]
+    private partial void LogStoreFailed(string errorType, string message, string kind);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Store answers {Kind} again")]
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Schedule store answers again ({Kind} renders)")]
     private partial void LogStoreRecovered(string kind);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cache read failed: {Message}")]

@@ -23,11 +23,7 @@ internal sealed class SingleFlight<TKey, TResult>
     /// <summary>Runs under way now.</summary>
     public int Count => _running.Count;
 
-    /// <summary>
-    /// True while work for <paramref name="key"/> runs: a caller arriving now would join it.
-    /// Lets a caller decide what only the one who starts work should do (spend a budget)
-    /// before calling <see cref="RunAsync{TState}"/>.
-    /// </summary>
+    /// <summary>True while work for <paramref name="key"/> runs: a caller arriving now would join it.</summary>
     public bool IsRunning(TKey key) => _running.ContainsKey(key);
 
     /// <summary>
@@ -35,19 +31,31 @@ internal sealed class SingleFlight<TKey, TResult>
     /// runs. <paramref name="state"/> carries what the work needs, so no closure is made per call.
     /// An exception thrown by the work reaches every caller that joined it.
     /// </summary>
-    public Task<TResult> RunAsync<TState>(TKey key, TState state, Func<TKey, TState, Task<TResult>> start, CancellationToken cancellationToken)
+    public Task<TResult> RunAsync<TState>(TKey key, TState state, Func<TKey, TState, Task<TResult>> start, CancellationToken cancellationToken) =>
+        RunAsync(key, state, start, out _, cancellationToken);
+
+    /// <inheritdoc cref="RunAsync{TState}(TKey, TState, Func{TKey, TState, Task{TResult}}, CancellationToken)"/>
+    /// <param name="started">
+    /// True when this call started the run (so <paramref name="start"/> ran on this caller's
+    /// thread up to its first await), false when it joined one: what only a starter should do
+    /// (spend a budget) can be done inside <paramref name="start"/>, with no window in which a
+    /// caller decides to start and then joins someone else's run.
+    /// </param>
+    public Task<TResult> RunAsync<TState>(TKey key, TState state, Func<TKey, TState, Task<TResult>> start, out bool started, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         while (true)
         {
             if (_running.TryGetValue(key, out var running))
             {
+                started = false;
                 return Wait(running, cancellationToken);
             }
 
             var owned = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_running.TryAdd(key, owned.Task))
             {
+                started = true;
                 _ = RunOwnedAsync(key, owned, state, start);
                 return Wait(owned.Task, cancellationToken);
             }
