@@ -4,6 +4,8 @@
 #     python3-vobject, python3-feedparser, python3-recurring-ical-events for /usr/bin/python3, libical (compiled checker),
 #     ical.js through npm (exact version pinned in tests/conformance/package-lock.json);
 #   - PostgreSQL and Redis for the storage and cache suites;
+#   - the CalDAV clients the CalDAV suites drive against a real server: python3-caldav,
+#     vdirsyncer and khal (tests/clients/caldav);
 #   - Debian's Chromium and playwright-core (npm, pinned in tests/browser/package-lock.json)
 #     for the browser tests of the subscribe page.
 #
@@ -45,6 +47,9 @@ apt_packages=(
     redis-server
     chromium
     fonts-noto-cjk
+    python3-caldav
+    vdirsyncer
+    khal
 )
 # Node.js only when no node is installed at all: a newer one from elsewhere is fine.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -1,3 +1,4 @@
+using FeedProxy.CalDav;
 using Carter;
 using FeedProxy.Admin;
 using FeedProxy.Agenda;
@@ -97,6 +98,9 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<AgendaKeyProvider>();
         services.AddSingleton<PrivateAccess>();
         services.AddRequestLogRedaction();
+
+        // Read-only CalDAV over the same feeds (CalDav/, docs/caldav.md).
+        services.AddCalDav(postgres: !string.IsNullOrWhiteSpace(postgres));
 
         // Endpoint modules of this assembly only: scanning the entry assembly's dependency
         // context would differ between the server and a test host. Carter 10.0.0 finds public

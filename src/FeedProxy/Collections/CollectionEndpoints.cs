@@ -112,7 +112,8 @@ public sealed class CollectionEndpoints : ICarterModule
         var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
         var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted, () => budget.TrySpend(context), wanted);
         // Token URLs are always re-checked, never remembered for the fast path.
-        return FeedHttpResult.For(result, context, request.Format, options.Caching, token is null ? FastPath.FeedKind.Collection : null);
+        return FeedHttpResult.For(result, context, request.Format, options.Caching, token is null ? FastPath.FeedKind.Collection : null,
+            link: CalDav.CalDavLinks.ForFeed(baseUrl, request, isCollection: true, token));
     }
 
     private static async Task<IResult> PageAsync(string id, string? token, HttpContext context, CollectionFeedService collections, FeedProxyOptions options)

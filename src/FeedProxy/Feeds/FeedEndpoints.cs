@@ -80,7 +80,8 @@ public sealed class FeedEndpoints : ICarterModule
         var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
         var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted, wanted, () => budget.TrySpend(context));
         // Token URLs are always re-checked, never remembered for the fast path.
-        return FeedHttpResult.For(result, context, request.Format, options.Caching, allowPrivate ? null : FastPath.FeedKind.Event);
+        var link = CalDav.CalDavLinks.ForFeed(baseUrl, request, isCollection: false, allowPrivate ? context.GetRouteValue("token") as string : null);
+        return FeedHttpResult.For(result, context, request.Format, options.Caching, allowPrivate ? null : FastPath.FeedKind.Event, link: link);
     }
 
     /// <summary>The configured public base URL, else the request's own scheme, host and path base.</summary>

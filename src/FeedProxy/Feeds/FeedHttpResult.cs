@@ -34,13 +34,13 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedResponse response, O
     /// feeds. A public feed from a versioned cache entry is remembered for the revalidation
     /// fast path when <paramref name="remember"/> says the URL may be (never token URLs).
     /// </summary>
-    public static IResult For(FeedResult result, HttpContext context, FeedFormat format, CachingOptions caching, FastPath.FeedKind? remember, string notFoundDetail = "No feed at this URL.")
+    public static IResult For(FeedResult result, HttpContext context, FeedFormat format, CachingOptions caching, FastPath.FeedKind? remember, string notFoundDetail = "No feed at this URL.", string? link = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(context);
         if (result is FeedResult.Found found)
         {
-            var response = new FeedResponse(found.Feed, format, CacheControl(caching, found.IsPrivate));
+            var response = new FeedResponse(found.Feed, format, CacheControl(caching, found.IsPrivate), link);
             if (remember is { } kind && !found.IsPrivate && found.Entry is { } entry && !found.Feed.CodingsPending)
             {
                 // The next poll of this exact URL is answered before routing (FastPath).

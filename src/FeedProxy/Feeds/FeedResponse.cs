@@ -19,8 +19,10 @@ internal sealed class FeedResponse
     private readonly string[] _etags;
     private readonly string _lastModifiedHeader;
 
-    public FeedResponse(RenderedFeed feed, FeedFormat format, string cacheControl)
+    /// <param name="link">Link header of 200 answers (the feed's CalDAV twin), or null.</param>
+    public FeedResponse(RenderedFeed feed, FeedFormat format, string cacheControl, string? link = null)
     {
+        Link = link;
         ArgumentNullException.ThrowIfNull(feed);
         Hash = feed.Hash;
         Format = format;
@@ -33,6 +35,9 @@ internal sealed class FeedResponse
     }
 
     public string Hash { get; }
+
+    /// <summary>RFC 8288 Link header value, e.g. the calendar's CalDAV collection (rel="subscribe-caldav").</summary>
+    public string? Link { get; }
     public FeedFormat Format { get; }
     public string CacheControl { get; }
     public Instant LastModified { get; }
@@ -80,6 +85,10 @@ internal sealed class FeedResponse
         var lastModified = EffectiveLastModified(now);
         headers.LastModified = lastModified == LastModified ? _lastModifiedHeader : HeaderUtilities.FormatDate(lastModified.ToDateTimeOffset());
         headers.XContentTypeOptions = "nosniff";
+        if (Link is not null)
+        {
+            headers.Link = Link;
+        }
         if (ContentCodingNegotiation.HeaderValue(coding) is { } encoding)
         {
             headers.ContentEncoding = encoding;

@@ -102,7 +102,11 @@ internal static class SubscribePageEndpoint
             PagePath = context.Request.PathBase.Add("/" + relative).ToUriComponent(),
             OffersAgenda = access is null,
             LinksAreLocalOnly = options.PublicBaseUrl is null && IsLoopback(baseUrl),
+            CalDavAccountUrl = CalDav.CalDavLinks.AccountUrl(baseUrl, isCollection: false, schedule.Id, access?.Token).AbsoluteUri,
+            CalDavCalendarUrl = CalDav.CalDavLinks.CalendarUrl(baseUrl, isCollection: false, schedule.Id, access?.Token).AbsoluteUri,
         };
+        // draft-ietf-calext-subscription-upgrade: the page, like the feed, names its CalDAV twin.
+        context.Response.Headers.Link = $"<{model.CalDavCalendarUrl}>; rel=\"subscribe-caldav\"";
 
         if (access is null && query.TryGetValue("session", out var chosen))
         {

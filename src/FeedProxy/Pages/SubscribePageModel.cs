@@ -45,4 +45,10 @@ internal sealed record SubscribePageModel
     /// and the QR code point at a machine only this computer can reach: the page says so.
     /// </summary>
     public bool LinksAreLocalOnly { get; init; }
+
+    /// <summary>What to enter as the server of a CalDAV account (the /dav/ root, or a private calendar's own root); null: not offered.</summary>
+    public string? CalDavAccountUrl { get; init; }
+
+    /// <summary>The event's CalDAV calendar collection.</summary>
+    public string? CalDavCalendarUrl { get; init; }
 }

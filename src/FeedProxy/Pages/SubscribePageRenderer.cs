@@ -96,6 +96,7 @@ internal static partial class SubscribePageRenderer
             .Raw(QrCodeSvg.Create(feed)).Raw("</figure></div></div>");
         h.Raw("</section>");
 
+        CalDavAccount(h, model);
         Tracks(h, model);
         FilterForm(h, model);
         SessionList(h, model);
@@ -109,6 +110,26 @@ internal static partial class SubscribePageRenderer
 
         h.Raw("\n</main><script>").Raw(PageAssets.Script).Raw("</script></body></html>\n");
         return h.ToUtf8();
+    }
+
+    /// <summary>
+    /// CalDAV instead of a subscription: apps that speak it fetch only what changed. One
+    /// account shows every public calendar of this server (or, under a token, this one).
+    /// </summary>
+    private static void CalDavAccount(HtmlBuilder h, SubscribePageModel model)
+    {
+        if (model.CalDavAccountUrl is not { } account)
+        {
+            return;
+        }
+
+        h.Raw("\n<section id=\"caldav\" aria-labelledby=\"caldav-h\"><h2 id=\"caldav-h\">Add as CalDAV account</h2>")
+            .Raw("<p>Calendar apps that speak CalDAV download only the sessions that changed instead of the whole calendar. Add a CalDAV account with this server address; no user name or password is needed (enter any, or leave them empty, if the app insists):</p>")
+            .Raw("<p><code id=\"caldav-url\">").Text(account).Raw("</code></p><ul>")
+            .Raw("<li><strong>DAVx⁵</strong> (Android): Add account, <em>Login with URL and user name</em>, the address above.</li>")
+            .Raw("<li><strong>Thunderbird</strong>: New Calendar, <em>On the Network</em>, the address above as location, <em>Find Calendars</em>.</li>")
+            .Raw("<li><strong>Apple Calendar</strong> (macOS): Settings, Accounts, +, <em>Other CalDAV Account</em>, account type <em>Manual</em>, the address above as server.</li>")
+            .Raw("</ul><p class=\"note\">This calendar alone: <code>").Text(model.CalDavCalendarUrl ?? account).Raw("</code>. Read only: changes are made where the schedule is kept.</p></section>");
     }
 
     private static void Header(HtmlBuilder h, SubscribePageModel model)

@@ -37,7 +37,7 @@ internal sealed class ChangeTracker(string? statePath, ILogger logger)
                 var fingerprint = Fingerprint(session);
                 if (!eventState.Sessions.TryGetValue(session.Id, out var s))
                 {
-                    s = new SessionState { Fingerprint = fingerprint };
+                    s = new SessionState { Fingerprint = fingerprint, Modified = session.LastModified.ToUnixTimeTicks() };
                     eventState.Sessions[session.Id] = s;
                     if (known)
                     {
@@ -49,12 +49,22 @@ internal sealed class ChangeTracker(string? statePath, ILogger logger)
                 else if (s.Fingerprint != fingerprint)
                 {
                     s.Fingerprint = fingerprint;
+                    s.Modified = session.LastModified.ToUnixTimeTicks();
                     s.Bumps++;
                     s.ChangedAt = now.ToUnixTimeSeconds();
                     changed = true;
                 }
+                else if (s.Modified is null)
+                {
+                    // State written before Modified existed: adopt the value seen now.
+                    s.Modified = session.LastModified.ToUnixTimeTicks();
+                }
 
-                var lastModified = session.LastModified;
+                // A session nobody changed keeps the LAST-MODIFIED (and so the DTSTAMP) it had,
+                // even when the file's write time, its fallback, moved because another session
+                // was edited: its bytes stay the same, so CalDAV sync and If-None-Match see no
+                // change where there is none.
+                var lastModified = Instant.FromUnixTimeTicks(s.Modified.Value);
                 if (s.ChangedAt is { } at && Instant.FromUnixTimeSeconds(at) > lastModified)
                 {
                     lastModified = Instant.FromUnixTimeSeconds(at);
@@ -175,5 +185,8 @@ internal sealed class ChangeTracker(string? statePath, ILogger logger)
         public required string Fingerprint { get; set; }
         public int Bumps { get; set; }
         public long? ChangedAt { get; set; }
+
+        /// <summary>The session's own LAST-MODIFIED (ticks) as of its last visible change.</summary>
+        public long? Modified { get; set; }
     }
 }

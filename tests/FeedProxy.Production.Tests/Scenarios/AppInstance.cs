@@ -26,6 +26,29 @@ public sealed class AppInstance(string postgres, string redis, FakeTimeProvider?
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     private IAlbaHost? _host;
+    private readonly List<IDisposable> _kestrelHosts = [];
+
+    /// <summary>
+    /// Starts this instance's configuration on real Kestrel (an ephemeral loopback port) for
+    /// clients that need a real server (python-caldav, vdirsyncer), and returns its address.
+    /// </summary>
+    public Uri StartKestrel()
+    {
+        var kestrel = new KestrelHost(ConfigureWebHost);
+        _kestrelHosts.Add(kestrel);
+        // A listen option, not UseKestrel(port): see FeedProxyFactory.StartKestrel.
+        kestrel.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        kestrel.StartServer();
+        var addresses = kestrel.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
+    /// <summary>The same application on Kestrel, which AlbaHost (in-memory TestServer) does not run.</summary>
+    private sealed class KestrelHost(Action<IWebHostBuilder> configure) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => configure(builder);
+    }
 
     /// <summary>
     /// The one clock of this instance (it replaces the application's TimeProvider): its timers,
@@ -81,6 +104,11 @@ public sealed class AppInstance(string postgres, string redis, FakeTimeProvider?
 
     public void Dispose()
     {
+        foreach (var kestrel in _kestrelHosts)
+        {
+            kestrel.Dispose();
+        }
+
         _host?.Dispose();
         try
         {

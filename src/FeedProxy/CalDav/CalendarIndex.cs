@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using FeedProxy.Formats.ICalendar;
+using NodaTime;
+
+namespace FeedProxy.CalDav;
+
+/// <summary>One calendar object resource as served: its name in the calendar, strong ETag and bytes.</summary>
+internal sealed record CalendarEntry(string Name, string ETag, ReadOnlyMemory<byte> Data);
+
+/// <summary>
+/// A calendar's objects at one render of its feed, with everything PROPFIND and the REPORTs
+/// need, packed for the feed cache: the objects (sorted by name), the calendar's describing
+/// properties and its sync token. The token is the hash of the manifest (every name with its
+/// ETag), so equal contents give equal tokens on every instance, and a token names exactly
+/// one manifest, which <see cref="ISyncHistory"/> keeps for later deltas.
+/// </summary>
+internal sealed class CalendarIndex
+{
+    private const uint Magic = 0x46504358; // "FPCX"
+
+    private readonly Dictionary<string, int> _byName;
+
+    public CalendarIndex(IReadOnlyList<CalendarEntry> entries, IReadOnlyDictionary<string, string> properties, ReadOnlyMemory<byte> timeZone, Instant lastModified)
+    {
+        Entries = entries;
+        Properties = properties;
+        TimeZone = timeZone;
+        LastModified = lastModified;
+        _byName = new Dictionary<string, int>(entries.Count, StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            _byName[entries[i].Name] = i;
+        }
+
+        Manifest = BuildManifest(entries);
+        Token = Convert.ToHexStringLower(SHA256.HashData(Manifest).AsSpan(0, 16));
+    }
+
+    public IReadOnlyList<CalendarEntry> Entries { get; }
+
+    /// <summary>Calendar-level properties of the feed (NAME, X-WR-CALDESC, X-WR-TIMEZONE…).</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; }
+
+    /// <summary>The calendar's own VTIMEZONE as a VCALENDAR (calendar-timezone), empty when UTC.</summary>
+    public ReadOnlyMemory<byte> TimeZone { get; }
+
+    public Instant LastModified { get; }
+
+    /// <summary>"name etag" lines, sorted by name: what a sync token stands for.</summary>
+    public byte[] Manifest { get; }
+
+    /// <summary>Hash of <see cref="Manifest"/>: the sync token's and getctag's value.</summary>
+    public string Token { get; }
+
+    public CalendarEntry? Find(string name) => _byName.TryGetValue(name, out var i) ? Entries[i] : null;
+
+    /// <summary>Splits a rendered iCalendar feed into its objects (names from their UIDs, see <see cref="NameFor"/>).</summary>
+    public static CalendarIndex FromFeed(ReadOnlySpan<byte> feed, Instant lastModified)
+    {
+        var split = CalendarObjectSplitter.Split(feed);
+        var entries = new List<CalendarEntry>(split.Objects.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in split.Objects)
+        {
+            var name = NameFor(item.Uid);
+            if (names.Add(name))
+            {
+                entries.Add(new CalendarEntry(name, ETagOf(item.Data.Span), item.Data));
+            }
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var zone = split.Properties.TryGetValue("X-WR-TIMEZONE", out var zoneId) && split.TimeZones.TryGetValue(zoneId, out var bytes) ? bytes : default;
+        return new CalendarIndex(entries, split.Properties, zone, lastModified);
+    }
+
+    /// <summary>
+    /// The resource name of a UID: its local part ("{session}-{event}" for UIDs this server
+    /// writes) plus ".ics", so names are stable for as long as UIDs are and readable in logs.
+    /// Anything unusual in it is escaped in hrefs, never here.
+    /// </summary>
+    public static string NameFor(string uid)
+    {
+        var at = uid.LastIndexOf('@');
+        var local = at > 0 ? uid[..at] : uid;
+        var safe = new StringBuilder(local.Length + 4);
+        foreach (var c in local)
+        {
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        }
+
+        return safe.Append(".ics").ToString();
+    }
+
+    /// <summary>Strong ETag of an object: a hash of exactly its bytes (RFC 9110 §8.8.3).</summary>
+    public static string ETagOf(ReadOnlySpan<byte> data) =>
+        "\"" + Convert.ToBase64String(SHA256.HashData(data).AsSpan(0, 16)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
+
+    private static byte[] BuildManifest(IReadOnlyList<CalendarEntry> entries)
+    {
+        var text = new StringBuilder(entries.Count * 48);
+        foreach (var entry in entries)
+        {
+            text.Append(entry.Name).Append(' ').Append(entry.ETag).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    /// <summary>Reads a manifest back into name → ETag.</summary>
+    public static Dictionary<string, string> ParseManifest(ReadOnlySpan<byte> manifest)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in Encoding.UTF8.GetString(manifest).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
+            {
+                map[line[..space]] = line[(space + 1)..];
+            }
+        }
+
+        return map;
+    }
+
+    public byte[] Pack()
+    {
+        var output = new ArrayBufferWriter<byte>(Entries.Sum(e => e.Data.Length + e.Name.Length + 40) + 4096);
+        WriteUInt(output, Magic);
+        WriteLong(output, LastModified.ToUnixTimeTicks());
+        WriteUInt(output, (uint)Properties.Count);
+        foreach (var (name, value) in Properties)
+        {
+            WriteString(output, name);
+            WriteString(output, value);
+        }
+
+        WriteBytes(output, TimeZone.Span);
+        WriteUInt(output, (uint)Entries.Count);
+        foreach (var entry in Entries)
+        {
+            WriteString(output, entry.Name);
+            WriteString(output, entry.ETag);
+            WriteBytes(output, entry.Data.Span);
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The packed index, or null when the bytes are not one (another entry kind, a truncated value).</summary>
+    public static CalendarIndex? Unpack(ReadOnlyMemory<byte> packed)
+    {
+        try
+        {
+            var position = 0;
+            if (ReadUInt(packed.Span, ref position) != Magic)
+            {
+                return null;
+            }
+
+            var lastModified = Instant.FromUnixTimeTicks(ReadLong(packed.Span, ref position));
+            var count = ReadUInt(packed.Span, ref position);
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var name = ReadString(packed, ref position);
+                properties[name] = ReadString(packed, ref position);
+            }
+
+            var zone = ReadBytes(packed, ref position);
+            var entryCount = (int)ReadUInt(packed.Span, ref position);
+            var entries = new List<CalendarEntry>(Math.Min(entryCount, 100_000));
+            for (var i = 0; i < entryCount; i++)
+            {
+                var name = ReadString(packed, ref position);
+                var etag = ReadString(packed, ref position);
+                entries.Add(new CalendarEntry(name, etag, ReadBytes(packed, ref position)));
+            }
+
+            return new CalendarIndex(entries, properties, zone, lastModified);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteUInt(ArrayBufferWriter<byte> output, uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(4), value);
+        output.Advance(4);
+    }
+
+    private static void WriteLong(ArrayBufferWriter<byte> output, long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(output.GetSpan(8), value);
+        output.Advance(8);
+    }
+
+    private static void WriteBytes(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        WriteUInt(output, (uint)bytes.Length);
+        output.Write(bytes);
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> output, string value) => WriteBytes(output, Encoding.UTF8.GetBytes(value));
+
+    private static uint ReadUInt(ReadOnlySpan<byte> span, ref int position)
+    {
+        var value = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position, 4));
+        position += 4;
+        return value;
+    }
+
+    private static long ReadLong(ReadOnlySpan<byte> span, ref int position)
+    {
+        var value = BinaryPrimitives.ReadInt64LittleEndian(span.Slice(position, 8));
+        position += 8;
+        return value;
+    }
+
+    private static ReadOnlyMemory<byte> ReadBytes(ReadOnlyMemory<byte> packed, ref int position)
+    {
+        var length = (int)ReadUInt(packed.Span, ref position);
+        var bytes = packed.Slice(position, length);
+        position += length;
+        return bytes;
+    }
+
+    private static string ReadString(ReadOnlyMemory<byte> packed, ref int position) => Encoding.UTF8.GetString(ReadBytes(packed, ref position).Span);
+}
