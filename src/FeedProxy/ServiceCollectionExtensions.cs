@@ -7,7 +7,9 @@ using FeedProxy.Collections;
 using FeedProxy.FastPath;
 using FeedProxy.Feeds;
 using FeedProxy.Limits;
+using FeedProxy.Gone;
 using FeedProxy.Observability;
+using FeedProxy.Push;
 using FeedProxy.Private;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
@@ -34,7 +36,7 @@ internal static class ServiceCollectionExtensions
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
             services.AddSingleton<PostgresCollectionStore>();
-            services.AddSingleton<ICollectionStore>(sp => sp.GetRequiredService<PostgresCollectionStore>());
+            services.AddSingleton<ICollectionStore>(sp => new Gone.TombstoningCollectionStore(sp.GetRequiredService<PostgresCollectionStore>(), sp));
             // Its definitions stay in memory, kept fresh by the change listener's connection.
             services.AddSingleton<IPostgresNotificationChannel>(sp => sp.GetRequiredService<PostgresCollectionStore>());
             services.AddSingleton<PostgresChangeLog>();
@@ -48,7 +50,8 @@ internal static class ServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
             services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
-            services.AddSingleton<ICollectionStore, FileCollectionStore>();
+            services.AddSingleton<FileCollectionStore>();
+            services.AddSingleton<ICollectionStore>(sp => new Gone.TombstoningCollectionStore(sp.GetRequiredService<FileCollectionStore>(), sp));
             services.AddSingleton<FileChangeLog>();
             services.AddSingleton<IChangeLog>(sp => sp.GetRequiredService<FileChangeLog>());
         }
@@ -58,6 +61,9 @@ internal static class ServiceCollectionExtensions
 
         // Live upstream sources (Upstream/): declarations beside the events, a background refresher.
         services.AddUpstreamSources(postgres: !string.IsNullOrWhiteSpace(postgres));
+
+        // Push (Push/, Gone/): 410 Gone for deleted feeds, the WebSub hub, webhooks.
+        services.AddPush(postgres: !string.IsNullOrWhiteSpace(postgres));
 
         var memoryLimit = Math.Max(1, configuration.GetValue($"{FeedProxyOptions.Section}:Caching:MemoryLimitMegabytes", 128)) * 1024L * 1024;
         var redis = configuration.GetConnectionString("Redis");
@@ -103,6 +109,7 @@ internal static class ServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseObservability();
         app.UseUpstreamFreshness();
+        app.UseGoneFeeds();
 
         // Every endpoint group is an ICarterModule in its feature folder (Feeds, Agenda,
         // Private, Admin, Observability, Collections, Changes); the subscribe page is served

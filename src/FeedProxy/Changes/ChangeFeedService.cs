@@ -132,6 +132,8 @@ internal sealed class ChangeFeedService(
         FeedPath = path,
         PageUrl = page,
         SelfUrl = self,
+        // The page is {base}events/{id} or {base}collections/{id}: the hub sits at {base}hub.
+        HubUrl = new Uri(page, "../" + Push.HubLinks.HubPath),
         UidDomain = feeds.UidDomain,
         Items = items,
         Updated = updated,

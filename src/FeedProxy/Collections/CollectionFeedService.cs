@@ -276,6 +276,7 @@ internal sealed partial class CollectionFeedService(
             Sessions = content.Sessions,
             Origins = content.Origins,
             SelfUrl = selfUrl,
+            HubUrl = snapshot.Definition.Visibility == EventVisibility.Public ? Push.HubLinks.HubUrl(baseUrl) : null,
             PageUrl = snapshot.Definition.Visibility == EventVisibility.Public ? new Uri(baseUrl, $"collections/{Uri.EscapeDataString(snapshot.Definition.Id)}") : null,
             UidDomain = feeds.UidDomain,
             RefreshInterval = Duration.FromMinutes(Math.Max(1, _options.Feeds.RefreshIntervalMinutes)),

@@ -232,6 +232,7 @@ internal sealed partial class FeedService(
             Event = schedule,
             Sessions = sessions,
             SelfUrl = selfUrl,
+            HubUrl = schedule.Visibility == EventVisibility.Public && request.SessionId is null ? Push.HubLinks.HubUrl(baseUrl) : null,
             PageUrl = schedule.Visibility == EventVisibility.Public ? new Uri(baseUrl, $"events/{Uri.EscapeDataString(schedule.Id)}") : null,
             UidDomain = UidDomain,
             IsSubscription = request.SessionId is null,
