@@ -13,14 +13,25 @@ internal static class PushServiceCollectionExtensions
         if (postgres)
         {
             services.AddSingleton<ITombstoneStore, PostgresTombstoneStore>();
+            services.AddSingleton<IPushStore, PostgresPushStore>();
         }
         else
         {
             services.AddSingleton<ITombstoneStore, FileTombstoneStore>();
+            services.AddSingleton<IPushStore, FilePushStore>();
         }
 
         services.AddSingleton<Tombstones>();
         services.AddHostedService(sp => sp.GetRequiredService<Tombstones>());
+
+        services.AddSingleton<Sending.PushMetrics>();
+        services.AddSingleton<Sending.PushSender>();
+        services.AddSingleton<Sending.DeliveryWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sending.DeliveryWorker>());
+        services.AddSingleton<Sending.PushDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sending.PushDispatcher>());
+        services.AddSingleton<Webhooks.WebhookService>();
+        services.AddSingleton<WebSub.HubVerifier>();
         return services;
     }
 }
