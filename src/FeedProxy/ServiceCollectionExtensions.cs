@@ -11,6 +11,7 @@ using FeedProxy.Gone;
 using FeedProxy.Observability;
 using FeedProxy.Push;
 using FeedProxy.Private;
+using FeedProxy.Rendering;
 using FeedProxy.Storage;
 using FeedProxy.Storage.Postgres;
 using FeedProxy.Upstream;
@@ -77,9 +78,17 @@ internal static class ServiceCollectionExtensions
             services.AddMemoryFeedCache(memoryLimit);
         }
 
+        // One cached-render pipeline; each feed kind plugs its versioning and rendering into it.
+        services.AddSingleton<RenderPipeline>();
+        services.AddSingleton<FeedSettings>();
+        services.AddSingleton<EventFeedKind>();
         services.AddSingleton<FeedService>();
+        services.AddSingleton<CollectionVersions>();
+        services.AddSingleton<CollectionLoader>();
+        services.AddSingleton<CollectionFeedKind>();
         services.AddSingleton<CollectionFeedService>();
         services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(FeedProxyOptions.Section + ":Changes"));
+        services.AddSingleton<ChangeFeedKind>();
         services.AddSingleton<ChangeFeedService>();
         services.AddRevalidationFastPath();
         services.AddHostedService<StartupReport>();

@@ -108,7 +108,8 @@ public sealed class CollectionEndpoints : ICarterModule
         var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);
         var selfUrl = FeedEndpoints.SelfUrl(baseUrl, context.Request.Path, request);
         var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
-        var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted, () => budget.TrySpend(context));
+        var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
+        var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted, () => budget.TrySpend(context), wanted);
         // Token URLs are always re-checked, never remembered for the fast path.
         return FeedHttpResult.For(result, context, request.Format, options.Caching, token is null ? FastPath.FeedKind.Collection : null);
     }

@@ -14,7 +14,9 @@ namespace FeedProxy.Collections;
 /// <see cref="NotifyChannel"/>, so a poll of a collection costs no round trip, as a poll of an
 /// event does not. Every write of a definition notifies that channel in its own statement
 /// (NOTIFY is delivered at commit, to every instance), and the writing instance forgets its
-/// copy at once. A definition changed by hand in SQL reaches running instances only with a
+/// copy at once. The stored form of a private collection's token is kept with its definition
+/// (a token rotation notifies too), so a poll of a private collection's URL costs no round
+/// trip either. A definition changed by hand in SQL reaches running instances only with a
 /// matching <c>NOTIFY feedproxy_collections, '&lt;id&gt;'</c> (or a restart). While the listener
 /// is not connected nothing is kept and every read goes to the database. Thread-safe.
 /// </summary>
@@ -24,7 +26,7 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
 
     // Only collections that exist are kept (their number is the administrator's), never
     // misses: ids come from clients.
-    private readonly ConcurrentDictionary<string, CollectionSnapshot> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Kept> _cache = new(StringComparer.Ordinal);
 
     // Raised on every notification and listener state change: a read that started before it
     // moved may have seen the old row, so its result is not kept.
@@ -33,15 +35,14 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
 
     public string Channel => NotifyChannel;
 
-    public async ValueTask<CollectionSnapshot?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        if (_cache.TryGetValue(id, out var kept))
-        {
-            return kept;
-        }
+    public async ValueTask<CollectionSnapshot?> GetAsync(string id, CancellationToken cancellationToken) =>
+        _cache.TryGetValue(id, out var kept) ? kept.Snapshot : (await LoadAsync(id, cancellationToken))?.Snapshot;
 
+    // One row with its token; kept while the listener hears every change to it.
+    private async ValueTask<Kept?> LoadAsync(string id, CancellationToken cancellationToken)
+    {
         var generation = Interlocked.Read(ref _generation);
-        await using var command = dataSource.CreateCommand("SELECT id, definition::text, last_modified, version FROM collections WHERE id = $1");
+        await using var command = dataSource.CreateCommand("SELECT id, definition::text, last_modified, version, private_token FROM collections WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -49,9 +50,9 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
             return null;
         }
 
-        var snapshot = Read(reader);
-        Keep(id, snapshot, generation);
-        return snapshot;
+        var kept = new Kept(Read(reader), await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetString(4));
+        Keep(id, kept, generation);
+        return kept;
     }
 
     public async ValueTask<IReadOnlyList<CollectionSnapshot>> ListAsync(CancellationToken cancellationToken)
@@ -118,21 +119,29 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
         }
     }
 
-    public async ValueTask<string?> GetTokenAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT private_token FROM collections WHERE id = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
+    public async ValueTask<string?> GetTokenAsync(string id, CancellationToken cancellationToken) =>
+        _cache.TryGetValue(id, out var kept) ? kept.Token : (await LoadAsync(id, cancellationToken))?.Token;
 
     public async ValueTask<string?> RotateTokenAsync(string id, CancellationToken cancellationToken)
     {
         var token = AccessTokens.NewToken();
-        await using var command = dataSource.CreateCommand("UPDATE collections SET private_token = $2 WHERE id = $1");
+        // Every instance forgets its copy of the row: the old URL stops working everywhere at once.
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH rotated AS (UPDATE collections SET private_token = $2 WHERE id = $1 RETURNING id)
+            SELECT count(pg_notify('feedproxy_collections', id)::text) FROM rotated
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         // Only the hash is stored (as for private events): a database reader cannot open the feed.
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = AccessTokens.Hash(token) });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? token : null;
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken) is long and > 0 ? token : null;
+        }
+        finally
+        {
+            Forget(id);
+        }
     }
 
     void IPostgresNotificationChannel.OnNotification(string payload) => Forget(payload);
@@ -157,20 +166,23 @@ internal sealed class PostgresCollectionStore(NpgsqlDataSource dataSource) : ICo
         _cache.TryRemove(id, out _);
     }
 
-    private void Keep(string id, CollectionSnapshot snapshot, long generation)
+    private void Keep(string id, Kept kept, long generation)
     {
         if (!_listening)
         {
             return;
         }
 
-        _cache[id] = snapshot;
+        _cache[id] = kept;
         // A notification that raced with the read wins: undo rather than keep a stale row.
         if (Interlocked.Read(ref _generation) != generation)
         {
-            _cache.TryRemove(new KeyValuePair<string, CollectionSnapshot>(id, snapshot));
+            _cache.TryRemove(new KeyValuePair<string, Kept>(id, kept));
         }
     }
+
+    /// <summary>A collection's row as kept in memory: its definition and the stored form of its token.</summary>
+    private sealed record Kept(CollectionSnapshot Snapshot, string? Token);
 
     private static CollectionSnapshot Read(NpgsqlDataReader reader)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FeedProxy.Feeds;
+using FeedProxy.Rendering;
 
 namespace FeedProxy.FastPath;
 
@@ -27,8 +28,8 @@ internal sealed class KnownFeeds
         return _entries.TryGetValue(RequestKey.Of(request), out feed!);
     }
 
-    /// <param name="isCollection">The source is a collection (<see cref="CachedFeed.EventId"/> is the collection id).</param>
-    public void Remember(HttpRequest request, CachedFeed source, FeedResponse response, bool isCollection = false)
+    /// <param name="isCollection">The entry is a collection's (<see cref="CacheEntry.Id"/> is the collection id).</param>
+    public void Remember(HttpRequest request, CacheEntry entry, FeedResponse response, bool isCollection = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         var key = RequestKey.Of(request);
@@ -37,7 +38,7 @@ internal sealed class KnownFeeds
             return;
         }
 
-        if (_entries.TryGetValue(key, out var known) && known.Source == source && known.Response.Hash == response.Hash && known.IsCollection == isCollection)
+        if (_entries.TryGetValue(key, out var known) && known.Entry == entry && known.Response.Hash == response.Hash && known.IsCollection == isCollection)
         {
             return;
         }
@@ -47,7 +48,7 @@ internal sealed class KnownFeeds
             _entries.Clear();
         }
 
-        _entries[key] = new KnownFeed(source, response, isCollection);
+        _entries[key] = new KnownFeed(entry, response, isCollection);
     }
 
     public void Forget(HttpRequest request, KnownFeed feed) =>
@@ -64,4 +65,4 @@ internal sealed class KnownFeeds
 }
 
 /// <summary>A cache entry with the headers of its responses; an event's feed or a collection's.</summary>
-internal sealed record KnownFeed(CachedFeed Source, FeedResponse Response, bool IsCollection = false);
+internal sealed record KnownFeed(CacheEntry Entry, FeedResponse Response, bool IsCollection = false);

@@ -12,8 +12,9 @@ namespace FeedProxy.FastPath;
 /// member's), the hour, and then a 304 from the remembered validators or a 200 from the
 /// cache. Anything it cannot answer exactly as the full pipeline would (unknown URL, new
 /// version or hour, entry evicted, store failing) passes through unchanged, and the full
-/// pipeline remembers the answer for next time. Runs before the rate limiter: cache hits and
-/// 304s are cheap by construction and spend no rate-limit budget; renders still do.
+/// pipeline remembers the answer for next time. It never renders, so it spends no client
+/// budget (<see cref="Limits.ClientBudget"/>): the render pipeline charges only a request that
+/// starts a render; cache hits and 304s are cheap by construction.
 /// <para>
 /// It sits at two places in the pipeline, and one of them answers (<see cref="RevalidationStage"/>):
 /// normally before the request-log scope, because an answered poll writes no log line and
@@ -64,9 +65,9 @@ internal sealed class RevalidationMiddleware(
     private async Task ServeAsync(HttpContext context, KnownFeed feed)
     {
         var current = feed.IsCollection
-            ? await collections.TryGetVersionAsync(feed.Source.EventId, context.RequestAborted)
-            : await feeds.TryGetVersionAsync(feed.Source.EventId, context.RequestAborted);
-        if (!string.Equals(current, feed.Source.Version, StringComparison.Ordinal) || feeds.CurrentHour() != feed.Source.Hour)
+            ? await collections.TryGetVersionAsync(feed.Entry.Id, context.RequestAborted)
+            : await feeds.TryGetVersionAsync(feed.Entry.Id, context.RequestAborted);
+        if (!string.Equals(current, feed.Entry.Version, StringComparison.Ordinal) || feeds.CurrentHour() != feed.Entry.Hour)
         {
             known.Forget(context.Request, feed);
             await next(context);
@@ -81,7 +82,7 @@ internal sealed class RevalidationMiddleware(
             return;
         }
 
-        var cached = await feeds.GetCachedAsync(feed.Source, context.RequestAborted);
+        var cached = await feeds.GetCachedAsync(feed.Entry, context.RequestAborted);
         if (cached is null || !string.Equals(cached.Hash, response.Hash, StringComparison.Ordinal))
         {
             known.Forget(context.Request, feed);

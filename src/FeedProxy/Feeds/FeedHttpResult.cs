@@ -47,10 +47,10 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedResponse response, O
                 Push.HubLinks.Add(context, FeedEndpoints.BaseUrl(context.Request, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedProxyOptions>>().Value));
             }
 
-            if (remember is { } kind && !found.IsPrivate && found.Source is { } source && !found.Feed.CodingsPending)
+            if (remember is { } kind && !found.IsPrivate && found.Entry is { } entry && !found.Feed.CodingsPending)
             {
                 // The next poll of this exact URL is answered before routing (FastPath).
-                context.RequestServices.GetRequiredService<FastPath.KnownFeeds>().Remember(context.Request, source, response, isCollection: kind == FastPath.FeedKind.Collection);
+                context.RequestServices.GetRequiredService<FastPath.KnownFeeds>().Remember(context.Request, entry, response, isCollection: kind == FastPath.FeedKind.Collection);
             }
 
             return new FeedHttpResult(found.Feed, response, context.RequestServices.GetRequiredService<Observability.FeedMetrics>());

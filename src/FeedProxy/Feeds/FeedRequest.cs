@@ -43,9 +43,11 @@ internal sealed record FeedRequest
     /// <summary>The filter dimensions a query string may carry, in canonical order.</summary>
     public static IReadOnlyList<string> FilterParameters => FilterNames;
 
+    /// <summary>The request's part of its cache keys (<see cref="Rendering.CacheKeys.Join"/>): equal for requests that render the same bytes.</summary>
     public string RepresentationKey =>
-        string.Join('\u001f',
-            EventId, SessionId ?? string.Empty, Occurrence is { } o ? OccurrencePattern.Format(o) : string.Empty, Format.Extension(), Options.TimeMode, Options.XCalDialect, Options.Profile,
+        Rendering.CacheKeys.Join(
+            EventId, SessionId ?? string.Empty, Occurrence is { } o ? OccurrencePattern.Format(o) : string.Empty, Format.Extension(),
+            Options.TimeMode.ToString(), Options.XCalDialect.ToString(), Options.Profile.ToString(),
             string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))),
             string.Join(',', SessionIds));
 

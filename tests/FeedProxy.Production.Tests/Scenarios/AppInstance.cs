@@ -60,7 +60,7 @@ public sealed class AppInstance(string postgres, string redis) : IDisposable
         builder.UseSetting("FeedProxy:StatePath", _state);
         builder.UseSetting("FeedProxy:RateLimit:PermitsPerMinute", "0");
         // "Rendered ..." lines show which instance rendered what (metrics are process-wide here).
-        builder.UseSetting("Logging:LogLevel:FeedProxy.Feeds.FeedService", "Debug");
+        builder.UseSetting("Logging:LogLevel:FeedProxy.Feeds.EventFeedKind", "Debug");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

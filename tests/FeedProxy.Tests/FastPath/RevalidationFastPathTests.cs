@@ -141,12 +141,12 @@ public sealed class RevalidationFastPathTests : IDisposable
         var response = new FeedResponse(feed, FeedFormat.ICalendar, "public");
         for (var i = 0; i < KnownFeeds.Capacity * 3; i++)
         {
-            known.Remember(Request($"/events/e{i}.ics", string.Empty), new CachedFeed($"e{i}", "1", 0, $"k{i}"), response);
+            known.Remember(Request($"/events/e{i}.ics", string.Empty), new FeedProxy.Rendering.CacheEntry($"e{i}", "1", 0, $"k{i}"), response);
             Assert.InRange(known.Count, 1, KnownFeeds.Capacity);
         }
 
         var before = known.Count;
-        known.Remember(Request("/events/long.ics", "?track=" + new string('a', KnownFeeds.MaxKeyLength)), new CachedFeed("long", "1", 0, "k"), response);
+        known.Remember(Request("/events/long.ics", "?track=" + new string('a', KnownFeeds.MaxKeyLength)), new FeedProxy.Rendering.CacheEntry("long", "1", 0, "k"), response);
         Assert.Equal(before, known.Count);
         Assert.False(known.TryGet(Request("/events/long.ics", "?track=" + new string('a', KnownFeeds.MaxKeyLength)), out _));
     }

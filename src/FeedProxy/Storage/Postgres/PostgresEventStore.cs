@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FeedProxy.Formats.Model;
+using FeedProxy.Rendering;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public sealed partial class PostgresEventStore : IEventStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresEventStore> _logger;
     private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string EventId, long Generation), Lazy<Task<EventSnapshot?>>> _loads = new();
+    private readonly SingleFlight<(string EventId, long Generation), EventSnapshot?> _loads = new();
     private readonly Lock _evictLock = new();
     private long _keptSessions;
     private long _probationSessions;
@@ -136,31 +137,23 @@ public sealed partial class PostgresEventStore : IEventStore
     private Task<EventSnapshot?> LoadAsync(string eventId, CancellationToken cancellationToken)
     {
         var key = (eventId, Interlocked.Read(ref _generation));
-        var load = _loads.GetOrAdd(key, k => new Lazy<Task<EventSnapshot?>>(() => LoadAndKeepAsync(k)));
-        return load.Value.WaitAsync(cancellationToken);
+        return _loads.RunAsync(key, this, static (k, store) => store.LoadAndKeepAsync(k), cancellationToken);
     }
 
     // Shared by every caller that joined, so no caller's cancellation ends it (the command
-    // timeout of the connection string bounds it). Leaves the in-flight map when done, whoever waits.
+    // timeout of the connection string bounds it).
     private async Task<EventSnapshot?> LoadAndKeepAsync((string EventId, long Generation) key)
     {
-        try
+        var snapshot = await PostgresEventReader.LoadAsync(_dataSource, key.EventId, CancellationToken.None).ConfigureAwait(false);
+        if (snapshot is not null)
         {
-            var snapshot = await PostgresEventReader.LoadAsync(_dataSource, key.EventId, CancellationToken.None).ConfigureAwait(false);
-            if (snapshot is not null)
-            {
-                var sessions = snapshot.Event.Sessions.Count;
-                Keep(key.EventId, sessions <= MaxKeptSessions
-                    ? new Cached(snapshot.Version, snapshot, sessions, Interlocked.Increment(ref _clock), probation: true)
-                    : new Cached(snapshot.Version, null, 0, 0), key.Generation);
-            }
+            var sessions = snapshot.Event.Sessions.Count;
+            Keep(key.EventId, sessions <= MaxKeptSessions
+                ? new Cached(snapshot.Version, snapshot, sessions, Interlocked.Increment(ref _clock), probation: true)
+                : new Cached(snapshot.Version, null, 0, 0), key.Generation);
+        }
 
-            return snapshot;
-        }
-        finally
-        {
-            _loads.TryRemove(key, out _);
-        }
+        return snapshot;
     }
 
     /// <inheritdoc />
