@@ -5,7 +5,9 @@ using System.Text.Json;
 using FeedProxy.Push.Sending;
 using FeedProxy.Testing;
 using FeedProxy.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Tests.Push;
@@ -109,6 +111,44 @@ public sealed class WebhookTests : IDisposable
         Assert.Equal(1, counts.GetProperty("failures").GetInt32());
         Assert.Equal("answered 500", counts.GetProperty("lastError").GetString());
         Assert.Equal(2, _receiver.Requests.Count);
+
+        var metrics = await _factory.CreatePlainClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Matches("feedproxy_push_deliveries_total\\{[^}]*result=\"retry\"[^}]*\\} 1", metrics);
+        Assert.Matches("feedproxy_push_deliveries_total\\{[^}]*result=\"delivered\"[^}]*\\} 1", metrics);
+        Assert.Contains("feedproxy_push_queue_pending", metrics, StringComparison.Ordinal);
+        Assert.Contains("feedproxy_push_subscriptions", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PendingRetry_SurvivesARestart_AndKeepsItsId()
+    {
+        using (var admin = Admin())
+        using (var put = await admin.PutAsync(new Uri("/admin/webhooks/chat", UriKind.Relative), Json(new { url = _receiver.Url("/hook").AbsoluteUri, events = TestConf })))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var retried = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _factory.Services.GetRequiredService<DeliveryWorker>().Attempted += (_, result) =>
+        {
+            if (result == "retry")
+            {
+                retried.TrySetResult();
+            }
+        };
+        _receiver.NextStatuses.Enqueue(503);
+        _factory.WriteEvent("testconf", TestEvents.Conference(title: "Before The Restart"));
+        var first = await _receiver.NextAsync();
+        await retried.Task.WaitAsync(Eventually.Deadline);
+        await _factory.Host.StopAsync();
+
+        // A new process over the same state folder, its clock past the retry's due time.
+        var later = new FakeTimeProvider(_clock.GetUtcNow().AddSeconds(10));
+        using var restarted = _factory.WithWebHostBuilder(builder => builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(later)));
+        _ = restarted.Services.GetRequiredService<DeliveryWorker>();
+        var second = await _receiver.NextAsync();
+        Assert.Equal(first.Headers["webhook-id"], second.Headers["webhook-id"]);
+        Assert.Equal(first.Text, second.Text);
     }
 
     [Fact]
