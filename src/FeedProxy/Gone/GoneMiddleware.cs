@@ -11,9 +11,11 @@ internal static class GoneMiddleware
     public static IApplicationBuilder UseGoneFeeds(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            if ((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            var tombstones = context.RequestServices.GetRequiredService<Tombstones>();
+            if (!tombstones.IsEmpty
+                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
                 && Deleted(context.Request.Path.Value) is { } target
-                && context.RequestServices.GetRequiredService<Tombstones>().IsGone(target.Kind, target.Id))
+                && tombstones.IsGone(target.Kind, target.Id))
             {
                 var noun = target.Kind == TopicKind.Event ? "event" : "collection";
                 await Results.Problem(

@@ -33,6 +33,9 @@ internal sealed partial class Tombstones(
     /// <summary>Completes once the first scan of events and collections is done.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>No tombstones: the common case, answered without looking at the path.</summary>
+    public bool IsEmpty => _gone.IsEmpty;
+
     public bool IsGone(TopicKind kind, string id) =>
         _gone.TryGetValue(Key(kind, id), out var deleted) && deleted >= time.GetUtcNow() - Retention;
 
