@@ -84,8 +84,9 @@ public sealed class FileReloadTests : IDisposable
         _factory.WriteEvent("second", TestEvents.Conference(id: "second"));
         Assert.Equal(HttpStatusCode.OK, await Eventually.ValueAsync(() => StatusAsync(client, "/events/second.ics"), s => s == HttpStatusCode.OK));
 
+        // A deleted public event is gone (410, docs/push.md), not unknown.
         File.Delete(Path.Combine(_factory.EventsPath, "second.json"));
-        Assert.Equal(HttpStatusCode.NotFound, await Eventually.ValueAsync(() => StatusAsync(client, "/events/second.ics"), s => s == HttpStatusCode.NotFound));
+        Assert.Equal(HttpStatusCode.Gone, await Eventually.ValueAsync(() => StatusAsync(client, "/events/second.ics"), s => s == HttpStatusCode.Gone));
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string url)
