@@ -2,7 +2,7 @@
 # Installs what the test suites need beyond the .NET SDK, on Debian 12 (bookworm):
 #   - the third-party parsers of the conformance suite (tests/conformance): python3-icalendar,
 #     python3-vobject, python3-feedparser, python3-recurring-ical-events for /usr/bin/python3, libical (compiled checker),
-#     ical.js through npm (exact version pinned in tests/conformance/package-lock.json);
+#     ical.js and standardwebhooks through npm (exact versions pinned in tests/conformance/package-lock.json);
 #   - PostgreSQL and Redis for the storage and cache suites;
 #   - the CalDAV clients the CalDAV suites drive against a real server: python3-caldav,
 #     vdirsyncer and khal (tests/clients/caldav);
@@ -87,8 +87,13 @@ locked_version="$(node -e 'const l=require(process.argv[1]);process.stdout.write
     "$conformance_dir/package-lock.json")"
 installed_version="$(node -e 'try{process.stdout.write(require(process.argv[1]).version)}catch{}' \
     "$conformance_dir/node_modules/ical.js/package.json" 2>/dev/null || true)"
-if [ "$installed_version" != "$locked_version" ]; then
-    say "installing ical.js $locked_version (npm ci)"
+# standardwebhooks (the Standard Webhooks reference verifier) comes from the same lock file.
+locked_webhooks="$(node -e 'const l=require(process.argv[1]);process.stdout.write(l.packages["node_modules/standardwebhooks"].version)' \
+    "$conformance_dir/package-lock.json")"
+installed_webhooks="$(node -e 'try{process.stdout.write(require(process.argv[1]).version)}catch{}' \
+    "$conformance_dir/node_modules/standardwebhooks/package.json" 2>/dev/null || true)"
+if [ "$installed_version" != "$locked_version" ] || [ "$installed_webhooks" != "$locked_webhooks" ]; then
+    say "installing ical.js $locked_version and standardwebhooks $locked_webhooks (npm ci)"
     (cd "$conformance_dir" && CI=true npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 

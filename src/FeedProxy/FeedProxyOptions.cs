@@ -51,6 +51,9 @@ public sealed class FeedProxyOptions
 
     /// <summary>Live upstream sources (fetching, SSRF policy, refresh bounds).</summary>
     public Upstream.UpstreamOptions Upstream { get; set; } = new();
+
+    /// <summary>WebSub hub, webhooks and 410 Gone (docs/push.md).</summary>
+    public Push.PushOptions Push { get; set; } = new();
 }
 
 /// <summary>HTTP caching (RFC 9111) and the in-process render cache.</summary>

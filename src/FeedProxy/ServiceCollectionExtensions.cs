@@ -8,7 +8,9 @@ using FeedProxy.Collections;
 using FeedProxy.FastPath;
 using FeedProxy.Feeds;
 using FeedProxy.Limits;
+using FeedProxy.Gone;
 using FeedProxy.Observability;
+using FeedProxy.Push;
 using FeedProxy.Private;
 using FeedProxy.Rendering;
 using FeedProxy.Storage;
@@ -40,7 +42,7 @@ internal static class ServiceCollectionExtensions
             services.AddSingleton<IEventAdminStore, PostgresEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, PostgresAccessTokenStore>();
             services.AddSingleton<PostgresCollectionStore>();
-            services.AddSingleton<ICollectionStore>(sp => sp.GetRequiredService<PostgresCollectionStore>());
+            services.AddSingleton<ICollectionStore>(sp => new Gone.TombstoningCollectionStore(sp.GetRequiredService<PostgresCollectionStore>(), sp));
             // Its definitions stay in memory, kept fresh by the change listener's connection.
             services.AddSingleton<IPostgresNotificationChannel>(sp => sp.GetRequiredService<PostgresCollectionStore>());
             services.AddSingleton<PostgresChangeLog>();
@@ -54,7 +56,8 @@ internal static class ServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<FileEventStore>());
             services.AddSingleton<IEventAdminStore, FileEventAdminStore>();
             services.AddSingleton<IAccessTokenStore, FileAccessTokenStore>();
-            services.AddSingleton<ICollectionStore, FileCollectionStore>();
+            services.AddSingleton<FileCollectionStore>();
+            services.AddSingleton<ICollectionStore>(sp => new Gone.TombstoningCollectionStore(sp.GetRequiredService<FileCollectionStore>(), sp));
             services.AddSingleton<FileChangeLog>();
             services.AddSingleton<IChangeLog>(sp => sp.GetRequiredService<FileChangeLog>());
         }
@@ -64,6 +67,9 @@ internal static class ServiceCollectionExtensions
 
         // Live upstream sources (Upstream/): declarations beside the events, a background refresher.
         services.AddUpstreamSources(postgres: !string.IsNullOrWhiteSpace(postgres));
+
+        // Push (Push/, Gone/): 410 Gone for deleted feeds, the WebSub hub, webhooks.
+        services.AddPush(postgres: !string.IsNullOrWhiteSpace(postgres));
 
         // The in-process cache's size, from the bound options when the cache is built.
         static long MemoryLimit(IServiceProvider sp) =>
@@ -122,6 +128,7 @@ internal static class ServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseObservability();
         app.UseUpstreamFreshness();
+        app.UseGoneFeeds();
 
         // Every endpoint group is an ICarterModule in its feature folder (Feeds, Agenda,
         // Private, Admin, Observability, Collections, Changes, Upstream); the subscribe page

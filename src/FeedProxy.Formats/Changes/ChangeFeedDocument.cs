@@ -17,6 +17,9 @@ public sealed record ChangeFeedDocument
 
     public required Uri SelfUrl { get; init; }
 
+    /// <summary>The WebSub hub that announces changes of this feed (atom:link rel="hub"); none when null.</summary>
+    public Uri? HubUrl { get; init; }
+
     /// <summary>The subscribe page of the event or collection.</summary>
     public required Uri PageUrl { get; init; }
 

@@ -46,6 +46,15 @@ public static class ChangeFeedWriter
         xml.WriteAttributeString("rel", "self");
         xml.WriteAttributeString("type", "application/rss+xml");
         xml.WriteEndElement();
+        if (document.HubUrl is { } hub)
+        {
+            // W3C WebSub section 4: the hub, discoverable inside the feed too.
+            xml.WriteStartElement("atom", "link", Atom);
+            xml.WriteAttributeString("href", hub.AbsoluteUri);
+            xml.WriteAttributeString("rel", "hub");
+            xml.WriteEndElement();
+        }
+
         xml.WriteElementString("lastBuildDate", SyndicationDates.Rfc822(document.LastModified));
         xml.WriteElementString("generator", SyndicationXml.Generator);
         xml.WriteElementString("ttl", ((int)document.RefreshInterval.TotalMinutes).ToString(CultureInfo.InvariantCulture));
@@ -85,6 +94,11 @@ public static class ChangeFeedWriter
         xml.WriteElementString("name", Atom, document.Title);
         xml.WriteEndElement();
         Link(xml, "self", document.SelfUrl.AbsoluteUri, "application/atom+xml");
+        if (document.HubUrl is { } hub)
+        {
+            Link(xml, "hub", hub.AbsoluteUri, null);
+        }
+
         Link(xml, "alternate", document.PageUrl.AbsoluteUri, "text/html");
         xml.WriteElementString("generator", Atom, SyndicationXml.Generator);
         foreach (var item in document.Items)

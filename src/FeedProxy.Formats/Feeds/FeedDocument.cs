@@ -19,6 +19,9 @@ public sealed record FeedDocument
     /// <summary>Absolute URL of this feed (RSS atom:link / Atom link rel=self, iCalendar SOURCE).</summary>
     public required Uri SelfUrl { get; init; }
 
+    /// <summary>The WebSub hub that announces changes of this feed (atom:link rel="hub"); none when null.</summary>
+    public Uri? HubUrl { get; init; }
+
     /// <summary>Human page for the event (RSS channel link, Atom alternate); falls back to the event URL.</summary>
     public Uri? PageUrl { get; init; }
 

@@ -80,6 +80,12 @@ public sealed class AtomWriter : IFeedWriter
         xml.WriteElementString("name", Ns, document.Event.Name);
         xml.WriteEndElement();
         WriteLink(xml, "self", document.SelfUrl.AbsoluteUri, "application/atom+xml");
+        if (document.HubUrl is { } hub)
+        {
+            // W3C WebSub section 4: the hub, discoverable inside the feed too.
+            WriteLink(xml, "hub", hub.AbsoluteUri, null);
+        }
+
         WriteLink(xml, "alternate", FeedPresentation.FeedLink(document), "text/html");
         xml.WriteElementString("generator", Ns, SyndicationXml.Generator);
         if (FeedPresentation.AbsoluteUrl(document.Event.ImageUrl) is { } image)

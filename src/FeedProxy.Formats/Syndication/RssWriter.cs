@@ -67,6 +67,15 @@ public sealed class RssWriter : IFeedWriter
         xml.WriteAttributeString("rel", "self");
         xml.WriteAttributeString("type", "application/rss+xml");
         xml.WriteEndElement();
+        if (!campus && document.HubUrl is { } hub)
+        {
+            // W3C WebSub section 4: the hub, discoverable inside the feed too.
+            xml.WriteStartElement("atom", "link", SyndicationXml.AtomNamespace);
+            xml.WriteAttributeString("href", hub.AbsoluteUri);
+            xml.WriteAttributeString("rel", "hub");
+            xml.WriteEndElement();
+        }
+
         xml.WriteElementString("lastBuildDate", SyndicationDates.Rfc822(document.LastModified));
         if (campus)
         {

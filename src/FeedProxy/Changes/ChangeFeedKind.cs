@@ -155,6 +155,8 @@ internal sealed class ChangeFeedKind(
         FeedPath = path,
         PageUrl = page,
         SelfUrl = self,
+        // The page is {base}events/{id} or {base}collections/{id}: the hub sits at {base}hub.
+        HubUrl = new Uri(page, "../" + Push.HubLinks.HubPath),
         UidDomain = settings.UidDomain,
         Items = items,
         Updated = updated,

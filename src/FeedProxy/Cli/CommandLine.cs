@@ -72,6 +72,7 @@ internal static class CommandLine
         }
 
         root.Add(Upstream.SourceCommand.Create(buildHost, output, error));
+        root.Add(Push.Webhooks.WebhookCommand.Create(buildHost, output, error));
 
         return root;
     }

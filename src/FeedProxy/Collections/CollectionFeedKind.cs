@@ -73,6 +73,7 @@ internal sealed class CollectionFeedKind(
             Sessions = content.Sessions,
             Origins = content.Origins,
             SelfUrl = request.SelfUrl,
+            HubUrl = snapshot.Definition.Visibility == EventVisibility.Public ? Push.HubLinks.HubUrl(request.BaseUrl) : null,
             PageUrl = snapshot.Definition.Visibility == EventVisibility.Public ? new Uri(request.BaseUrl, $"collections/{Uri.EscapeDataString(snapshot.Definition.Id)}") : null,
             UidDomain = settings.UidDomain,
             RefreshInterval = settings.RefreshInterval,

@@ -90,6 +90,7 @@ internal sealed partial class EventFeedKind(
             Event = schedule,
             Sessions = sessions,
             SelfUrl = request.SelfUrl,
+            HubUrl = schedule.Visibility == EventVisibility.Public && feedRequest.SessionId is null ? Push.HubLinks.HubUrl(request.BaseUrl) : null,
             PageUrl = schedule.Visibility == EventVisibility.Public ? new Uri(request.BaseUrl, $"events/{Uri.EscapeDataString(schedule.Id)}") : null,
             UidDomain = settings.UidDomain,
             IsSubscription = feedRequest.SessionId is null,

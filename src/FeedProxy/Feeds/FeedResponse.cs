@@ -87,7 +87,8 @@ internal sealed class FeedResponse
         headers.XContentTypeOptions = "nosniff";
         if (Link is not null)
         {
-            headers.Link = Link;
+            // Appended: the WebSub hub links (Push/) may be there already.
+            headers.Link = Microsoft.Extensions.Primitives.StringValues.Concat(headers.Link, Link);
         }
         if (ContentCodingNegotiation.HeaderValue(coding) is { } encoding)
         {

@@ -20,6 +20,9 @@ public sealed class UpstreamException(string message, Exception? inner = null) :
 internal sealed class UpstreamFetcher(IHttpClientFactory clients, Microsoft.Extensions.Options.IOptions<FeedProxyOptions> options)
 {
     public const string ClientName = "upstream";
+
+    /// <summary>The client of push requests (<see cref="PushAsync"/>).</summary>
+    public const string PushClientName = "push";
     private const int MaxRedirects = 5;
 
     private readonly UpstreamOptions _options = options.Value.Upstream;
@@ -93,9 +96,34 @@ internal sealed class UpstreamFetcher(IHttpClientFactory clients, Microsoft.Exte
         }
     }
 
-    private async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>
+    /// A push request (webhook delivery, WebSub verification or content distribution) through
+    /// the push client: the same address policy as fetches, no redirects followed. Returns the
+    /// status and at most <paramref name="maxAnswerBytes"/> of the answer (a verification
+    /// echoes a short challenge; nothing else of an answer is used).
+    /// </summary>
+    public async Task<(int Status, byte[] Answer)> PushAsync(HttpRequestMessage request, int maxAnswerBytes, CancellationToken cancellationToken)
     {
-        var limit = _options.MaxResponseBytes;
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+        var client = clients.CreateClient(PushClientName);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        byte[] answer;
+        try
+        {
+            answer = await ReadBoundedAsync(response.Content, cancellationToken, maxAnswerBytes).ConfigureAwait(false);
+        }
+        catch (UpstreamException)
+        {
+            answer = [];
+        }
+
+        return ((int)response.StatusCode, answer);
+    }
+
+    private async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken, long? cap = null)
+    {
+        var limit = cap ?? _options.MaxResponseBytes;
         if (content.Headers.ContentLength is { } declared && declared > limit)
         {
             throw new UpstreamException($"The upstream body is larger than {_options.MaxResponseMegabytes} MB.");

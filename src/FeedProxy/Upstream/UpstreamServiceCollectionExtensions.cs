@@ -80,6 +80,21 @@ internal static class UpstreamServiceCollectionExtensions
                 pipeline.AddTimeout(TimeSpan.FromSeconds(Math.Max(1, o.AttemptTimeoutSeconds)));
             })
             .SelectPipelineByAuthority();
+
+        // Push deliveries and WebSub verification (Push/): the same address check on every
+        // connection, no redirects followed (a 3xx is a failed delivery, never a hop to an
+        // internal address), no retries here (the delivery queue retries with its schedule).
+        services.AddHttpClient(UpstreamFetcher.PushClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                UseProxy = false,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = AddressPolicy.ConnectCallback(sp.GetRequiredService<IOptions<FeedProxyOptions>>().Value.Upstream),
+            });
         return services;
     }
 

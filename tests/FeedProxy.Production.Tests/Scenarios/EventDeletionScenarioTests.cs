@@ -50,7 +50,7 @@ public sealed class EventDeletionScenarioTests(ServersFixture servers)
         await Task.Delay(3000);
         Assert.Equal(fetches, upstream.Count("/small.ics"));
         using var after = await client.GetAsync(new Uri("/events/small.ics", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, after.StatusCode);
         using var source = await admin.GetAsync(new Uri("/admin/events/small/source", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, source.StatusCode);
     }

@@ -5,7 +5,7 @@ namespace FeedProxy.Tests.Cli;
 /// <summary>Help, usage errors and the server/command decision, in process: none of these may build the host.</summary>
 public sealed class CommandLineTests
 {
-    private static readonly string[] AllVerbs = ["healthcheck", "migrate", "import", "rotate-token", "source"];
+    private static readonly string[] AllVerbs = ["healthcheck", "migrate", "import", "rotate-token", "source", "webhook"];
 
     [Theory]
     [InlineData(new string[0], false)]

@@ -108,6 +108,34 @@ public sealed class OperatorProcessTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Events, "local.json")));
     }
 
+    [Fact]
+    public async Task Webhook_SetShowListDelete_InTheStateFolder()
+    {
+        var (code, output, error) = await RunAsync("webhook", "set", "chat", "--url", "https://hooks.example.org/room", "--event", "testconf");
+        Assert.True(code == 0, error);
+        Assert.Contains("\"secret\": \"whsec_", output, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("webhook", "show", "chat");
+        Assert.Equal(0, code);
+        Assert.Contains("https://hooks.example.org/room", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("whsec_", output, StringComparison.Ordinal);
+
+        (code, _, error) = await RunAsync("webhook", "set", "inside", "--url", "http://127.0.0.1/hook", "--event", "testconf");
+        Assert.Equal(2, code);
+        Assert.Contains("AllowPrivateNetworks", error, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("webhook", "list");
+        Assert.Equal(0, code);
+        Assert.Contains("\"chat\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("inside", output, StringComparison.Ordinal);
+
+        (code, _, _) = await RunAsync("webhook", "delete", "chat");
+        Assert.Equal(0, code);
+        (code, _, error) = await RunAsync("webhook", "show", "chat");
+        Assert.Equal(1, code);
+        Assert.Contains("no webhook 'chat'", error, StringComparison.Ordinal);
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -260,7 +260,7 @@ public sealed partial class CollectionHttpTests : IDisposable
         }
 
         using var gone = await client.GetAsync("/collections/web.ics");
-        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
     }
 
     [Fact]

@@ -122,8 +122,9 @@ public sealed class FileReloadTests : IDisposable
         _factory.WriteEvent("second", TestEvents.Conference(id: "second"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/events/second.ics"));
 
+        // A deleted public event is gone (410, docs/push.md), not unknown.
         _factory.DeleteEvent("second");
-        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, "/events/second.ics"));
+        Assert.Equal(HttpStatusCode.Gone, await Eventually.ValueAsync(() => StatusAsync(client, "/events/second.ics"), s => s == HttpStatusCode.Gone));
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string url)
