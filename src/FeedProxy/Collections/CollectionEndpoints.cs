@@ -100,9 +100,9 @@ public sealed class CollectionEndpoints : ICarterModule
                 : Problems.BadRequest(error);
         }
 
-        if (request!.Filters.Count > 0)
+        if (request!.Filters.Count > 0 || request.Search is not null)
         {
-            return Problems.BadRequest("Collection feeds take no filter parameters: a collection's members carry their own filters.");
+            return Problems.BadRequest("Collection feeds take no filter or 'q' parameters: a collection's members carry their own filters.");
         }
 
         var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);

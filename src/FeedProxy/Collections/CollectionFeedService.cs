@@ -221,8 +221,9 @@ internal sealed partial class CollectionFeedService(
                 // The same event twice with different filters is a union, each session once.
                 if (seen.Add((schedule.Id, session.Id)))
                 {
-                    sessions.Add(session);
-                    origins[session] = schedule;
+                    var shown = member.Decorate(session);
+                    sessions.Add(shown);
+                    origins[shown] = schedule;
                 }
             }
         }

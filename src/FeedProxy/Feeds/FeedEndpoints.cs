@@ -101,10 +101,13 @@ public sealed class FeedEndpoints : ICarterModule
         if (request.Options.TimeMode == TimeMode.Utc) { query.Add("tz=utc"); }
         if (request.Options.XCalDialect == XCalDialect.Pentabarf) { query.Add("dialect=pentabarf"); }
         if (request.Options.Profile == SyndicationProfile.Campus) { query.Add("profile=campus"); }
+        if (request.Options.Alarms.Count > 0) { query.Add("alarm=" + request.Options.AlarmKey); }
         foreach (var (name, values) in request.Filters)
         {
             query.AddRange(values.Select(v => name + "=" + Uri.EscapeDataString(v)));
         }
+
+        if (request.Search is { } search) { query.Add("q=" + Uri.EscapeDataString(search.Key)); }
 
         var relative = path.ToUriComponent().TrimStart('/') + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
         return new Uri(baseUrl, relative);

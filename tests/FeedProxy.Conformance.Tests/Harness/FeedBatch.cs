@@ -112,6 +112,8 @@ internal sealed class FeedBatch
             json.WriteString("expected", $"{folder}/expected.json");
             json.WriteString("timeZone", feed.Source.Document.Event.TimeZone);
             json.WriteString("timeMode", feed.Variant.TimeModeName);
+            // VALARMs every VEVENT not cancelled must carry (RFC 5545 §3.6.6), with their triggers.
+            json.WriteNumber("alarms", feed.Variant.Options.Alarms.Count);
             if (feed.Variant.ReferenceVariant is { } reference && rendered.Contains($"{folder}/{reference}"))
             {
                 var referenceVariant = FeedVariant.All.Single(v => v.Name == reference);

@@ -15,6 +15,10 @@ internal sealed record FeedVariant(
     string? ReferenceVariant = null)
 {
     public const string IcsEventZone = "ics-eventzone";
+    public const string IcsAlarms = "ics-alarms";
+
+    /// <summary>Reminders as subscribers ask for them (<c>?alarm=-PT15M,-P1D</c>): two VALARMs per VEVENT.</summary>
+    private static readonly FeedOptions Alarms = FeedOptions.Default with { Alarms = [NodaTime.Duration.FromDays(-1), NodaTime.Duration.FromMinutes(-15)] };
 
     public static IReadOnlyList<FeedVariant> All { get; } =
     [
@@ -27,6 +31,9 @@ internal sealed record FeedVariant(
         new("atom-standard", FeedFormat.Atom, FeedOptions.Default, "atom", ""),
         new("atom-campus", FeedFormat.Atom, FeedOptions.Default with { Profile = SyndicationProfile.Campus }, "atom-campus", "?profile=campus"),
         new("jcal", FeedFormat.JCal, FeedOptions.Default, "jcal", "", IcsEventZone),
+        new(IcsAlarms, FeedFormat.ICalendar, Alarms, "ics", "?alarm=-P1D,-PT15M"),
+        new("xcs-alarms", FeedFormat.XCal, Alarms, "xcal", "?alarm=-P1D,-PT15M", IcsAlarms),
+        new("jcal-alarms", FeedFormat.JCal, Alarms, "jcal", "?alarm=-P1D,-PT15M", IcsAlarms),
     ];
 
     public string FileName => $"{Name}.{Format.Extension()}";
