@@ -66,6 +66,11 @@ internal sealed class FeedBatch
             WriteExpected(Path.Combine(directory, folder, "expected.json"), source.Expanded);
             foreach (var variant in FeedVariant.All)
             {
+                if (!variant.GeneratedCorpus && source.Kind == CorpusKinds.Generated)
+                {
+                    continue;
+                }
+
                 var document = source.For(variant.Format, variant.Options) with
                 {
                     Options = variant.Options,
