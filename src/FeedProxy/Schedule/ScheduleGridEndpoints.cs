@@ -66,15 +66,25 @@ public sealed class ScheduleGridEndpoints : ICarterModule
             wantedDay = day.Value;
         }
 
-        // Rendered per request: expensive work, paid from the client's budget like the subscribe page.
+        var time = services.GetRequiredService<TimeProvider>();
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);
+
+        // The render cache of feeds holds pages too: keyed by the calendar's version (any
+        // change makes a new key, as for feeds), the five minutes the now-line stands in, and
+        // everything the request chose. A hit costs a version lookup and a cache read.
+        var cacheKey = await CacheKeyAsync(kind, id, embed, theme, request, wantedDay, baseUrl, context, now);
+        if (cacheKey is not null && await CachedAsync(services, cacheKey, context.RequestAborted) is { } cached)
+        {
+            return new ScheduleHtmlResult(cached, embed);
+        }
+
+        // A render is expensive work, paid from the client's budget like the subscribe page.
         if (services.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
         {
             return Problems.TooManyRequests(wait);
         }
 
-        var time = services.GetRequiredService<TimeProvider>();
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);
         ScheduleContent? content;
         try
         {
@@ -125,7 +135,55 @@ public sealed class ScheduleGridEndpoints : ICarterModule
             IsEmbed = embed,
             Theme = theme,
         };
-        return new ScheduleHtmlResult(ScheduleGridRenderer.Render(model), embed);
+        var body = ScheduleGridRenderer.Render(model);
+        if (cacheKey is not null)
+        {
+            await StoreAsync(services, cacheKey, body, kind == "events" ? FeedService.CacheTag(id) : CollectionFeedService.CacheTag(id));
+        }
+
+        return new ScheduleHtmlResult(body, embed);
+    }
+
+    private static async ValueTask<string?> CacheKeyAsync(
+        string kind, string id, bool embed, EmbedTheme theme, FeedRequest request, LocalDate? day, Uri baseUrl, HttpContext context, Instant now)
+    {
+        var services = context.RequestServices;
+        var version = kind == "events"
+            ? await services.GetRequiredService<FeedService>().TryGetVersionAsync(id, context.RequestAborted)
+            : await services.GetRequiredService<CollectionFeedService>().TryGetVersionAsync(id, context.RequestAborted);
+        if (version is null)
+        {
+            return null; // unknown, or the store is failing: the full path answers
+        }
+
+        var slot = now.ToUnixTimeSeconds() / (ScheduleGridRenderer.SlotMinutes * 60);
+        return string.Join('\u001f', "grid", kind, id, version, slot, embed ? "embed" : "schedule", theme.Dark ? "dark" : "light", theme.Accent ?? "-",
+            request.RepresentationKey, day?.ToString("yyyy-MM-dd", null) ?? "-", baseUrl.AbsoluteUri, context.Request.PathBase.Value ?? string.Empty,
+            context.Request.Query.TryGetValue("q", out var q) ? q[0] : "-");
+    }
+
+    private static async ValueTask<byte[]?> CachedAsync(IServiceProvider services, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await services.GetRequiredService<Caching.IFeedCacheStore>().GetAsync(key, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null; // a failing cache only costs a render
+        }
+    }
+
+    private static async ValueTask StoreAsync(IServiceProvider services, string key, byte[] body, string tag)
+    {
+        try
+        {
+            await services.GetRequiredService<Caching.IFeedCacheStore>().SetAsync(key, body, [tag], TimeSpan.FromMinutes(ScheduleGridRenderer.SlotMinutes), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not cached: the next request renders again.
+        }
     }
 
     /// <summary>The request's filters in canonical form, kept by the day links and the search form.</summary>

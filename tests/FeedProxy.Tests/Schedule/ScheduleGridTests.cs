@@ -13,9 +13,11 @@ namespace FeedProxy.Tests.Schedule;
 public sealed class ScheduleGridTests : IClassFixture<FeedProxyFactory>
 {
     private readonly HttpClient _client;
+    private readonly FeedProxyFactory _factory;
 
     public ScheduleGridTests(FeedProxyFactory factory)
     {
+        _factory = factory;
         factory.WriteEvent("hidden", TestEvents.Conference("hidden", visibility: "private"));
         factory.WriteEvent("draft", TestEvents.Conference("draft", published: false));
         factory.WriteCollection("gridpair", """{ "name": "Grid Pair", "members": [ { "event": "testconf", "prefix": "[T] ", "color": "orange" } ] }""");
@@ -136,5 +138,21 @@ public sealed class ScheduleGridTests : IClassFixture<FeedProxyFactory>
         Assert.Contains("[T] After the Clocks Change", html, StringComparison.Ordinal);
         Assert.Contains("--c:#FFA500", html, StringComparison.Ordinal);
         Assert.DoesNotContain("[T] Cancelled Session", html[html.IndexOf("id=\"grid\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CachedGrid_FollowsAChangeOfTheSchedule()
+    {
+        _factory.WriteEvent("gridlive", TestEvents.Conference("gridlive", title: "First Title"));
+        await _factory.WaitForReloadAsync();
+        Assert.Contains("First Title", await _client.GetStringAsync("/events/gridlive/schedule?day=2027-03-27"), StringComparison.Ordinal);
+        Assert.Contains("First Title", await _client.GetStringAsync("/events/gridlive/schedule?day=2027-03-27"), StringComparison.Ordinal);
+
+        _factory.WriteEvent("gridlive", TestEvents.Conference("gridlive", title: "Second Title"));
+        await _factory.WaitForReloadAsync();
+
+        var html = await _client.GetStringAsync("/events/gridlive/schedule?day=2027-03-27");
+        Assert.Contains("Second Title", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("First Title", html, StringComparison.Ordinal);
     }
 }
