@@ -6,8 +6,8 @@
 #   - PostgreSQL and Redis for the storage and cache suites;
 #   - the CalDAV clients the CalDAV suites drive against a real server: python3-caldav,
 #     vdirsyncer and khal (tests/clients/caldav);
-#   - Debian's Chromium and playwright-core (npm, pinned in tests/browser/package-lock.json)
-#     for the browser tests of the subscribe page.
+#   - Debian's Chromium, playwright-core and axe-core (npm, pinned in tests/browser/package-lock.json)
+#     for the browser tests of the subscribe page and the schedule grid.
 #
 # Idempotent and silent when everything is present. Runs `apt-get update` only when a
 # package is missing. Works as root or through sudo; never prompts (CI=true or not).
@@ -104,8 +104,13 @@ locked_playwright="$(node -e 'const l=require(process.argv[1]);process.stdout.wr
     "$browser_dir/package-lock.json")"
 installed_playwright="$(node -e 'try{process.stdout.write(require(process.argv[1]).version)}catch{}' \
     "$browser_dir/node_modules/playwright-core/package.json" 2>/dev/null || true)"
-if [ "$installed_playwright" != "$locked_playwright" ]; then
-    say "installing playwright-core $locked_playwright (npm ci)"
+# axe-core (the accessibility checks of the schedule grid), exactly as locked, too.
+locked_axe="$(node -e 'const l=require(process.argv[1]);process.stdout.write(l.packages["node_modules/axe-core"].version)' \
+    "$browser_dir/package-lock.json")"
+installed_axe="$(node -e 'try{process.stdout.write(require(process.argv[1]).version)}catch{}' \
+    "$browser_dir/node_modules/axe-core/package.json" 2>/dev/null || true)"
+if [ "$installed_playwright" != "$locked_playwright" ] || [ "$installed_axe" != "$locked_axe" ]; then
+    say "installing playwright-core $locked_playwright and axe-core $locked_axe (npm ci)"
     (cd "$browser_dir" && CI=true PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 

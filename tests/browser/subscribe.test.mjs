@@ -237,7 +237,8 @@ async function checkKeyboard(context, base) {
     const stop = await page.evaluate(() => {
       const el = document.activeElement;
       if (!el || el === document.body) return null;
-      const all = [...document.querySelectorAll("a[href], button:not([hidden]), input:not([type=hidden]), select, summary")];
+      // A radio group is one Tab stop (its checked radio); arrow keys move within it.
+      const all = [...document.querySelectorAll("a[href], button:not([hidden]), input:not([type=hidden]):not([type=radio]:not(:checked)), select, summary")];
       const style = getComputedStyle(el);
       return {
         index: all.indexOf(el),

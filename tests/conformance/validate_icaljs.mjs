@@ -284,10 +284,33 @@ function readReference(referencePath, errors, expected) {
   return parsed;
 }
 
+// RFC 5545 section 3.6.6 display alarms as ical.js reads them: the number the manifest asks
+// for on every VEVENT not cancelled, each with ACTION:DISPLAY, a DESCRIPTION and a duration TRIGGER.
+function checkAlarms(calendar, want, errors, label) {
+  for (const vevent of calendar.getAllSubcomponents('vevent')) {
+    const uid = vevent.getFirstPropertyValue('uid');
+    const expected = vevent.getFirstPropertyValue('status') === 'CANCELLED' ? 0 : want;
+    const alarms = vevent.getAllSubcomponents('valarm');
+    if (alarms.length !== expected) {
+      errors.push(`${label}: ${uid}: ${alarms.length} VALARM, expected ${expected}`);
+    }
+    for (const alarm of alarms) {
+      if (alarm.getFirstPropertyValue('action') !== 'DISPLAY' || !alarm.getFirstPropertyValue('description')) {
+        errors.push(`${label}: ${uid}: VALARM without ACTION:DISPLAY and DESCRIPTION`);
+      }
+      if (!(alarm.getFirstPropertyValue('trigger') instanceof ICAL.Duration)) {
+        errors.push(`${label}: ${uid}: VALARM TRIGGER is not a duration`);
+      }
+    }
+  }
+}
+
 function checkIcs(entry) {
   const errors = [];
-  const { count, events } = parseIcs(fs.readFileSync(entry.path, 'utf8'), errors, 'ics', loadExpected(entry));
+  const text = fs.readFileSync(entry.path, 'utf8');
+  const { count, events } = parseIcs(text, errors, 'ics', loadExpected(entry));
   compareWithExpected(entry, events, errors);
+  checkAlarms(new ICAL.Component(ICAL.parse(text)), entry.alarms ?? 0, errors, 'ics');
   return { count, errors };
 }
 
@@ -298,6 +321,7 @@ function checkJCal(entry) {
   const text = new ICAL.Component(json).toString();
   const { count, events } = parseIcs(text, errors, 'jcal->ics', loadExpected(entry));
   compareWithExpected(entry, events, errors);
+  checkAlarms(new ICAL.Component(json), entry.alarms ?? 0, errors, 'jcal');
   if (entry.reference) {
     const reference = readReference(entry.reference, errors, loadExpected(entry));
     if (reference) {

@@ -63,6 +63,7 @@ def check_icalendar(entry):
     series = set()
     for event in calendar.walk("VEVENT"):
         count += 1
+        errors += _check_alarms(event, entry)
         uid = str(event.get("UID", ""))
         if not uid:
             errors.append(f"VEVENT #{count}: no UID")
@@ -97,6 +98,28 @@ def check_icalendar(entry):
         errors += _expand_icalendar(calendar, series, found, entry)
     errors += common.compare_events(found, entry, "icalendar", title_as_read=_as_python_icalendar_reads)
     return count, errors
+
+
+def _check_alarms(event, entry):
+    """RFC 5545 §3.6.6 display alarms: as many VALARMs as the manifest asks for (none on a
+    cancelled VEVENT), each with ACTION:DISPLAY, a DESCRIPTION and a duration TRIGGER."""
+    want = entry.get("alarms", 0)
+    alarms = [c for c in event.subcomponents if c.name == "VALARM"]
+    uid = str(event.get("UID", ""))
+    if str(event.get("STATUS", "")) == "CANCELLED":
+        want = 0
+    errors = []
+    if len(alarms) != want:
+        errors.append(f"{uid}: {len(alarms)} VALARM, expected {want}")
+    for alarm in alarms:
+        if str(alarm.get("ACTION", "")) != "DISPLAY":
+            errors.append(f"{uid}: VALARM ACTION {alarm.get('ACTION')!r}")
+        if not str(alarm.get("DESCRIPTION", "")):
+            errors.append(f"{uid}: VALARM without DESCRIPTION")
+        trigger = alarm.get("TRIGGER")
+        if trigger is None or not isinstance(trigger.dt, dt.timedelta):
+            errors.append(f"{uid}: VALARM TRIGGER is not a duration")
+    return errors
 
 
 def _is_recurring(event):
@@ -236,6 +259,20 @@ def _as_read(value, prop):
     return value
 
 
+def _check_vobject_alarms(event, entry):
+    """The same VALARM rules as _check_alarms, as vobject reads them."""
+    want = 0 if (hasattr(event, "status") and event.status.value == "CANCELLED") else entry.get("alarms", 0)
+    alarms = event.contents.get("valarm", [])
+    uid = event.uid.value if hasattr(event, "uid") else ""
+    errors = [] if len(alarms) == want else [f"vobject: {uid}: {len(alarms)} VALARM, expected {want}"]
+    for alarm in alarms:
+        if not hasattr(alarm, "action") or alarm.action.value != "DISPLAY" or not hasattr(alarm, "description"):
+            errors.append(f"vobject: {uid}: VALARM without ACTION:DISPLAY and DESCRIPTION")
+        if not hasattr(alarm, "trigger") or not isinstance(alarm.trigger.value, dt.timedelta):
+            errors.append(f"vobject: {uid}: VALARM TRIGGER is not a duration")
+    return errors
+
+
 def check_vobject(entry):
     text = common.read_bytes(entry["path"]).decode("utf-8", errors="replace")
     errors = []
@@ -253,6 +290,7 @@ def check_vobject(entry):
     for calendar in calendars:
         for event in calendar.contents.get("vevent", []):
             count += 1
+            errors += _check_vobject_alarms(event, entry)
             uid = event.uid.value if hasattr(event, "uid") else ""
             if not uid:
                 errors.append(f"vevent #{count}: no UID")

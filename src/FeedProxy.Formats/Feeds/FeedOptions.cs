@@ -35,4 +35,14 @@ public sealed record FeedOptions
     public TimeMode TimeMode { get; init; } = TimeMode.EventZone;
     public XCalDialect XCalDialect { get; init; } = XCalDialect.Rfc6321;
     public SyndicationProfile Profile { get; init; } = SyndicationProfile.Standard;
+
+    /// <summary>
+    /// Reminder offsets from each session's start (<c>?alarm=-PT15M</c>), distinct and sorted,
+    /// at most <see cref="Reminders.Reminder.MaxAlarms"/>; each becomes a VALARM in iCalendar,
+    /// xCal and jCal. Empty: no reminders (<c>?alarm=none</c>).
+    /// </summary>
+    public IReadOnlyList<NodaTime.Duration> Alarms { get; init; } = [];
+
+    /// <summary>Canonical text of <see cref="Alarms"/> for cache keys and URLs ("-PT1H,-PT10M"); empty without alarms.</summary>
+    public string AlarmKey => string.Join(',', Alarms.Select(Reminders.Reminder.Format));
 }

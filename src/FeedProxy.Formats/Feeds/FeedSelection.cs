@@ -58,7 +58,7 @@ public static class FeedSelection
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(policy);
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
-        if (filter is { Days.IsEmpty: false })
+        if (filter is { NamesDays: true })
         {
             mode = RecurrenceMode.Expand;
         }

@@ -8,6 +8,10 @@ namespace FeedProxy.Formats.Feeds;
 /// Subscriber-chosen subset of a schedule. Values within one dimension are alternatives
 /// (OR); dimensions combine with AND. Values are canonical: track and room ids, speaker
 /// ids, ISO dates (yyyy-MM-dd, in the event's zone), type and language in upper case.
+/// <see cref="Excluded"/> removes every session matching any of its dimensions
+/// (<c>?not.track=</c>...), and <see cref="Search"/> keeps only sessions containing every
+/// word searched for: a feed with an exclusion or a search is exactly the subset of the same
+/// feed without it.
 /// </summary>
 public sealed record SessionFilter
 {
@@ -20,9 +24,19 @@ public sealed record SessionFilter
     /// <summary>Explicit session ids (personal agenda).</summary>
     public ImmutableSortedSet<string> SessionIds { get; init; } = [];
 
+    /// <summary>Sessions matching any dimension of this are left out (values as above, no session ids).</summary>
+    public SessionFilter? Excluded { get; init; }
+
+    /// <summary>Text every kept session must contain (<c>?q=</c>).</summary>
+    public Search.TextQuery? Search { get; init; }
+
     public bool IsEmpty =>
         Tracks.IsEmpty && Rooms.IsEmpty && Speakers.IsEmpty && Days.IsEmpty
-        && Types.IsEmpty && Languages.IsEmpty && SessionIds.IsEmpty;
+        && Types.IsEmpty && Languages.IsEmpty && SessionIds.IsEmpty
+        && (Excluded is null || Excluded.IsEmpty) && Search is null;
+
+    /// <summary>True when a day (positive or excluded) is part of the filter: series are then expanded into occurrences.</summary>
+    public bool NamesDays => !Days.IsEmpty || Excluded is { Days.IsEmpty: false };
 
     public bool Matches(Session session, DateTimeZone zone)
     {
@@ -34,7 +48,22 @@ public sealed record SessionFilter
             && (Speakers.IsEmpty || session.Speakers.Any(s => Speakers.Contains(s.Id)))
             && (Days.IsEmpty || Days.Contains(session.Start.InZone(zone).Date))
             && (Types.IsEmpty || (session.Type is { } ty && Types.Contains(ty.ToUpperInvariant())))
-            && (Languages.IsEmpty || (session.Language is { } l && MatchesLanguage(l)));
+            && (Languages.IsEmpty || (session.Language is { } l && MatchesLanguage(l)))
+            && (Excluded is null || !Excluded.MatchesAny(session, zone))
+            && (Search is null || Search.Matches(session));
+    }
+
+    /// <summary>True when the session matches at least one value of any non-empty dimension (how exclusions apply).</summary>
+    public bool MatchesAny(Session session, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(zone);
+        return (!Tracks.IsEmpty && session.Track is { } t && Tracks.Contains(t.Id))
+            || (!Rooms.IsEmpty && session.Room is { } r && Rooms.Contains(r.Id))
+            || (!Speakers.IsEmpty && session.Speakers.Any(s => Speakers.Contains(s.Id)))
+            || (!Days.IsEmpty && Days.Contains(session.Start.InZone(zone).Date))
+            || (!Types.IsEmpty && session.Type is { } ty && Types.Contains(ty.ToUpperInvariant()))
+            || (!Languages.IsEmpty && session.Language is { } l && MatchesLanguage(l));
     }
 
     // Sources give "en", "de, en" or "English": any listed language matches.
@@ -62,6 +91,7 @@ public sealed record SessionFilter
         return string.Join('&',
             Join("track", Tracks), Join("room", Rooms), Join("speaker", Speakers),
             Join("day", Days.Select(d => d.ToString("yyyy-MM-dd", null))),
-            Join("type", Types), Join("lang", Languages), Join("session", SessionIds));
+            Join("type", Types), Join("lang", Languages), Join("session", SessionIds),
+            "not=" + (Excluded?.CanonicalKey() ?? string.Empty), "q=" + Uri.EscapeDataString(Search?.Key ?? string.Empty));
     }
 }

@@ -180,7 +180,7 @@ internal sealed class CalendarBuilder : IDisposable
             _sink.Texts("CATEGORIES", [category]);
         }
 
-        Text("COLOR", ColorName(session.Track?.Color));
+        Text("COLOR", ColorName(session.Color ?? session.Track?.Color));
         Image(session.ImageUrl);
         if (Clean(session.StreamUrl) is { } stream)
         {
@@ -193,6 +193,8 @@ internal sealed class CalendarBuilder : IDisposable
         _sink.Text("STATUS", session.State == SessionState.Cancelled ? "CANCELLED" : "CONFIRMED");
         _sink.Text("CLASS", "PUBLIC");
         _sink.Text("TRANSP", "OPAQUE");
+        // RFC 5545 §3.6.1: alarms are sub-components, after the VEVENT's properties.
+        Reminders.AlarmEmitter.Emit(_sink, session, _document.Options.Alarms);
         _sink.EndComponent("VEVENT");
     }
 

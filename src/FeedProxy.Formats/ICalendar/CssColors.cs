@@ -53,6 +53,20 @@ internal static class CssColors
         ("whitesmoke", 0xF5F5F5), ("yellow", 0xFFFF00), ("yellowgreen", 0x9ACD32),
     ];
 
+    /// <summary>"#RRGGBB" of a CSS3 colour keyword (lower case), or null when it is not one.</summary>
+    public static string? HexOf(string name)
+    {
+        foreach (var (candidate, rgb) in Named)
+        {
+            if (string.Equals(candidate, name, StringComparison.Ordinal))
+            {
+                return "#" + rgb.ToString("X6", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The nearest CSS3 colour name of "#rrggbb" (or "rrggbb"), or null if it is not one.</summary>
     public static string? NearestName(string? hex)
     {

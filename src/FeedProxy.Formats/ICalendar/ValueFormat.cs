@@ -77,7 +77,8 @@ internal static class ValueFormat
                 builder.Append(CultureInfo.InvariantCulture, $"{hours}H");
             }
 
-            if (minutes > 0)
+            // §3.3.6 dur-hour = 1*DIGIT "H" [dur-minute]: seconds after hours need the minutes between.
+            if (minutes > 0 || (hours > 0 && rest > 0))
             {
                 builder.Append(CultureInfo.InvariantCulture, $"{minutes}M");
             }

@@ -23,6 +23,8 @@ internal static class ValueTypeDefaults
         "GEO" => CalendarValueType.Float,
         "TZOFFSETFROM" or "TZOFFSETTO" => CalendarValueType.UtcOffset,
         "RRULE" => CalendarValueType.Recur,
+        // RFC 5545 §3.8.6.3: TRIGGER defaults to DURATION (relative to the start).
+        "TRIGGER" => CalendarValueType.Duration,
         // Not in RFC 5545; written without VALUE by every producer that emits it.
         "X-PUBLISHED-TTL" => CalendarValueType.Duration,
         _ => CalendarValueType.Text,

@@ -31,6 +31,12 @@ public sealed record Session
     public string? VideoUrl { get; init; }
     public string? SlidesUrl { get; init; }
     public IReadOnlyList<Speaker> Speakers { get; init; } = [];
+
+    /// <summary>
+    /// Display colour ("#RRGGBB") set by whoever composes a feed (a collection member's colour);
+    /// overrides the track's. Never stored with the schedule.
+    /// </summary>
+    public string? Color { get; init; }
     public required Instant LastModified { get; init; }
     public int Revision { get; init; }
     /// <summary>Null for a one-off session; otherwise how it repeats from <see cref="Start"/>.</summary>

@@ -83,16 +83,23 @@ public sealed class CollectionEndpoints : ICarterModule
         {
             if (error is null)
             {
+                // As for events: the extensionless URL negotiates on Accept.
                 context.Response.Headers.Vary = "Accept";
-                if (SubscribePageEndpoint.AcceptsHtml(context.Request))
+                switch (Negotiation.RepresentationNegotiation.Choose(context.Request))
                 {
-                    // Pages are rendered per request: expensive work.
-                    if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
-                    {
-                        return Problems.TooManyRequests(wait);
-                    }
+                    case Negotiation.Negotiated.Page:
+                        // Pages are rendered per request: expensive work.
+                        if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
+                        {
+                            return Problems.TooManyRequests(wait);
+                        }
 
-                    return await PageAsync(file, token, context, collections, options);
+                        return await PageAsync(file, token, context, collections, options);
+                    case Negotiation.Negotiated.Feed negotiated when token is null:
+                        return await FeedEndpoints.NegotiatedAsync(file, negotiated.Format, "collections", context, options,
+                            (request, path) => FeedAsync(request, path, token, context, collections, options));
+                    case Negotiation.Negotiated.NotAcceptable when token is null:
+                        return Problems.NotAcceptable($"This calendar is offered as {Negotiation.RepresentationNegotiation.OfferedTypes}.");
                 }
             }
 
@@ -101,18 +108,24 @@ public sealed class CollectionEndpoints : ICarterModule
                 : Problems.BadRequest(error);
         }
 
-        if (request!.Filters.Count > 0)
+        return await FeedAsync(request!, path: null, token, context, collections, options);
+    }
+
+    /// <param name="path">The format URL's path when answering a negotiated request (null: the request's own, which the fast path may remember).</param>
+    private static async Task<IResult> FeedAsync(FeedRequest request, PathString? path, string? token, HttpContext context, CollectionFeedService collections, FeedProxyOptions options)
+    {
+        if (request.Filters.Count > 0 || request.Search is not null)
         {
-            return Problems.BadRequest("Collection feeds take no filter parameters: a collection's members carry their own filters.");
+            return Problems.BadRequest("Collection feeds take no filter or 'q' parameters: a collection's members carry their own filters.");
         }
 
         var baseUrl = FeedEndpoints.BaseUrl(context.Request, options);
-        var selfUrl = FeedEndpoints.SelfUrl(baseUrl, context.Request.Path, request);
+        var selfUrl = FeedEndpoints.SelfUrl(baseUrl, path ?? context.Request.Path, request);
         var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
         var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
         var result = await collections.GetAsync(request, baseUrl, selfUrl, allowPrivate: token is not null, context.RequestAborted, () => budget.TrySpend(context), wanted);
-        // Token URLs are always re-checked, never remembered for the fast path.
-        return FeedHttpResult.For(result, context, request.Format, options.Caching, token is null ? FastPath.FeedKind.Collection : null,
+        // Token URLs are always re-checked, never remembered for the fast path; nor are negotiated answers (the fast path ignores Accept).
+        return FeedHttpResult.For(result, context, request.Format, options.Caching, token is null && path is null ? FastPath.FeedKind.Collection : null,
             link: CalDav.CalDavLinks.ForFeed(baseUrl, request, isCollection: true, token));
     }
 

@@ -4,7 +4,7 @@ namespace FeedProxy.Collections;
 
 /// <summary>
 /// The collection document of the admin API and of config/collections/{id}.json
-/// (docs/collections.md): <c>{"name", "description", "visibility", "members": [{"event", "filters"}]}</c>.
+/// (docs/collections.md): <c>{"name", "description", "visibility", "members": [{"event", "filters", "prefix", "color"}]}</c>.
 /// </summary>
 internal sealed class CollectionJson
 {
@@ -24,6 +24,12 @@ internal sealed class CollectionMemberJson
 
     /// <summary>Dimension ("track", "lang", ...) to values, as in the feed query.</summary>
     public Dictionary<string, List<string>>? Filters { get; set; }
+
+    /// <summary>Text put before every title of this member's sessions ("[Chess] ").</summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>CSS colour of this member's sessions ("#1e90ff", "#19f" or "dodgerblue").</summary>
+    public string? Color { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -17,6 +17,7 @@ internal static class CollectionJsonMapper
     private const int MaxValueLength = 200;
     private const int MaxNameLength = 200;
     private const int MaxDescriptionLength = 4000;
+    private const int MaxPrefixLength = 50;
 
     /// <exception cref="EventValidationException">Any field is invalid; all problems are reported at once.</exception>
     public static CollectionDefinition ToModel(CollectionJson json, string id, Instant lastModified)
@@ -96,7 +97,32 @@ internal static class CollectionJsonMapper
                 }
             }
 
-            members.Add(new CollectionMember(member.Event!, filters.ToImmutable()));
+            // The prefix keeps its trailing space ("[Chess] "); it is one line of printable text.
+            string? prefix = null;
+            if (member.Prefix is { Length: > 0 } rawPrefix)
+            {
+                var clean = TextSanitizer.Text(rawPrefix);
+                if (clean is null || rawPrefix.Length > MaxPrefixLength || clean != rawPrefix.Trim() || rawPrefix.AsSpan().ContainsAny('\r', '\n'))
+                {
+                    errors[$"members[{i}].prefix"] = [$"At most {MaxPrefixLength} printable characters on one line."];
+                }
+                else
+                {
+                    prefix = rawPrefix.TrimStart();
+                }
+            }
+
+            string? color = null;
+            if (member.Color is not null)
+            {
+                color = member.Color.Trim().ToLowerInvariant();
+                if (!Formats.ICalendar.CalendarColor.TryNormalize(color, out _))
+                {
+                    errors[$"members[{i}].color"] = ["A CSS colour: '#rgb', '#rrggbb' or a CSS3 colour name such as 'dodgerblue'."];
+                }
+            }
+
+            members.Add(new CollectionMember(member.Event!, filters.ToImmutable()) { Prefix = prefix, Color = color });
         }
 
         if (errors.Count > 0)
@@ -130,6 +156,8 @@ internal static class CollectionJsonMapper
                 {
                     Event = m.EventId,
                     Filters = m.Filters.Count == 0 ? null : m.Filters.ToDictionary(f => f.Key, f => f.Value.ToList(), StringComparer.Ordinal),
+                    Prefix = m.Prefix,
+                    Color = m.Color,
                 }),
             ],
         };

@@ -61,8 +61,9 @@ internal sealed partial class CollectionLoader(IEventStore store, FeedSettings s
                 // The same event twice with different filters is a union, each session once.
                 if (seen.Add((schedule.Id, session.Id)))
                 {
-                    sessions.Add(session);
-                    origins[session] = schedule;
+                    var shown = member.Decorate(session);
+                    sessions.Add(shown);
+                    origins[shown] = schedule;
                 }
             }
         }

@@ -45,21 +45,27 @@ public sealed class FeedEndpoints : ICarterModule
     {
         if (!FeedRequest.TryParse(file, context.Request.Query, sessionId, out var request, out var error))
         {
-            // The extensionless event URL is the subscribe page, for browsers only: calendar
-            // clients (Google sends no Accept at all) must never be handed HTML there.
+            // The extensionless event URL negotiates (Negotiation/): browsers get the subscribe
+            // page, calendar clients a feed format, never HTML.
             if (error is null && sessionId is null)
             {
-                // The answer here depends on Accept: caches must not hand the page to a calendar app or the 404 to a browser.
+                // The answer here depends on Accept: caches must not hand the page to a calendar app or a feed to a browser.
                 context.Response.Headers.Vary = "Accept";
-                if (SubscribePageEndpoint.AcceptsHtml(context.Request))
+                switch (Negotiation.RepresentationNegotiation.Choose(context.Request))
                 {
-                    // Pages are rendered per request: expensive work.
-                    if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
-                    {
-                        return Problems.TooManyRequests(wait);
-                    }
+                    case Negotiation.Negotiated.Page:
+                        // Pages are rendered per request: expensive work.
+                        if (context.RequestServices.GetRequiredService<Limits.ClientBudget>().TrySpend(context) is { } wait)
+                        {
+                            return Problems.TooManyRequests(wait);
+                        }
 
-                    return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
+                        return await SubscribePageEndpoint.ServeAsync(file, access: null, context);
+                    case Negotiation.Negotiated.Feed negotiated:
+                        return await NegotiatedAsync(file, negotiated.Format, "events", context, options,
+                            (request, path) => ServeAsync(request, context, feeds, options, allowPrivate: false, path));
+                    default:
+                        return Problems.NotAcceptable($"This calendar is offered as {Negotiation.RepresentationNegotiation.OfferedTypes}.");
                 }
             }
 
@@ -71,17 +77,37 @@ public sealed class FeedEndpoints : ICarterModule
         return await ServeAsync(request!, context, feeds, options, allowPrivate: false);
     }
 
+    /// <summary>
+    /// The format URL's answer at the extensionless URL: parsed and served as
+    /// /{kind}/{id}.{ext} with the same query, so the bytes and ETag are that URL's; never
+    /// remembered by the fast path, which does not look at Accept.
+    /// </summary>
+    internal static async Task<IResult> NegotiatedAsync(
+        string id, FeedFormat format, string kind, HttpContext context, FeedProxyOptions options, Func<FeedRequest, PathString, Task<IResult>> serve)
+    {
+        var file = id + "." + format.Extension();
+        if (!FeedRequest.TryParse(file, context.Request.Query, sessionId: null, out var request, out var error))
+        {
+            return error is null ? Problems.NotFound("No feed at this URL.") : Problems.BadRequest(error);
+        }
+
+        var path = new PathString($"/{kind}/{file}");
+        var formatUrl = SelfUrl(BaseUrl(context.Request, options), path, request!);
+        return new Negotiation.NegotiatedResult(await serve(request!, path), formatUrl);
+    }
+
     /// <summary>Serves a parsed request; also the tail of agenda and private-token URLs.</summary>
-    internal static async Task<IResult> ServeAsync(FeedRequest request, HttpContext context, FeedService feeds, FeedProxyOptions options, bool allowPrivate)
+    /// <param name="path">The format URL's path when answering a negotiated request (null: the request's own, which the fast path may remember).</param>
+    internal static async Task<IResult> ServeAsync(FeedRequest request, HttpContext context, FeedService feeds, FeedProxyOptions options, bool allowPrivate, PathString? path = null)
     {
         var baseUrl = BaseUrl(context.Request, options);
-        var selfUrl = SelfUrl(baseUrl, context.Request.Path, request);
+        var selfUrl = SelfUrl(baseUrl, path ?? context.Request.Path, request);
         var wanted = ContentCodingNegotiation.Select(context.Request, hasGzip: true, hasBrotli: true);
         var budget = context.RequestServices.GetRequiredService<Limits.ClientBudget>();
         var result = await feeds.GetAsync(request, baseUrl, selfUrl, allowPrivate, context.RequestAborted, wanted, () => budget.TrySpend(context));
-        // Token URLs are always re-checked, never remembered for the fast path.
+        // Token URLs are always re-checked, never remembered for the fast path; nor are negotiated answers (the fast path ignores Accept).
         var link = CalDav.CalDavLinks.ForFeed(baseUrl, request, isCollection: false, allowPrivate ? context.GetRouteValue("token") as string : null);
-        return FeedHttpResult.For(result, context, request.Format, options.Caching, allowPrivate ? null : FastPath.FeedKind.Event, link: link);
+        return FeedHttpResult.For(result, context, request.Format, options.Caching, allowPrivate || path is not null ? null : FastPath.FeedKind.Event, link: link);
     }
 
     /// <summary>The configured public base URL, else the request's own scheme, host and path base.</summary>
@@ -102,10 +128,13 @@ public sealed class FeedEndpoints : ICarterModule
         if (request.Options.TimeMode == TimeMode.Utc) { query.Add("tz=utc"); }
         if (request.Options.XCalDialect == XCalDialect.Pentabarf) { query.Add("dialect=pentabarf"); }
         if (request.Options.Profile == SyndicationProfile.Campus) { query.Add("profile=campus"); }
+        if (request.Options.Alarms.Count > 0) { query.Add("alarm=" + request.Options.AlarmKey); }
         foreach (var (name, values) in request.Filters)
         {
             query.AddRange(values.Select(v => name + "=" + Uri.EscapeDataString(v)));
         }
+
+        if (request.Search is { } search) { query.Add("q=" + Uri.EscapeDataString(search.Key)); }
 
         var relative = path.ToUriComponent().TrimStart('/') + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
         return new Uri(baseUrl, relative);

@@ -16,7 +16,13 @@ namespace FeedProxy.Feeds;
 /// </summary>
 internal sealed record FeedRequest
 {
-    private static readonly string[] FilterNames = ["track", "room", "speaker", "day", "type", "lang"];
+    private static readonly string[] PositiveNames = ["track", "room", "speaker", "day", "type", "lang"];
+
+    /// <summary>Positive dimensions, then their exclusions ("not.track", ...), which take the same values.</summary>
+    private static readonly string[] FilterNames = [.. PositiveNames, .. PositiveNames.Select(n => ExclusionPrefix + n)];
+
+    /// <summary>Prefix of an exclusion filter's name (<c>?not.track=Hallway</c>).</summary>
+    public const string ExclusionPrefix = "not.";
 
     public required string EventId { get; init; }
     public required FeedFormat Format { get; init; }
@@ -25,6 +31,9 @@ internal sealed record FeedRequest
     /// <summary>Filter values as given, lower-cased, per dimension (resolved against the event later).</summary>
     public ImmutableSortedDictionary<string, ImmutableSortedSet<string>> Filters { get; init; } =
         ImmutableSortedDictionary<string, ImmutableSortedSet<string>>.Empty;
+
+    /// <summary>Text search (<c>?q=</c>), null without one.</summary>
+    public Formats.Search.TextQuery? Search { get; init; }
 
     /// <summary>Set for a single-session download.</summary>
     public string? SessionId { get; init; }
@@ -54,9 +63,10 @@ internal sealed record FeedRequest
         ReadOnlySpan<string?> parts =
         [
             EventId, SessionId ?? string.Empty, Occurrence is { } o ? OccurrencePattern.Format(o) : string.Empty, Format.Extension(),
-            Options.TimeMode.ToString(), Options.XCalDialect.ToString(), Options.Profile.ToString(),
+            Options.TimeMode.ToString(), Options.XCalDialect.ToString(), Options.Profile.ToString(), Options.AlarmKey,
             // Most requests have neither: no enumerator or join is made for them.
             Filters.IsEmpty ? string.Empty : string.Join('&', Filters.Select(f => f.Key + "=" + string.Join(',', f.Value))),
+            Search?.Key ?? string.Empty,
             SessionIds.IsEmpty ? string.Empty : string.Join(',', SessionIds),
             selfUrl, privacy,
         ];
@@ -102,6 +112,26 @@ internal sealed record FeedRequest
             else if (!profile.Equals("standard", StringComparison.OrdinalIgnoreCase)) { error = "Query parameter 'profile' must be 'standard' or 'campus'."; return false; }
         }
 
+        if (query.TryGetValue("alarm", out var alarmValues) && !TryParseAlarms(alarmValues, format, options, out options, out error))
+        {
+            return false;
+        }
+
+        Formats.Search.TextQuery? search = null;
+        if (query.TryGetValue("q", out var searchValues) && searchValues.Count > 0)
+        {
+            if (searchValues.Count > 1)
+            {
+                error = "Query parameter 'q' may be given once.";
+                return false;
+            }
+
+            if (!Formats.Search.TextQuery.TryParse(searchValues[0], out search, out error))
+            {
+                return false;
+            }
+        }
+
         Instant? occurrence = null;
         if (Single(query, "occurrence") is { } occurrenceText)
         {
@@ -134,7 +164,7 @@ internal sealed record FeedRequest
             }
         }
 
-        request = new FeedRequest { EventId = id, Format = format, Options = options, Filters = filters.ToImmutable(), SessionId = sessionId, Occurrence = occurrence };
+        request = new FeedRequest { EventId = id, Format = format, Options = options, Filters = filters.ToImmutable(), Search = search, SessionId = sessionId, Occurrence = occurrence };
         error = null;
         return true;
     }
@@ -151,12 +181,13 @@ internal sealed record FeedRequest
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(visible);
         error = null;
-        if (Filters.Count == 0 && SessionId is null && SessionIds.IsEmpty)
+        if (Filters.Count == 0 && Search is null && SessionId is null && SessionIds.IsEmpty)
         {
             return null;
         }
 
-        var filter = new SessionFilter();
+        var filter = new SessionFilter { Search = Search };
+        var excluded = new SessionFilter();
         if (SessionId is not null)
         {
             filter = filter with { SessionIds = [SessionId] };
@@ -167,8 +198,10 @@ internal sealed record FeedRequest
         }
 
         var zone = NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
-        foreach (var (name, values) in Filters)
+        foreach (var (key, values) in Filters)
         {
+            var isExclusion = key.StartsWith(ExclusionPrefix, StringComparison.Ordinal);
+            var name = isExclusion ? key[ExclusionPrefix.Length..] : key;
             var resolved = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
             var days = ImmutableSortedSet.CreateBuilder<LocalDate>();
             foreach (var value in values)
@@ -187,8 +220,8 @@ internal sealed record FeedRequest
                 if (match is null)
                 {
                     error = name == "day"
-                        ? $"Unknown day '{value}': use yyyy-MM-dd, a day with sessions in event '{schedule.Id}'."
-                        : $"Unknown {name} '{value}' in event '{schedule.Id}'.";
+                        ? $"Unknown day '{value}' in '{key}': use yyyy-MM-dd, a day with sessions in event '{schedule.Id}'."
+                        : $"Unknown {name} '{value}' in '{key}' of event '{schedule.Id}'.";
                     return null;
                 }
 
@@ -199,25 +232,32 @@ internal sealed record FeedRequest
                 }
             }
 
-            filter = name switch
+            var target = isExclusion ? excluded : filter;
+            target = name switch
             {
-                "track" => filter with { Tracks = resolved.ToImmutable() },
-                "room" => filter with { Rooms = resolved.ToImmutable() },
-                "speaker" => filter with { Speakers = resolved.ToImmutable() },
-                "type" => filter with { Types = resolved.ToImmutable() },
-                "lang" => filter with { Languages = resolved.ToImmutable() },
-                "day" => filter with { Days = days.ToImmutable() },
-                _ => filter,
+                "track" => target with { Tracks = resolved.ToImmutable() },
+                "room" => target with { Rooms = resolved.ToImmutable() },
+                "speaker" => target with { Speakers = resolved.ToImmutable() },
+                "type" => target with { Types = resolved.ToImmutable() },
+                "lang" => target with { Languages = resolved.ToImmutable() },
+                "day" => target with { Days = days.ToImmutable() },
+                _ => target,
             };
+            if (isExclusion) { excluded = target; } else { filter = target; }
         }
 
-        return filter;
+        return excluded.IsEmpty ? filter : filter with { Excluded = excluded };
     }
 
     /// <summary>Human description of the active filters for feed titles ("track: Security").</summary>
     public string? DescribeFilters()
     {
-        var parts = Filters.Select(f => f.Key + ": " + string.Join(", ", f.Value));
+        var parts = Filters.Select(f => (f.Key.StartsWith(ExclusionPrefix, StringComparison.Ordinal) ? "not " + f.Key[ExclusionPrefix.Length..] : f.Key) + ": " + string.Join(", ", f.Value));
+        if (Search is not null)
+        {
+            parts = parts.Append("search: " + Search.Key);
+        }
+
         if (!SessionIds.IsEmpty)
         {
             parts = parts.Prepend("personal agenda");
@@ -226,6 +266,61 @@ internal sealed record FeedRequest
         var text = string.Join("; ", parts);
         return text.Length == 0 ? null : text;
     }
+
+    /// <summary>
+    /// <c>?alarm=-PT15M</c> (repeatable or a comma list, at most <see cref="Formats.Reminders.Reminder.MaxAlarms"/>),
+    /// or <c>none</c>: reminders exist only where VALARM does (iCalendar, RFC 6321 xCal, jCal).
+    /// </summary>
+    private static bool TryParseAlarms(StringValues values, FeedFormat format, FeedOptions options, out FeedOptions result, out string? error)
+    {
+        result = options;
+        error = null;
+        var texts = values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (texts.Count == 0)
+        {
+            return true;
+        }
+
+        if (texts.Any(t => t.Equals("none", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (texts.Count > 1)
+            {
+                error = "Query parameter 'alarm' is either 'none' or up to 3 durations, not both.";
+                return false;
+            }
+
+            return true;
+        }
+
+        if (format is FeedFormat.Rss or FeedFormat.Atom || (format == FeedFormat.XCal && options.XCalDialect == XCalDialect.Pentabarf))
+        {
+            error = "Query parameter 'alarm' applies to .ics, .json and RFC 6321 .xcs only.";
+            return false;
+        }
+
+        var alarms = new SortedSet<Duration>();
+        foreach (var text in texts)
+        {
+            if (!Formats.Reminders.Reminder.TryParse(text, out var offset))
+            {
+                error = $"Query parameter 'alarm' must be an RFC 5545 duration of at most 4 weeks relative to the start, such as -PT15M or -P1D (or 'none'); '{Truncate(text)}' is not.";
+                return false;
+            }
+
+            alarms.Add(offset);
+        }
+
+        if (alarms.Count > Formats.Reminders.Reminder.MaxAlarms)
+        {
+            error = $"Query parameter 'alarm' may name at most {Formats.Reminders.Reminder.MaxAlarms} reminders.";
+            return false;
+        }
+
+        result = options with { Alarms = [.. alarms] };
+        return true;
+    }
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static bool Is(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 

@@ -14,6 +14,9 @@ internal static class Problems
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad Request");
 
+    public static IResult NotAcceptable(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status406NotAcceptable, title: "Not Acceptable");
+
     public static IResult Unavailable(string detail) =>
         new RetryAfterResult(TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable"), 5);
 

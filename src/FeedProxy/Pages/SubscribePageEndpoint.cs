@@ -98,6 +98,7 @@ internal static class SubscribePageEndpoint
             Sessions = selected,
             Filter = filter,
             FilterQuery = CanonicalQuery(filter),
+            Alarm = parsed.Options.Alarms.Count > 0 ? parsed.Options.AlarmKey : null,
             FeedStem = new Uri(baseUrl, relative).AbsoluteUri,
             PagePath = context.Request.PathBase.Add("/" + relative).ToUriComponent(),
             OffersAgenda = access is null,

@@ -23,6 +23,9 @@ internal sealed record SubscribePageModel
     /// <summary>Canonical query pairs of the current filter ("track", "security").</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> FilterQuery { get; init; }
 
+    /// <summary>The reminder chosen on the page ("-PT10M"), carried by the calendar links only; null for none.</summary>
+    public string? Alarm { get; init; }
+
     /// <summary>Absolute URL of the feed without extension: "https://host/events/id" or ".../private/{token}/events/id".</summary>
     public required string FeedStem { get; init; }
 

@@ -78,7 +78,7 @@ internal static partial class SubscribePageRenderer
         }
 
         var query = model.FilterQuery;
-        var feed = FeedUrl(model.FeedStem, "ics", query, null);
+        var feed = FeedUrl(model.FeedStem, "ics", WithAlarm(query, model.Alarm), null);
         h.Raw("\n<section id=\"subscribe\" aria-labelledby=\"subscribe-h\"><h2 id=\"subscribe-h\">")
             .Raw(query.Count > 0 ? "Subscribe to your selection" : "Subscribe to the whole schedule").Raw("</h2>");
         if (query.Count > 0)
@@ -102,7 +102,7 @@ internal static partial class SubscribePageRenderer
         SessionList(h, model);
         h.Raw("\n<section id=\"formats\" aria-labelledby=\"formats-h\"><h2 id=\"formats-h\">All formats</h2>")
             .Raw("<p class=\"note\">The same live data for other apps and feed readers.</p>");
-        FormatList(h, model.FeedStem, query, "format-list", null);
+        FormatList(h, model.FeedStem, query, "format-list", null, model.Alarm);
         h.Raw("<p id=\"changes\">Follow changes in a feed reader (sessions added, cancelled, moved, retitled, new speakers): <a")
             .Attr("href", model.FeedStem + "/changes.rss").Raw(">RSS</a>, <a").Attr("href", model.FeedStem + "/changes.atom").Raw(">Atom</a>.</p>");
 
@@ -180,25 +180,27 @@ internal static partial class SubscribePageRenderer
             .Attr("id", id + "-url").Attr("value", url).Raw("><button type=\"button\" hidden").Attr("data-copy", id + "-url").Raw(">Copy</button></div>");
     }
 
-    private static void FormatList(HtmlBuilder h, string stem, IReadOnlyList<KeyValuePair<string, string>> query, string id, string? heading)
+    private static void FormatList(HtmlBuilder h, string stem, IReadOnlyList<KeyValuePair<string, string>> query, string id, string? heading, string? alarm = null)
     {
         if (heading is not null)
         {
             h.Raw("<h3>").Text(heading).Raw("</h3>");
         }
 
-        FormatItems(h, stem, query, id, Formats);
+        FormatItems(h, stem, query, id, Formats, alarm);
         h.Raw(heading is null ? "<h3>" : "<h4>").Raw("For campus apps").Raw(heading is null ? "</h3>" : "</h4>")
             .Raw("<p class=\"note\">The item shape of the campus app integration: item dates are the session times, so feed readers would sort and date them oddly.</p>");
         FormatItems(h, stem, query, id + "-campus", CampusFormats);
     }
 
-    private static void FormatItems(HtmlBuilder h, string stem, IReadOnlyList<KeyValuePair<string, string>> query, string id, (string Label, string Extension, string? Query)[] formats)
+    private static void FormatItems(HtmlBuilder h, string stem, IReadOnlyList<KeyValuePair<string, string>> query, string id, (string Label, string Extension, string? Query)[] formats, string? alarm = null)
     {
         h.Raw("<ul class=\"formats\"").Attr("id", id).Raw(">");
         foreach (var (label, extension, extra) in formats)
         {
-            var url = FeedUrl(stem, extension, query, extra);
+            // Reminders exist where VALARM does: iCalendar, jCal and RFC 6321 xCal.
+            var hasAlarms = extension is "ics" or "json" || (extension == "xcs" && extra is null);
+            var url = FeedUrl(stem, extension, hasAlarms ? WithAlarm(query, alarm) : query, extra);
             h.Raw("<li><span class=\"label\">").Text(label).Raw("</span><a").Attr("href", url).Raw(">").Text(url).Raw("</a></li>");
         }
 
@@ -257,8 +259,25 @@ internal static partial class SubscribePageRenderer
         var speakers = Distinct(all.SelectMany(s => s.Speakers), s => s.Id).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ToList();
         Choices(h, "Speakers", "speaker", speakers.Select(s => (s.Id, s.Name, filter?.Speakers.Contains(s.Id) == true)), scroll: speakers.Count > 12);
 
+        Reminders(h, model.Alarm);
         h.Raw("<button type=\"submit\">Show subscribe links</button></form></section>");
     }
+
+    /// <summary>The reminder choice: the calendar links then carry <c>alarm=</c> (a VALARM per session).</summary>
+    private static void Reminders(HtmlBuilder h, string? alarm)
+    {
+        h.Raw("<fieldset><legend>Reminders</legend><div class=\"choices\">");
+        foreach (var (value, label) in new[] { (string.Empty, "No reminder"), ("-PT10M", "Remind me 10 min before"), ("-PT1H", "Remind me 1 h before") })
+        {
+            h.Raw("<label><input type=\"radio\" name=\"alarm\"").Attr("value", value.Length == 0 ? "none" : value)
+                .Flag("checked", value.Length == 0 ? alarm is null : alarm == value).Raw("> ").Text(label).Raw("</label>");
+        }
+
+        h.Raw("</div></fieldset>");
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> WithAlarm(IReadOnlyList<KeyValuePair<string, string>> query, string? alarm) =>
+        alarm is null ? query : [.. query, KeyValuePair.Create("alarm", alarm)];
 
     private static void Choices(HtmlBuilder h, string legend, string name, IEnumerable<(string Value, string Label, bool Checked)> choices, bool scroll = false)
     {

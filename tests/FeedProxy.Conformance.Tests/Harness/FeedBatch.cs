@@ -66,6 +66,11 @@ internal sealed class FeedBatch
             WriteExpected(Path.Combine(directory, folder, "expected.json"), source.Expanded);
             foreach (var variant in FeedVariant.All)
             {
+                if (!variant.GeneratedCorpus && source.Kind == CorpusKinds.Generated)
+                {
+                    continue;
+                }
+
                 var document = source.For(variant.Format, variant.Options) with
                 {
                     Options = variant.Options,
@@ -112,6 +117,8 @@ internal sealed class FeedBatch
             json.WriteString("expected", $"{folder}/expected.json");
             json.WriteString("timeZone", feed.Source.Document.Event.TimeZone);
             json.WriteString("timeMode", feed.Variant.TimeModeName);
+            // VALARMs every VEVENT not cancelled must carry (RFC 5545 §3.6.6), with their triggers.
+            json.WriteNumber("alarms", feed.Variant.Options.Alarms.Count);
             if (feed.Variant.ReferenceVariant is { } reference && rendered.Contains($"{folder}/{reference}"))
             {
                 var referenceVariant = FeedVariant.All.Single(v => v.Name == reference);

@@ -12,9 +12,14 @@ internal sealed record FeedVariant(
     FeedOptions Options,
     string ManifestFormat,
     string Query,
-    string? ReferenceVariant = null)
+    string? ReferenceVariant = null,
+    bool GeneratedCorpus = true)
 {
     public const string IcsEventZone = "ics-eventzone";
+    public const string IcsAlarms = "ics-alarms";
+
+    /// <summary>Reminders as subscribers ask for them (<c>?alarm=-PT15M,-P1D</c>): two VALARMs per VEVENT.</summary>
+    private static readonly FeedOptions Alarms = FeedOptions.Default with { Alarms = [NodaTime.Duration.FromDays(-1), NodaTime.Duration.FromMinutes(-15)] };
 
     public static IReadOnlyList<FeedVariant> All { get; } =
     [
@@ -27,6 +32,12 @@ internal sealed record FeedVariant(
         new("atom-standard", FeedFormat.Atom, FeedOptions.Default, "atom", ""),
         new("atom-campus", FeedFormat.Atom, FeedOptions.Default with { Profile = SyndicationProfile.Campus }, "atom-campus", "?profile=campus"),
         new("jcal", FeedFormat.JCal, FeedOptions.Default, "jcal", "", IcsEventZone),
+        // Alarms do not depend on the hostile times and texts of the generated corpus, whose
+        // hundreds of schedules would add a third to every validator's run: demo, real and
+        // collection schedules carry them.
+        new(IcsAlarms, FeedFormat.ICalendar, Alarms, "ics", "?alarm=-P1D,-PT15M", GeneratedCorpus: false),
+        new("xcs-alarms", FeedFormat.XCal, Alarms, "xcal", "?alarm=-P1D,-PT15M", IcsAlarms, GeneratedCorpus: false),
+        new("jcal-alarms", FeedFormat.JCal, Alarms, "jcal", "?alarm=-P1D,-PT15M", IcsAlarms, GeneratedCorpus: false),
     ];
 
     public string FileName => $"{Name}.{Format.Extension()}";

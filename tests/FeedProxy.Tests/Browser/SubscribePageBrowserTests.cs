@@ -4,8 +4,8 @@ using Xunit.Abstractions;
 namespace FeedProxy.Tests.Browser;
 
 /// <summary>
-/// Runs tests/browser/subscribe.test.mjs (Playwright over the system Chromium) so the one
-/// test command covers the page in a real browser. Needs node, Chromium (/usr/bin/chromium)
+/// Runs tests/browser/subscribe.test.mjs and schedule.test.mjs (Playwright over the system
+/// Chromium, axe-core) so the one test command covers the pages in a real browser. Needs node, Chromium (/usr/bin/chromium)
 /// and tests/browser/node_modules (npm ci); fails with a message naming what is missing.
 /// </summary>
 public sealed class SubscribePageBrowserTests(ITestOutputHelper output)
@@ -13,7 +13,12 @@ public sealed class SubscribePageBrowserTests(ITestOutputHelper output)
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task SubscribePage_PassesTheBrowserChecksAtPhoneAndDesktopWidth()
+    public Task SubscribePage_PassesTheBrowserChecksAtPhoneAndDesktopWidth() => RunScriptAsync("subscribe.test.mjs", "artifacts/browser/");
+
+    [Fact]
+    public Task ScheduleGridAndEmbed_PassTheBrowserAndAccessibilityChecks() => RunScriptAsync("schedule.test.mjs", "artifacts/screenshots/");
+
+    private async Task RunScriptAsync(string script, string screenshots)
     {
         var repo = RepositoryRoot();
         var browserDir = Path.Combine(repo, "tests", "browser");
@@ -21,7 +26,7 @@ public sealed class SubscribePageBrowserTests(ITestOutputHelper output)
         Assert.True(node is not null, "node is not on PATH: install Node.js 18+ (Debian package nodejs) to run the browser tests.");
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium";
         Assert.True(File.Exists(chromium), $"Chromium is missing at {chromium}: apt-get install -y chromium.");
-        if (!Directory.Exists(Path.Combine(browserDir, "node_modules", "playwright-core")))
+        if (!Directory.Exists(Path.Combine(browserDir, "node_modules", "playwright-core")) || !Directory.Exists(Path.Combine(browserDir, "node_modules", "axe-core")))
         {
             var npm = FindOnPath("npm");
             Assert.True(npm is not null, "tests/browser/node_modules is missing and npm is not on PATH: run `npm ci` in tests/browser.");
@@ -38,10 +43,10 @@ public sealed class SubscribePageBrowserTests(ITestOutputHelper output)
             environment["FEEDPROXY_SERVER_DLL"] = dll;
         }
 
-        var (exit, log) = await RunAsync(node!, [Path.Combine(browserDir, "subscribe.test.mjs")], repo, environment);
+        var (exit, log) = await RunAsync(node!, [Path.Combine(browserDir, script)], repo, environment);
         output.WriteLine(log);
 
-        Assert.True(exit == 0, $"Browser checks failed (exit {exit}); screenshots are in artifacts/browser/.\n{Tail(log)}");
+        Assert.True(exit == 0, $"Browser checks of {script} failed (exit {exit}); screenshots are in {screenshots}.\n{Tail(log)}");
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string workingDirectory, Dictionary<string, string> environment)

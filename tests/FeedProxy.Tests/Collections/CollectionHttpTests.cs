@@ -196,8 +196,10 @@ public sealed partial class CollectionHttpTests : IDisposable
         Assert.Contains("webcal://", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Secret", html, StringComparison.Ordinal);
 
+        // A calendar client (no Accept) is never handed the page: it gets the iCalendar feed.
         using var calendarClient = await client.GetAsync("/collections/both");
-        Assert.Equal(HttpStatusCode.NotFound, calendarClient.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, calendarClient.StatusCode);
+        Assert.Equal("text/calendar", calendarClient.Content.Headers.ContentType!.MediaType);
     }
 
     private static HttpRequestMessage Admin(HttpMethod method, string url, string? json = null)

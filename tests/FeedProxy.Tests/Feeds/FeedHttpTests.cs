@@ -79,7 +79,6 @@ public sealed class FeedHttpTests(FeedProxyFactory factory) : IClassFixture<Feed
     [Theory]
     [InlineData("/events/nosuchevent.ics")]
     [InlineData("/events/testconf.pdf")]
-    [InlineData("/events/testconf")]
     [InlineData("/events/testconf.ics/extra")]
     [InlineData("/events/testconf/sessions/nosuch.ics")]
     [InlineData("/events/testconf/sessions/d1.ics")]

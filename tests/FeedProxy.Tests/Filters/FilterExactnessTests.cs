@@ -37,6 +37,29 @@ public sealed class FilterExactnessTests(FeedProxyFactory factory) : IClassFixtu
             ("track=web&type=workshop", "s2"),
             ("track=security&day=2027-03-28", ""),
             ("speaker=zoe&day=2027-03-28&room=room-1", "s2"),
+            ("not.track=security", "s2,s3"),
+            ("not.track=Web%20Platform", "s1"),
+            ("not.track=security,web", ""),
+            ("not.room=room-1", "s1"),
+            ("not.speaker=hana", "s1,s3"),
+            ("not.day=2027-03-27", "s2,s3"),
+            ("not.type=workshop", "s1,s3"),
+            ("not.lang=de", "s1,s3"),
+            ("day=2027-03-28&not.track=web", ""),
+            ("day=2027-03-28&not.type=workshop", "s3"),
+            ("speaker=zoe&not.speaker=hana", "s1"),
+            ("q=parsing", "s1"),
+            ("q=SAFELY%20calendars", "s1"),
+            ("q=pars", ""),
+            ("q=zoe", "s1,s2"),
+            ("q=Odegard", "s1,s2"),
+            ("q=%E8%8A%B1%E5%AD%90", "s2"),
+            ("q=room", "s2,s3"),
+            ("q=line%20two", "s1"),
+            ("q=session", "s3"),
+            ("q=secret", ""),
+            ("q=zoe&not.lang=de", "s1"),
+            ("q=zoe&day=2027-03-28", "s2"),
         };
         var data = new TheoryData<string, string, string>();
         foreach (var extension in Extensions)
@@ -80,6 +103,11 @@ public sealed class FilterExactnessTests(FeedProxyFactory factory) : IClassFixtu
     [InlineData("speaker", "nosuchspeaker")]
     [InlineData("type", "nosuchtype")]
     [InlineData("day", "not-a-day")]
+    [InlineData("not.track", "nosuchtrack")]
+    [InlineData("not.room", "nosuchroom")]
+    [InlineData("not.speaker", "nosuchspeaker")]
+    [InlineData("not.day", "2031-01-01")]
+    [InlineData("not.lang", "xx")]
     public async Task UnknownFilterValue_Is400NamingIt(string name, string value)
     {
         foreach (var extension in new[] { "ics", "xcs", "rss", "atom", "json" })
@@ -90,6 +118,34 @@ public sealed class FilterExactnessTests(FeedProxyFactory factory) : IClassFixtu
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
             Assert.Contains(value, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("q=%21%21%21")]
+    [InlineData("q=a&q=b")]
+    [InlineData("not.track=Secret%20Draft%20Session")]
+    public async Task InvalidSearchOrExclusion_Is400NamingTheParameter(string query)
+    {
+        using var response = await _client.GetAsync($"/events/testconf.ics?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(query.Split('=')[0], await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExclusionAndSearch_AreExactlyTheComplementAndSubset()
+    {
+        var all = FeedItems.IcsUids(await _client.GetStringAsync("/events/testconf.ics")).ToHashSet();
+        foreach (var (name, value) in new[] { ("track", "web"), ("room", "hall-a"), ("speaker", "zoe"), ("day", "2027-03-28"), ("lang", "en") })
+        {
+            var kept = FeedItems.IcsUids(await _client.GetStringAsync($"/events/testconf.ics?{name}={value}")).ToHashSet();
+            var excluded = FeedItems.IcsUids(await _client.GetStringAsync($"/events/testconf.ics?not.{name}={value}")).ToHashSet();
+            Assert.Empty(kept.Intersect(excluded));
+            Assert.Equal(all.Order(), kept.Union(excluded).Order());
+        }
+
+        var found = FeedItems.IcsUids(await _client.GetStringAsync("/events/testconf.ics?q=zoe")).ToHashSet();
+        Assert.Subset(all, found);
     }
 
     [Fact]

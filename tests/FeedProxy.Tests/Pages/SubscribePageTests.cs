@@ -40,11 +40,12 @@ public sealed class SubscribePageTests : IClassFixture<FeedProxyFactory>
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("*/*")]
-    [InlineData("text/calendar")]
-    [InlineData("text/html;q=0")]
-    public async Task NonBrowserRequest_ForTheBareEventUrl_Is404ProblemNeverHtml(string? accept)
+    [InlineData(null, HttpStatusCode.OK)]
+    [InlineData("*/*", HttpStatusCode.OK)]
+    [InlineData("text/calendar", HttpStatusCode.OK)]
+    [InlineData("text/html;q=0", HttpStatusCode.NotAcceptable)]
+    [InlineData("application/pdf", HttpStatusCode.NotAcceptable)]
+    public async Task NonBrowserRequest_ForTheBareEventUrl_IsNeverHtml(string? accept, HttpStatusCode status)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/events/testconf");
         if (accept is not null)
@@ -54,8 +55,8 @@ public sealed class SubscribePageTests : IClassFixture<FeedProxyFactory>
 
         using var response = await _client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(status == HttpStatusCode.OK ? "text/calendar" : "application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("Accept", response.Headers.Vary);
     }
 
