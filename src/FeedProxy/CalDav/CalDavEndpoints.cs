@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using Carter;
 using FeedProxy.Collections;
 using FeedProxy.Feeds;
@@ -52,7 +53,7 @@ public sealed class CalDavEndpoints : ICarterModule
         string token, string kind, string id, string? rest, HttpContext context, CalDavHandler handler, PrivateAccess access, ICollectionStore collections, IOptions<FeedProxyOptions> options)
     {
         var isCollection = kind == "collections";
-        var known = (kind is "events" or "collections") && AccessTokens.LooksValid(token) && EventJsonMapper.IsValidId(id)
+        var known = (kind is "events" or "collections") && AccessTokens.LooksValid(token) && ScheduleId.IsValid(id)
             && (isCollection
                 ? AccessTokens.Matches(token, await collections.GetTokenAsync(id, context.RequestAborted))
                 : await access.IsValidAsync(id, token, context.RequestAborted));

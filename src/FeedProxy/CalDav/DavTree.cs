@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using FeedProxy.Formats.Json;
 
 namespace FeedProxy.CalDav;
@@ -123,6 +124,6 @@ internal sealed class DavTree
         var name = Uri.UnescapeDataString(segment);
         var isCollection = name.StartsWith(CollectionPrefix, StringComparison.Ordinal);
         var id = isCollection ? name[CollectionPrefix.Length..] : name;
-        return EventJsonMapper.IsValidId(id) ? new CalendarRef(isCollection, id, null) : null;
+        return ScheduleId.IsValid(id) ? new CalendarRef(isCollection, id, null) : null;
     }
 }

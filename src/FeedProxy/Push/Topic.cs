@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using FeedProxy.Formats.Feeds;
 using FeedProxy.Formats.Json;
 
@@ -76,7 +77,7 @@ internal sealed record Topic(TopicKind Kind, string Id, FeedFormat Format, bool 
             extension = rest[(dot + 1)..];
         }
 
-        if (!EventJsonMapper.IsValidId(id) || !FeedFormats.TryFromExtension(extension, out var format))
+        if (!ScheduleId.IsValid(id) || !FeedFormats.TryFromExtension(extension, out var format))
         {
             return false;
         }

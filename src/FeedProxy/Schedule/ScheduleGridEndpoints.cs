@@ -38,7 +38,7 @@ public sealed class ScheduleGridEndpoints : ICarterModule
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<FeedProxyOptions>>().Value;
         var notFound = Problems.NotFound($"No {(kind == "events" ? "event" : "collection")} '{id}'.");
-        if (!EventJsonMapper.IsValidId(id))
+        if (!ScheduleId.IsValid(id))
         {
             return Problems.NotFound("No schedule at this URL.");
         }

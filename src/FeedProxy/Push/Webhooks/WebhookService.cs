@@ -1,3 +1,4 @@
+using FeedProxy.Formats.Model;
 using System.Net;
 using FeedProxy.Formats.Json;
 using FeedProxy.Upstream;
@@ -15,7 +16,7 @@ internal sealed class WebhookService(IPushStore store, IOptions<FeedProxyOptions
     {
         ArgumentNullException.ThrowIfNull(body);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!EventJsonMapper.IsValidId(id))
+        if (!ScheduleId.IsValid(id))
         {
             errors["id"] = ["Ids are 1-128 letters, digits, '.', '_' or '-'."];
         }
@@ -33,7 +34,7 @@ internal sealed class WebhookService(IPushStore store, IOptions<FeedProxyOptions
             errors["events"] = ["Name at least one event or collection."];
         }
 
-        if (events.Count > MaxIds || collections.Count > MaxIds || events.Concat(collections).Any(x => !EventJsonMapper.IsValidId(x)))
+        if (events.Count > MaxIds || collections.Count > MaxIds || events.Concat(collections).Any(x => !ScheduleId.IsValid(x)))
         {
             errors["events"] = [$"At most {MaxIds} events and {MaxIds} collections, each a valid id."];
         }
