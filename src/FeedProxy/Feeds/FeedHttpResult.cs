@@ -40,13 +40,14 @@ internal sealed class FeedHttpResult(RenderedFeed feed, FeedResponse response, O
         ArgumentNullException.ThrowIfNull(context);
         if (result is FeedResult.Found found)
         {
-            var response = new FeedResponse(found.Feed, format, CacheControl(caching, found.IsPrivate), link);
-            if (!found.IsPrivate)
+            if (!found.IsPrivate
+                && Push.HubLinks.For(context, FeedEndpoints.BaseUrl(context.Request, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedProxyOptions>>().Value)) is { } hub)
             {
                 // WebSub discovery (Push/): the hub and the topic URL of this public feed.
-                Push.HubLinks.Add(context, FeedEndpoints.BaseUrl(context.Request, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedProxyOptions>>().Value));
+                link = link is null ? hub : link + ", " + hub;
             }
 
+            var response = new FeedResponse(found.Feed, format, CacheControl(caching, found.IsPrivate), link);
             if (remember is { } kind && !found.IsPrivate && found.Entry is { } entry && !found.Feed.CodingsPending)
             {
                 // The next poll of this exact URL is answered before routing (FastPath).

@@ -19,7 +19,7 @@ internal sealed class FeedResponse
     private readonly string[] _etags;
     private readonly string _lastModifiedHeader;
 
-    /// <param name="link">Link header of 200 answers (the feed's CalDAV twin), or null.</param>
+    /// <param name="link">Link header of 200 answers (the feed's CalDAV twin, the WebSub hub and topic), or null.</param>
     public FeedResponse(RenderedFeed feed, FeedFormat format, string cacheControl, string? link = null)
     {
         Link = link;
@@ -87,8 +87,7 @@ internal sealed class FeedResponse
         headers.XContentTypeOptions = "nosniff";
         if (Link is not null)
         {
-            // Appended: the WebSub hub links (Push/) may be there already.
-            headers.Link = Microsoft.Extensions.Primitives.StringValues.Concat(headers.Link, Link);
+            headers.Link = Link;
         }
         if (ContentCodingNegotiation.HeaderValue(coding) is { } encoding)
         {

@@ -13,19 +13,22 @@ internal static class HubLinks
 
     public static Uri HubUrl(Uri baseUrl) => new(baseUrl, HubPath);
 
-    /// <summary>Adds rel="hub" and rel="self" when the request is for a public feed URL (never a token or agenda URL).</summary>
-    public static void Add(HttpContext context, Uri baseUrl)
+    /// <summary>
+    /// The Link value naming the hub (rel="hub") and the topic URL (rel="self") when the request
+    /// is for a public feed URL (never a token or agenda URL), else null. It is part of the
+    /// remembered response, so answers of the revalidation fast path carry it too.
+    /// </summary>
+    public static string? For(HttpContext context, Uri baseUrl)
     {
         ArgumentNullException.ThrowIfNull(context);
         var path = context.Request.Path.Value;
         if (!Topic.TryParsePath(path, out var topic))
         {
-            return;
+            return null;
         }
 
         // Change feeds ignore the query, so their topic is the plain URL.
         var query = topic!.IsChangeFeed ? string.Empty : context.Request.QueryString.ToUriComponent();
-        LinkHeader.Append(context.Response, HubUrl(baseUrl), "hub");
-        LinkHeader.Append(context.Response, new Uri(baseUrl, path!.TrimStart('/') + query), "self");
+        return LinkHeader.Value(HubUrl(baseUrl), "hub") + ", " + LinkHeader.Value(new Uri(baseUrl, path!.TrimStart('/') + query), "self");
     }
 }

@@ -111,7 +111,7 @@ public sealed class GoneTests : IDisposable
     {
         _ = await ReadyAdminAsync();
         Assert.Equal(HttpStatusCode.OK, await StatusAsync("/events/filed.rss"));
-        File.Delete(Path.Combine(_factory.EventsPath, "filed.json"));
+        _factory.DeleteEvent("filed");
         Assert.True(await Eventually.TrueAsync(async () => await StatusAsync("/events/filed.rss") == HttpStatusCode.Gone));
     }
 
@@ -140,16 +140,20 @@ public sealed class GoneTests : IDisposable
     [InlineData("/collections/both.atom")]
     public async Task Feeds_AdvertiseTheHubAndTheirTopicUrl(string path)
     {
-        using var response = await _factory.CreatePlainClient().GetAsync(new Uri(path, UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var links = response.Headers.GetValues("Link").ToList();
-        Assert.Contains("<http://localhost/hub>; rel=\"hub\"", links);
-        Assert.Contains($"<http://localhost{path}>; rel=\"self\"", links);
-        if (path.EndsWith(".rss", StringComparison.Ordinal) || path.EndsWith(".atom", StringComparison.Ordinal))
+        // The second answer comes from the revalidation fast path (remembered response), which must carry them too.
+        for (var round = 0; round < 2; round++)
         {
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.Contains("href=\"http://localhost/hub\"", body, StringComparison.Ordinal);
-            Assert.Contains("rel=\"hub\"", body, StringComparison.Ordinal);
+            using var response = await _factory.CreatePlainClient().GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var links = string.Join(", ", response.Headers.GetValues("Link"));
+            Assert.Contains("<http://localhost/hub>; rel=\"hub\"", links, StringComparison.Ordinal);
+            Assert.Contains($"<http://localhost{path}>; rel=\"self\"", links, StringComparison.Ordinal);
+            if (path.EndsWith(".rss", StringComparison.Ordinal) || path.EndsWith(".atom", StringComparison.Ordinal))
+            {
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.Contains("href=\"http://localhost/hub\"", body, StringComparison.Ordinal);
+                Assert.Contains("rel=\"hub\"", body, StringComparison.Ordinal);
+            }
         }
     }
 }
