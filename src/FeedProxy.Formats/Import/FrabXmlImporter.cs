@@ -1,6 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 using FeedProxy.Formats.Model;
+using FeedProxy.Formats.Text;
 using NodaTime;
 
 namespace FeedProxy.Formats.Import;
@@ -225,14 +226,7 @@ public sealed class FrabXmlImporter : IScheduleImporter
         Measure(seekable, limits);
         seekable.Position = start;
         input = seekable;
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            CloseInput = false,
-        };
+        var settings = SafeXml.ReaderSettings();
         try
         {
             using var reader = XmlReader.Create(input, settings);
@@ -252,15 +246,7 @@ public sealed class FrabXmlImporter : IScheduleImporter
 
     private static void Measure(Stream input, ImportLimits limits)
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            IgnoreWhitespace = true,
-            CloseInput = false,
-        };
+        var settings = SafeXml.ReaderSettings(ignoreWhitespace: true);
         try
         {
             using var reader = XmlReader.Create(input, settings);

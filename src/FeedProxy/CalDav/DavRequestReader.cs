@@ -59,15 +59,7 @@ internal static class DavRequestReader
             return null;
         }
 
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            MaxCharactersInDocument = MaxBodyBytes,
-            CloseInput = true,
-        };
+        var settings = Formats.Text.SafeXml.ReaderSettings(closeInput: true, maxCharacters: MaxBodyBytes);
         try
         {
             // Counted while reading, so a hostile shape is refused before any tree is built.

@@ -19,7 +19,7 @@ internal static class OperatorCommands
     public static IEnumerable<Command> Create(Func<WebApplication> buildHost, TextWriter output, TextWriter error)
     {
         var migrate = new Command("migrate", "Apply pending PostgreSQL schema migrations (needs ConnectionStrings__Postgres).");
-        migrate.SetAction((_, ct) => WithHostAsync("migrate", buildHost, error, services => MigrateAsync(services, output, error)));
+        migrate.SetAction((_, ct) => OperatorHost.RunAsync("migrate", buildHost, error, services => MigrateAsync(services, output, error)));
         yield return migrate;
 
         var path = new Argument<string>("FILE|FOLDER") { Description = "frab/pentabarf XML, schedule JSON, or an Open Event export (JSON files, zip or unpacked folder)." };
@@ -32,7 +32,7 @@ internal static class OperatorCommands
         {
             path, eventId, timeZone, draft,
         };
-        import.SetAction((parse, ct) => WithHostAsync("import", buildHost, error, services =>
+        import.SetAction((parse, ct) => OperatorHost.RunAsync("import", buildHost, error, services =>
             ImportAsync(services, parse.GetRequiredValue(path), parse.GetRequiredValue(eventId), parse.GetValue(timeZone), !parse.GetValue(draft), output, error, ct)));
         yield return import;
 
@@ -42,38 +42,9 @@ internal static class OperatorCommands
         {
             tokenEvent, makePrivate,
         };
-        rotate.SetAction((parse, ct) => WithHostAsync(TokenCommand.Name, buildHost, error, services =>
+        rotate.SetAction((parse, ct) => OperatorHost.RunAsync(TokenCommand.Name, buildHost, error, services =>
             TokenCommand.RunAsync(services, parse.GetRequiredValue(tokenEvent), parse.GetValue(makePrivate), output, error, ct)));
         yield return rotate;
-    }
-
-    private static async Task<int> WithHostAsync(string verb, Func<WebApplication> buildHost, TextWriter error, Func<IServiceProvider, Task<int>> run)
-    {
-        try
-        {
-            await using var app = buildHost();
-            if (verb != "migrate" && app.Services.GetService<NpgsqlDataSource>() is { } dataSource)
-            {
-                await MigrationRunner.ApplyAsync(dataSource);
-            }
-
-            return await run(app.Services);
-        }
-        catch (ImportException ex)
-        {
-            await error.WriteLineAsync($"{verb} failed: {ex.Message}");
-            if (ex.NeedsTimeZone)
-            {
-                await error.WriteLineAsync($"Pass --time-zone ZONE with an IANA time zone id, e.g. --time-zone {ImportException.TimeZoneExample}.");
-            }
-
-            return 1;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or IOException or UnauthorizedAccessException or KeyNotFoundException)
-        {
-            await error.WriteLineAsync($"{verb} failed: {ex.Message}");
-            return 1;
-        }
     }
 
     private static async Task<int> MigrateAsync(IServiceProvider services, TextWriter output, TextWriter error)

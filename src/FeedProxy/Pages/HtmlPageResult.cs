@@ -15,12 +15,9 @@ internal sealed class HtmlPageResult(byte[] body, bool isPrivate) : IResult
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/html; charset=utf-8";
         response.ContentLength = body.Length;
-        headers.ContentSecurityPolicy = PageAssets.ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
         // no-referrer: links leave the page for Outlook.com and Google, and a private page's
         // URL is its credential.
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XFrameOptions = "DENY";
+        PageHeaders.Apply(response, PageAssets.ContentSecurityPolicy, "no-referrer", frameable: false);
         headers.CacheControl = isPrivate ? "private, no-store" : "public, max-age=60";
         headers.Vary = "Accept";
         if (!HttpMethods.IsHead(httpContext.Request.Method))

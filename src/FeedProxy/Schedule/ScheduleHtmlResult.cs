@@ -17,13 +17,11 @@ internal sealed class ScheduleHtmlResult(byte[] body, bool embed) : IResult
         var response = httpContext.Response;
         var headers = response.Headers;
         var etag = "\"" + Convert.ToBase64String(SHA256.HashData(body).AsSpan(0, 16)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
-        headers.ContentSecurityPolicy = embed ? ScheduleGridAssets.EmbedContentSecurityPolicy : ScheduleGridAssets.ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = embed ? "strict-origin-when-cross-origin" : "no-referrer";
-        if (!embed)
-        {
-            headers.XFrameOptions = "DENY";
-        }
+        Pages.PageHeaders.Apply(
+            response,
+            embed ? ScheduleGridAssets.EmbedContentSecurityPolicy : ScheduleGridAssets.ContentSecurityPolicy,
+            embed ? "strict-origin-when-cross-origin" : "no-referrer",
+            frameable: embed);
 
         // Short: the grid shows "now" and follows the schedule; revalidation is a cheap 304.
         headers.CacheControl = "public, max-age=30";

@@ -25,7 +25,7 @@ internal static class SourceCommand
         var zone = new Option<string?>("--time-zone") { HelpName = "ZONE", Description = "IANA zone for upstreams that give local times only." };
         var header = new Option<string[]>("--header") { HelpName = "\"Name: value\"", Description = "A request header such as Authorization (stored as a secret, never shown again).", AllowMultipleArgumentsPerToken = false };
         var set = new Command("set", "Create or replace the source.") { id, kind, url, refresh, zone, header };
-        set.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        set.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("source", buildHost, error, async services =>
         {
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var line in parse.GetValue(header) ?? [])
@@ -63,7 +63,7 @@ internal static class SourceCommand
 
         var showId = new Argument<string>("ID") { Description = "The event's id." };
         var show = new Command("show", "Print the source and its refresh status as JSON (header names only).") { showId };
-        show.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        show.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("source", buildHost, error, async services =>
         {
             var eventId = parse.GetRequiredValue(showId);
             if (await services.GetRequiredService<ISourceStore>().GetAsync(eventId, ct) is not { } found)
@@ -79,7 +79,7 @@ internal static class SourceCommand
 
         var deleteId = new Argument<string>("ID") { Description = "The event's id." };
         var delete = new Command("delete", "Stop refreshing the event from its source; the event keeps its last schedule.") { deleteId };
-        delete.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        delete.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("source", buildHost, error, async services =>
         {
             var eventId = parse.GetRequiredValue(deleteId);
             var deleted = await services.GetRequiredService<ISourceStore>().DeleteAsync(eventId, ct);
@@ -90,7 +90,7 @@ internal static class SourceCommand
 
         var refreshId = new Argument<string>("ID") { Description = "The event's id." };
         var refreshNow = new Command("refresh", "Fetch the source now and print the outcome.") { refreshId };
-        refreshNow.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        refreshNow.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("source", buildHost, error, async services =>
         {
             var eventId = parse.GetRequiredValue(refreshId);
             var store = services.GetRequiredService<ISourceStore>();
@@ -112,24 +112,5 @@ internal static class SourceCommand
         }));
         source.Add(refreshNow);
         return source;
-    }
-
-    private static async Task<int> WithHostAsync(Func<WebApplication> buildHost, TextWriter error, Func<IServiceProvider, Task<int>> run)
-    {
-        try
-        {
-            await using var app = buildHost();
-            if (app.Services.GetService<Npgsql.NpgsqlDataSource>() is { } dataSource)
-            {
-                await Storage.Postgres.MigrationRunner.ApplyAsync(dataSource);
-            }
-
-            return await run(app.Services);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"source failed: {ex.Message}");
-            return 1;
-        }
     }
 }

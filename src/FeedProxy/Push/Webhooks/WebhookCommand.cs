@@ -23,7 +23,7 @@ internal static class WebhookCommand
         var collections = new Option<string[]>("--collection") { HelpName = "ID", Description = "A collection whose member events' changes are sent (repeatable)." };
         var secret = new Option<string?>("--secret") { HelpName = "whsec_…", Description = "The signing secret; generated and printed once when left out." };
         var set = new Command("set", "Create or replace the webhook.") { id, url, events, collections, secret };
-        set.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        set.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("webhook", buildHost, error, async services =>
         {
             var body = new WebhookJson
             {
@@ -50,7 +50,7 @@ internal static class WebhookCommand
 
         var showId = new Argument<string>("ID") { Description = "The webhook's id." };
         var show = new Command("show", "Print the webhook and its delivery status as JSON (never the secret).") { showId };
-        show.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        show.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("webhook", buildHost, error, async services =>
         {
             var webhookId = parse.GetRequiredValue(showId);
             if (await services.GetRequiredService<WebhookService>().GetAsync(webhookId, ct) is not { } view)
@@ -65,7 +65,7 @@ internal static class WebhookCommand
         webhook.Add(show);
 
         var list = new Command("list", "Print every webhook and its delivery status as JSON.");
-        list.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        list.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("webhook", buildHost, error, async services =>
         {
             var all = await services.GetRequiredService<WebhookService>().ListAsync(ct);
             await output.WriteLineAsync(JsonSerializer.Serialize([.. all], WebhookJsonContext.Default.ListWebhookView));
@@ -75,7 +75,7 @@ internal static class WebhookCommand
 
         var deleteId = new Argument<string>("ID") { Description = "The webhook's id." };
         var delete = new Command("delete", "Delete the webhook and its pending deliveries.") { deleteId };
-        delete.SetAction((parse, ct) => WithHostAsync(buildHost, error, async services =>
+        delete.SetAction((parse, ct) => Cli.OperatorHost.RunAsync("webhook", buildHost, error, async services =>
         {
             var webhookId = parse.GetRequiredValue(deleteId);
             var deleted = await services.GetRequiredService<WebhookService>().DeleteAsync(webhookId, ct);
@@ -84,24 +84,5 @@ internal static class WebhookCommand
         }));
         webhook.Add(delete);
         return webhook;
-    }
-
-    private static async Task<int> WithHostAsync(Func<WebApplication> buildHost, TextWriter error, Func<IServiceProvider, Task<int>> run)
-    {
-        try
-        {
-            await using var app = buildHost();
-            if (app.Services.GetService<Npgsql.NpgsqlDataSource>() is { } dataSource)
-            {
-                await Storage.Postgres.MigrationRunner.ApplyAsync(dataSource);
-            }
-
-            return await run(app.Services);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"webhook failed: {ex.Message}");
-            return 1;
-        }
     }
 }
