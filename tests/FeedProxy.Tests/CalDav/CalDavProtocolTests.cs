@@ -260,9 +260,9 @@ public sealed class CalDavProtocolTests : IDisposable
     {
         using var feed = await _client.GetAsync(new Uri("/events/davconf.ics", UriKind.Relative));
         // Beside the WebSub hub and topic (Push/) that every public feed names.
-        var links = feed.Headers.GetValues("Link").ToList();
-        Assert.Contains("<http://localhost/dav/calendars/davconf/>; rel=\"subscribe-caldav\"", links);
-        Assert.Contains("<http://localhost/hub>; rel=\"hub\"", links);
+        var links = string.Join(", ", feed.Headers.GetValues("Link"));
+        Assert.Contains("<http://localhost/dav/calendars/davconf/>; rel=\"subscribe-caldav\"", links, StringComparison.Ordinal);
+        Assert.Contains("<http://localhost/hub>; rel=\"hub\"", links, StringComparison.Ordinal);
         using var filtered = await _client.GetAsync(new Uri("/events/davconf.ics?room=r1", UriKind.Relative));
         Assert.DoesNotContain("subscribe-caldav", string.Join(",", filtered.Headers.GetValues("Link")), StringComparison.Ordinal);
         using var rss = await _client.GetAsync(new Uri("/events/davconf.rss", UriKind.Relative));
