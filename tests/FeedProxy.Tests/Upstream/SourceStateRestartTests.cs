@@ -91,8 +91,12 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         setup.Upstream.Set("/small.ics", SmallCalendar.Ics(), "text/calendar");
         using (var first = setup.Factory.WithWebHostBuilder(_ => { }))
         {
+            // The feed is served as soon as the schedule is stored; the validators are kept a
+            // moment later, when the refresh completes: wait for that before the restart.
+            var declared = SourceTestHost.NextRefresh(first.Services, "small");
             await DeclareAsync(first, setup.Upstream.Url("/small.ics"), refreshSeconds: 3600);
-            Assert.True(await Eventually.TrueAsync(() => ServedAsync(first), Wait));
+            Assert.Equal("200", (await declared.WaitAsync(Eventually.Deadline)).LastResult);
+            Assert.True(await ServedAsync(first));
         }
 
         Assert.Equal(1, setup.Upstream.Count("/small.ics"));
@@ -120,8 +124,12 @@ public sealed class SourceStateRestartTests(ITestOutputHelper output)
         var statePath = Path.Combine(setup.Factory.Root, "state", "sources.json");
         using (var first = setup.Factory.WithWebHostBuilder(_ => { }))
         {
+            // The feed is served as soon as the schedule is stored; the validators are kept a
+            // moment later, when the refresh completes: wait for that before the restart.
+            var declared = SourceTestHost.NextRefresh(first.Services, "small");
             await DeclareAsync(first, setup.Upstream.Url("/small.ics"), refreshSeconds: 3600);
-            Assert.True(await Eventually.TrueAsync(() => ServedAsync(first), Wait));
+            Assert.Equal("200", (await declared.WaitAsync(Eventually.Deadline)).LastResult);
+            Assert.True(await ServedAsync(first));
         }
 
         if (contents is null)
