@@ -94,6 +94,24 @@ if alloc:
             cells.append(f"{statistics.median(v):,.1f} ({min(v):,.1f}-{max(v):,.1f})" if v else "")
         print(f"| {labels[case]} | " + " | ".join(cells) + " |")
 
+# The targets: FeedProxy's req/s against nginx's (median of the per-round ratios). The CPU
+# column is the same comparison in CPU time (nginx µs / FeedProxy µs per request), which
+# other load on the machine disturbs less; the verdict is the req/s one.
+targets = {"gzip-demo": 0.9, "304-inm": 1.0, "304-ims": 1.0}
+rows = [c for c in cases if c in targets]
+if rows:
+    print()
+    print("Targets (FeedProxy / nginx, req/s; CPU: nginx µs per request / FeedProxy µs per request):")
+    print()
+    print("| Case | nginx req/s | FeedProxy req/s | FeedProxy / nginx | CPU ratio | target | |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for case in rows:
+        rounds_c = [v for k, v in rps.items() if k[0] == case and all(s in v for s in servers)]
+        ratio = statistics.median(r["feedproxy"] / r["nginx"] for r in rounds_c)
+        ng, fp = (statistics.median(cpu[(case, n)]) if cpu[(case, n)] else float("nan") for n in ("nginx", "feedproxy"))
+        print(f"| {labels[case]} | {statistics.median(r['nginx'] for r in rounds_c):,.0f} | {statistics.median(r['feedproxy'] for r in rounds_c):,.0f} | "
+              f"{ratio:.2f}x | {ng / fp:.2f}x | >= {targets[case]:.1f}x | {'met' if ratio >= targets[case] else 'MISSED'} |")
+
 print()
 print(f"Rounds: {len(rounds)}; non-2xx/3xx responses and socket-error runs: {errors}.")
 print()

@@ -91,7 +91,8 @@ http {
   access_log off;
   sendfile on;
   tcp_nopush on;
-  keepalive_requests 1000000;
+  keepalive_requests 4294967295;   # unlimited in practice: nginx has no "off"
+  keepalive_timeout 75s;
   types { text/calendar ics; }
   client_body_temp_path $work/tmp;
   proxy_temp_path $work/tmp;
@@ -116,9 +117,10 @@ CONF
 stop_nginx() { [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; wait "${NGINX_PID:-}" 2>/dev/null || true; NGINX_PID=; }
 
 # mirror_feeds <feedproxy-url> <capture-dir> <nginx-root> <path>... : FeedProxy's bytes of each
-# <path>.ics, identity and gzip with their headers, kept in <capture-dir> and copied into
-# <nginx-root> with FeedProxy's Last-Modified as their mtime (nginx answers If-Modified-Since
-# from it), so nginx (and anything serving <capture-dir>) sends exactly what FeedProxy sends.
+# <path>.ics, identity and gzip with their headers, kept in <capture-dir> (the ceiling serves
+# exactly those); <nginx-root> gets the identity bytes and, for gzip_static, their `gzip -9`
+# copy (what an operator of a static server would deploy), both with FeedProxy's Last-Modified
+# as their mtime (nginx answers If-Modified-Since from it).
 mirror_feeds() {
   local fp=$1 capture=$2 root=$3 path c lm; shift 3
   for path in "$@"; do
@@ -127,18 +129,27 @@ mirror_feeds() {
     curl -fsS "$fp/$path.ics" -D "$c.headers" -o "$c"
     curl -fsS -H 'Accept-Encoding: gzip' "$fp/$path.ics" -D "$c.gz.headers" -o "$c.gz"
     grep -qi '^content-encoding: gzip' "$c.gz.headers" || { echo "FeedProxy sent no gzip for $path" >&2; return 1; }
-    cp "$c" "$c.gz" "$root/$(dirname "$path")/"
+    cp "$c" "$root/$(dirname "$path")/"
+    gzip -9 -n -c "$c" >"$root/$path.ics.gz"
     lm=$(awk -F': ' 'tolower($1)=="last-modified" {gsub("\r",""); print $2}' "$c.headers")
     touch -d "$lm" "$root/$path.ics" "$root/$path.ics.gz"
   done
 }
 
-# same_bytes <server-url> <capture-dir> <path> [gzip] : fails unless the server sends the
-# captured bytes of <path>.ics (with "gzip", also the captured gzip bytes).
+# same_bytes <server-url> <capture-dir> <path> [gzip|gzip-decoded] : fails unless the server
+# sends the captured bytes of <path>.ics; with "gzip", also the captured gzip bytes; with
+# "gzip-decoded", a gzip body (Content-Encoding: gzip) that decodes to the identity bytes
+# (nginx's `gzip -9` copy is smaller than FeedProxy's).
 same_bytes() {
   cmp -s <(curl -fsS "$1/$3.ics") "$2/$3.ics" || { echo "$1: identity bytes of $3 differ" >&2; return 1; }
-  [ "${4:-}" != gzip ] || cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "$1/$3.ics") "$2/$3.ics.gz" \
-    || { echo "$1: gzip bytes of $3 differ" >&2; return 1; }
+  case ${4:-} in
+    gzip) cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "$1/$3.ics") "$2/$3.ics.gz" \
+      || { echo "$1: gzip bytes of $3 differ" >&2; return 1; } ;;
+    gzip-decoded)
+      header_value "$1/$3.ics" content-encoding -H 'Accept-Encoding: gzip' | grep -qx gzip \
+        && cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "$1/$3.ics" | gzip -dc) "$2/$3.ics" \
+        || { echo "$1: no gzip body of $3 decoding to the identity bytes" >&2; return 1; } ;;
+  esac
 }
 
 # expect_304 <url> <request header> : fails unless that conditional request gets 304.
