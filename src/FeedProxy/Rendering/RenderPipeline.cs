@@ -24,8 +24,6 @@ internal sealed partial class RenderPipeline(
     ILogger<RenderPipeline> logger)
 {
     private static readonly KeyValuePair<string, object?> VersionOperation = new("operation", "version");
-    private static readonly KeyValuePair<string, object?> Hit = new("result", "hit");
-    private static readonly KeyValuePair<string, object?> Miss = new("result", "miss");
 
     private readonly FeedProxyOptions _options = options.Value;
     private readonly IdleSignal _idle = new();
@@ -80,7 +78,7 @@ internal sealed partial class RenderPipeline(
         }
 
         var hit = cached is null ? null : kind.Unpack(cached);
-        metrics.CacheLookups.Add(1, hit is null ? Miss : Hit);
+        metrics.CountCacheLookup(hit is not null);
         var entry = new CacheEntry(request.Id, version, hour, key);
         if (hit is not null)
         {
@@ -134,7 +132,7 @@ internal sealed partial class RenderPipeline(
         ArgumentNullException.ThrowIfNull(entry);
         var bytes = await ReadAsync(entry.Key, cancellationToken);
         var hit = bytes is null || IsHiddenMarker(bytes) ? null : kind.Unpack(bytes);
-        metrics.CacheLookups.Add(1, hit is null ? Miss : Hit);
+        metrics.CountCacheLookup(hit is not null);
         return hit;
     }
 
