@@ -33,10 +33,11 @@ internal sealed class SyncCollectionReport(ISyncHistory history)
         var index = calendar.Index!;
         var props = ReportHandler.Props(body);
         var token = body.Element(DavNames.SyncToken)?.Value.Trim() ?? string.Empty;
-        var responses = new List<XElement>();
+        var responses = new List<DavMember>();
         if (token.Length == 0)
         {
             // Initial synchronisation (§3.4): every member.
+            responses.EnsureCapacity(index.Entries.Count);
             responses.AddRange(index.Entries.Select(e => ReportHandler.ObjectResponse(calendar, e, props)));
         }
         else
@@ -61,12 +62,11 @@ internal sealed class SyncCollectionReport(ISyncHistory history)
                     }
                 }
 
-                responses.AddRange(before.Keys.Order(StringComparer.Ordinal).Select(name => DavProperties.Gone(calendar.Tree.ObjectHref(calendar.Calendar!, name))));
+                responses.AddRange(before.Keys.Order(StringComparer.Ordinal).Select(name => DavMember.Gone(calendar.Tree.ObjectHref(calendar.Calendar!, name))));
             }
         }
 
-        var multistatus = DavXmlResult.Multistatus(responses, new XElement(DavNames.SyncToken, DavProperties.SyncTokenPrefix + index.Token));
-        return new DavXmlResult(StatusCodes.Status207MultiStatus, multistatus, request.Tree.IsPrivate);
+        return new MultistatusResult(responses, request.Tree.IsPrivate, DavProperties.SyncTokenPrefix + index.Token);
     }
 
     private async ValueTask<Dictionary<string, string>?> ManifestAsync(string calendar, string hash, CancellationToken cancellationToken)
