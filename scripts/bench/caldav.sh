@@ -28,7 +28,10 @@ dll="${FEEDPROXY_DLL:-$root/src/FeedProxy/bin/Release/net10.0/FeedProxy.dll}"
 work="$(mktemp -d -t feedproxy-caldav-bench-XXXXXX)"
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true   # it may still be writing to the state folder
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
