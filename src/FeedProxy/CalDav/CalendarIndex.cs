@@ -139,7 +139,11 @@ internal sealed class CalendarIndex
 
     public byte[] Pack()
     {
-        var output = new ArrayBufferWriter<byte>(Entries.Sum(e => e.Data.Length + e.Name.Length + 40) + 4096);
+        // Sized exactly, so the buffer is the packed value itself: a 1,000-object index is a
+        // few MB, and neither a doubling nor a final copy of it is paid on every render.
+        var size = 4 + 8 + 4 + Properties.Sum(p => StringSize(p.Key) + StringSize(p.Value)) + 4 + TimeZone.Length
+            + StringSize(Token) + 4 + Manifest.Length + 4 + Entries.Sum(e => StringSize(e.Name) + StringSize(e.ETag) + 4 + e.Data.Length);
+        var output = new ArrayBufferWriter<byte>(size);
         WriteUInt(output, Magic);
         WriteLong(output, LastModified.ToUnixTimeTicks());
         WriteUInt(output, (uint)Properties.Count);
@@ -160,8 +164,13 @@ internal sealed class CalendarIndex
             WriteBytes(output, entry.Data.Span);
         }
 
-        return output.WrittenSpan.ToArray();
+        return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(output.WrittenMemory, out var whole)
+            && whole is { Offset: 0, Array: { } array } && array.Length == whole.Count
+            ? array
+            : output.WrittenSpan.ToArray();
     }
+
+    private static int StringSize(string value) => 4 + Encoding.UTF8.GetByteCount(value);
 
     /// <summary>The packed index, or null when the bytes are not one (another entry kind, a truncated value).</summary>
     public static CalendarIndex? Unpack(ReadOnlyMemory<byte> packed)
@@ -214,7 +223,12 @@ internal sealed class CalendarIndex
         output.Write(bytes);
     }
 
-    private static void WriteString(ArrayBufferWriter<byte> output, string value) => WriteBytes(output, Encoding.UTF8.GetBytes(value));
+    private static void WriteString(ArrayBufferWriter<byte> output, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteUInt(output, (uint)length);
+        output.Advance(Encoding.UTF8.GetBytes(value, output.GetSpan(length)));
+    }
 
     internal static uint ReadUInt(ReadOnlySpan<byte> span, ref int position)
     {
