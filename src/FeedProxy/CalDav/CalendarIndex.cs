@@ -16,12 +16,15 @@ internal sealed record CalendarEntry(string Name, string ETag, ReadOnlyMemory<by
 /// properties and its sync token. The token is the hash of the manifest (every name with its
 /// ETag), so equal contents give equal tokens on every instance, and a token names exactly
 /// one manifest, which <see cref="ISyncHistory"/> keeps for later deltas.
+/// Every request for the calendar unpacks it from the cache, so unpacking does no work that
+/// grows with the objects beyond locating them: the token and manifest are stored, and an
+/// object's name and ETag become strings only when something reads them
+/// (<see cref="PackedCalendarEntries"/>).
 /// </summary>
 internal sealed class CalendarIndex
 {
-    private const uint Magic = 0x46504358; // "FPCX"
-
-    private readonly Dictionary<string, int> _byName;
+    // "FPCY": carries the token and the manifest ("FPCX", without them, is no longer read: a miss).
+    private const uint Magic = 0x46504359;
 
     public CalendarIndex(IReadOnlyList<CalendarEntry> entries, IReadOnlyDictionary<string, string> properties, ReadOnlyMemory<byte> timeZone, Instant lastModified)
     {
@@ -29,14 +32,19 @@ internal sealed class CalendarIndex
         Properties = properties;
         TimeZone = timeZone;
         LastModified = lastModified;
-        _byName = new Dictionary<string, int>(entries.Count, StringComparer.Ordinal);
-        for (var i = 0; i < entries.Count; i++)
-        {
-            _byName[entries[i].Name] = i;
-        }
+        var manifest = BuildManifest(entries);
+        Manifest = manifest;
+        Token = Convert.ToHexStringLower(SHA256.HashData(manifest).AsSpan(0, 16));
+    }
 
-        Manifest = BuildManifest(entries);
-        Token = Convert.ToHexStringLower(SHA256.HashData(Manifest).AsSpan(0, 16));
+    private CalendarIndex(IReadOnlyList<CalendarEntry> entries, IReadOnlyDictionary<string, string> properties, ReadOnlyMemory<byte> timeZone, Instant lastModified, string token, ReadOnlyMemory<byte> manifest)
+    {
+        Entries = entries;
+        Properties = properties;
+        TimeZone = timeZone;
+        LastModified = lastModified;
+        Token = token;
+        Manifest = manifest;
     }
 
     public IReadOnlyList<CalendarEntry> Entries { get; }
@@ -49,13 +57,32 @@ internal sealed class CalendarIndex
 
     public Instant LastModified { get; }
 
-    /// <summary>"name etag" lines, sorted by name: what a sync token stands for.</summary>
-    public byte[] Manifest { get; }
+    /// <summary>"name etag" lines, sorted by name (line i is <see cref="Entries"/>[i]): what a sync token stands for.</summary>
+    public ReadOnlyMemory<byte> Manifest { get; }
 
     /// <summary>Hash of <see cref="Manifest"/>: the sync token's and getctag's value.</summary>
     public string Token { get; }
 
-    public CalendarEntry? Find(string name) => _byName.TryGetValue(name, out var i) ? Entries[i] : null;
+    /// <summary>The object of that name: a binary search, as entries are sorted by ordinal name.</summary>
+    public CalendarEntry? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var (low, high) = (0, Entries.Count - 1);
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var entry = Entries[middle];
+            var order = string.CompareOrdinal(entry.Name, name);
+            if (order == 0)
+            {
+                return entry;
+            }
+
+            (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return null;
+    }
 
     /// <summary>Splits a rendered iCalendar feed into its objects (names from their UIDs, see <see cref="NameFor"/>).</summary>
     public static CalendarIndex FromFeed(ReadOnlySpan<byte> feed, Instant lastModified)
@@ -110,25 +137,13 @@ internal sealed class CalendarIndex
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    /// <summary>Reads a manifest back into name → ETag.</summary>
-    public static Dictionary<string, string> ParseManifest(ReadOnlySpan<byte> manifest)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in Encoding.UTF8.GetString(manifest).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
-            if (space > 0)
-            {
-                map[line[..space]] = line[(space + 1)..];
-            }
-        }
-
-        return map;
-    }
-
     public byte[] Pack()
     {
-        var output = new ArrayBufferWriter<byte>(Entries.Sum(e => e.Data.Length + e.Name.Length + 40) + 4096);
+        // Sized exactly, so the buffer is the packed value itself: a 1,000-object index is a
+        // few MB, and neither a doubling nor a final copy of it is paid on every render.
+        var size = 4 + 8 + 4 + Properties.Sum(p => StringSize(p.Key) + StringSize(p.Value)) + 4 + TimeZone.Length
+            + StringSize(Token) + 4 + Manifest.Length + 4 + Entries.Sum(e => StringSize(e.Name) + StringSize(e.ETag) + 4 + e.Data.Length);
+        var output = new ArrayBufferWriter<byte>(size);
         WriteUInt(output, Magic);
         WriteLong(output, LastModified.ToUnixTimeTicks());
         WriteUInt(output, (uint)Properties.Count);
@@ -139,6 +154,8 @@ internal sealed class CalendarIndex
         }
 
         WriteBytes(output, TimeZone.Span);
+        WriteString(output, Token);
+        WriteBytes(output, Manifest.Span);
         WriteUInt(output, (uint)Entries.Count);
         foreach (var entry in Entries)
         {
@@ -147,8 +164,13 @@ internal sealed class CalendarIndex
             WriteBytes(output, entry.Data.Span);
         }
 
-        return output.WrittenSpan.ToArray();
+        return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(output.WrittenMemory, out var whole)
+            && whole is { Offset: 0, Array: { } array } && array.Length == whole.Count
+            ? array
+            : output.WrittenSpan.ToArray();
     }
+
+    private static int StringSize(string value) => 4 + Encoding.UTF8.GetByteCount(value);
 
     /// <summary>The packed index, or null when the bytes are not one (another entry kind, a truncated value).</summary>
     public static CalendarIndex? Unpack(ReadOnlyMemory<byte> packed)
@@ -171,16 +193,11 @@ internal sealed class CalendarIndex
             }
 
             var zone = ReadBytes(packed, ref position);
+            var token = ReadString(packed, ref position);
+            var manifest = ReadBytes(packed, ref position);
             var entryCount = (int)ReadUInt(packed.Span, ref position);
-            var entries = new List<CalendarEntry>(Math.Min(entryCount, 100_000));
-            for (var i = 0; i < entryCount; i++)
-            {
-                var name = ReadString(packed, ref position);
-                var etag = ReadString(packed, ref position);
-                entries.Add(new CalendarEntry(name, etag, ReadBytes(packed, ref position)));
-            }
-
-            return new CalendarIndex(entries, properties, zone, lastModified);
+            var entries = PackedCalendarEntries.Locate(packed, position, entryCount);
+            return entries is null ? null : new CalendarIndex(entries, properties, zone, lastModified, token, manifest);
         }
         catch (ArgumentOutOfRangeException)
         {
@@ -206,9 +223,14 @@ internal sealed class CalendarIndex
         output.Write(bytes);
     }
 
-    private static void WriteString(ArrayBufferWriter<byte> output, string value) => WriteBytes(output, Encoding.UTF8.GetBytes(value));
+    private static void WriteString(ArrayBufferWriter<byte> output, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteUInt(output, (uint)length);
+        output.Advance(Encoding.UTF8.GetBytes(value, output.GetSpan(length)));
+    }
 
-    private static uint ReadUInt(ReadOnlySpan<byte> span, ref int position)
+    internal static uint ReadUInt(ReadOnlySpan<byte> span, ref int position)
     {
         var value = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position, 4));
         position += 4;
@@ -222,7 +244,7 @@ internal sealed class CalendarIndex
         return value;
     }
 
-    private static ReadOnlyMemory<byte> ReadBytes(ReadOnlyMemory<byte> packed, ref int position)
+    internal static ReadOnlyMemory<byte> ReadBytes(ReadOnlyMemory<byte> packed, ref int position)
     {
         var length = (int)ReadUInt(packed.Span, ref position);
         var bytes = packed.Slice(position, length);
@@ -230,5 +252,5 @@ internal sealed class CalendarIndex
         return bytes;
     }
 
-    private static string ReadString(ReadOnlyMemory<byte> packed, ref int position) => Encoding.UTF8.GetString(ReadBytes(packed, ref position).Span);
+    internal static string ReadString(ReadOnlyMemory<byte> packed, ref int position) => Encoding.UTF8.GetString(ReadBytes(packed, ref position).Span);
 }

@@ -79,7 +79,7 @@ internal sealed class CalendarIndexKind(
         {
             case FeedResult.Found found:
                 var index = CalendarIndex.FromFeed(found.Feed.Identity.Span, found.Feed.LastModified);
-                await history.RememberAsync(calendar.HistoryKey, index.Token, index.Manifest, CancellationToken.None);
+                await history.RememberAsync(calendar.HistoryKey, index.Token, index.Manifest.ToArray(), CancellationToken.None);
                 return RenderOutcome<CalendarIndex>.Rendered(index);
             case FeedResult.Unavailable unavailable:
                 // A store failure: the pipeline answers with the last good index, if any.

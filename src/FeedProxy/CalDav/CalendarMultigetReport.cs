@@ -8,11 +8,11 @@ namespace FeedProxy.CalDav;
 /// </summary>
 internal static class CalendarMultigetReport
 {
-    public static IReadOnlyList<XElement> Run(DavRequest request, DavResource calendar, XElement body)
+    public static IReadOnlyList<DavMember> Run(DavRequest request, DavResource calendar, XElement body)
     {
         var props = ReportHandler.Props(body);
         var prefix = calendar.Tree.CalendarHref(calendar.Calendar!);
-        var responses = new List<XElement>();
+        var responses = new List<DavMember>();
         foreach (var href in body.Elements(DavNames.Href).Select(h => h.Value.Trim()))
         {
             var path = Uri.TryCreate(href, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" ? absolute.AbsolutePath : href;
@@ -23,7 +23,7 @@ internal static class CalendarMultigetReport
             }
             else
             {
-                responses.Add(DavProperties.Gone(href));
+                responses.Add(DavMember.Gone(href));
             }
         }
 

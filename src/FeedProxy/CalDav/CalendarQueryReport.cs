@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using FeedProxy.Http;
 using NodaTime;
 using NodaTime.Text;
 
@@ -16,7 +17,8 @@ internal sealed class CalendarQueryReport(TimeRangeMatcher matcher)
 {
     private static readonly InstantPattern UtcPattern = InstantPattern.CreateWithInvariantCulture("uuuuMMdd'T'HHmmss'Z'");
 
-    public async Task<IReadOnlyList<XElement>> RunAsync(DavRequest request, DavResource calendar, XElement body)
+    /// <returns>The matching objects, or the answer to give instead (429 when the client's budget is spent).</returns>
+    public async Task<(IReadOnlyList<DavMember> Members, IResult? Refused)> RunAsync(DavRequest request, DavResource calendar, XElement body)
     {
         var props = ReportHandler.Props(body);
         var filter = body.Element(DavNames.Filter);
@@ -35,7 +37,7 @@ internal sealed class CalendarQueryReport(TimeRangeMatcher matcher)
         var components = calendarFilter.Elements(DavNames.CompFilter).ToList();
         if (calendarFilter.Element(DavNames.IsNotDefined) is not null)
         {
-            return [];
+            return ([], null);
         }
 
         IEnumerable<CalendarEntry> matches = index.Entries;
@@ -45,7 +47,7 @@ internal sealed class CalendarQueryReport(TimeRangeMatcher matcher)
             // Every filter must match (§9.7.1): a filter for another component matches nothing here.
             if (eventFilter is null || components.Count > 1 || eventFilter.Element(DavNames.IsNotDefined) is not null)
             {
-                return [];
+                return ([], null);
             }
 
             if (eventFilter.Element(DavNames.TimeRange) is { } range)
@@ -57,12 +59,19 @@ internal sealed class CalendarQueryReport(TimeRangeMatcher matcher)
                     throw new DavRequestException(StatusCodes.Status400BadRequest, "A time-range needs start or end, start before end (RFC 4791 section 9.9).", DavNames.ValidFilter);
                 }
 
+                // Evaluated on the schedule each time, never cached: it spends the client's
+                // budget as a render does (docs/security.md).
+                if (request.Admit() is { } wait)
+                {
+                    return ([], Problems.TooManyRequests(wait));
+                }
+
                 var names = await matcher.MatchAsync(calendar.Calendar!, start, end, request.Aborted);
                 matches = index.Entries.Where(e => names.Contains(e.Name));
             }
         }
 
-        return [.. matches.Select(e => ReportHandler.ObjectResponse(calendar, e, props))];
+        return ([.. matches.Select(e => ReportHandler.ObjectResponse(calendar, e, props))], null);
     }
 
     private static bool IsNamed(XElement element, string name) =>

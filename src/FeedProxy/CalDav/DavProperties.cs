@@ -9,8 +9,7 @@ namespace FeedProxy.CalDav;
 /// <summary>
 /// The live properties of every resource in the tree (RFC 4918 §15, RFC 4791 §5.2 and §6.2,
 /// RFC 5397, RFC 6578 §4, RFC 7809 §5.2, plus getctag and calendar-color, which clients still
-/// read), and the propstat blocks of a response: asked-for properties a resource does not have
-/// are listed under 404 (RFC 4918 §9.1).
+/// read). <see cref="MultistatusWriter"/> writes them into responses.
 /// </summary>
 internal static class DavProperties
 {
@@ -42,46 +41,6 @@ internal static class DavProperties
             _ => ObjectProps,
         };
     }
-
-    /// <summary>One response element: the href, found properties under 200, the others under 404.</summary>
-    public static XElement Response(DavResource resource, IReadOnlyList<XName>? names, bool namesOnly = false)
-    {
-        ArgumentNullException.ThrowIfNull(resource);
-        var asked = names ?? AllProp(resource);
-        var found = new List<XElement>();
-        var missing = new List<XElement>();
-        foreach (var name in asked)
-        {
-            if (Value(name, resource) is { } value)
-            {
-                found.Add(namesOnly ? new XElement(name) : value);
-            }
-            else
-            {
-                missing.Add(new XElement(name));
-            }
-        }
-
-        var response = new XElement(DavNames.Response, new XElement(Href, resource.Href));
-        if (found.Count > 0 || missing.Count == 0)
-        {
-            response.Add(PropStat(found, 200));
-        }
-
-        if (missing.Count > 0)
-        {
-            response.Add(PropStat(missing, 404));
-        }
-
-        return response;
-    }
-
-    /// <summary>A response for a member that no longer exists (sync-collection, RFC 6578 §3.5.2) or an href that names nothing (multiget).</summary>
-    public static XElement Gone(string href) =>
-        new(DavNames.Response, new XElement(Href, href), new XElement(Status, DavXmlResult.StatusLine(404)));
-
-    private static XElement PropStat(IEnumerable<XElement> props, int status) =>
-        new(Propstat, new XElement(Prop, props), new XElement(Status, DavXmlResult.StatusLine(status)));
 
     /// <summary>The property with its value, or null when the resource has no such property.</summary>
     public static XElement? Value(XName name, DavResource resource)

@@ -4,7 +4,7 @@ using System.Xml.Linq;
 
 namespace FeedProxy.CalDav;
 
-/// <summary>An XML answer (207 Multi-Status or a DAV:error body), UTF-8, never cached by shared caches.</summary>
+/// <summary>A DAV:error body (207 answers are <see cref="MultistatusResult"/>), UTF-8, never cached by shared caches.</summary>
 internal sealed class DavXmlResult(int status, XElement body, bool isPrivate = false) : IResult
 {
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false, OmitXmlDeclaration = false, NewLineHandling = NewLineHandling.Entitize };
@@ -56,16 +56,4 @@ internal sealed class DavXmlResult(int status, XElement body, bool isPrivate = f
         new(XNamespace.Xmlns + "cs", DavNames.CalendarServer.NamespaceName),
         new(XNamespace.Xmlns + "ical", DavNames.Apple.NamespaceName),
     ];
-
-    public static XElement Multistatus(IEnumerable<XElement> responses, params object[] extra) =>
-        new(DavNames.Multistatus, Namespaces(), responses, extra);
-
-    public static string StatusLine(int status) => status switch
-    {
-        200 => "HTTP/1.1 200 OK",
-        403 => "HTTP/1.1 403 Forbidden",
-        404 => "HTTP/1.1 404 Not Found",
-        507 => "HTTP/1.1 507 Insufficient Storage",
-        _ => $"HTTP/1.1 {status} Status",
-    };
 }

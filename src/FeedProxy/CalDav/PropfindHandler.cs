@@ -34,7 +34,7 @@ internal sealed class PropfindHandler(IEventStore events, ICollectionStore colle
             return failure!;
         }
 
-        var responses = new List<XElement> { DavProperties.Response(resource, body.For(resource), body.NamesOnly) };
+        var responses = new List<DavMember> { DavMember.Of(resource, body.For(resource), body.NamesOnly) };
         if (depth == 1)
         {
             var (children, childFailure) = await ChildrenAsync(request, resource);
@@ -43,10 +43,10 @@ internal sealed class PropfindHandler(IEventStore events, ICollectionStore colle
                 return childFailure;
             }
 
-            responses.AddRange(children.Select(child => DavProperties.Response(child, body.For(child), body.NamesOnly)));
+            responses.AddRange(children.Select(child => DavMember.Of(child, body.For(child), body.NamesOnly)));
         }
 
-        return new DavXmlResult(StatusCodes.Status207MultiStatus, DavXmlResult.Multistatus(responses), request.Tree.IsPrivate);
+        return new MultistatusResult(responses, request.Tree.IsPrivate);
     }
 
     private async ValueTask<(IReadOnlyList<DavResource> Children, IResult? Failure)> ChildrenAsync(DavRequest request, DavResource resource)

@@ -30,10 +30,13 @@ internal sealed class ReportHandler(SyncCollectionReport sync, CalendarQueryRepo
             return await sync.RunAsync(request, resource, body);
         }
 
-        var responses = body.Name == DavNames.CalendarMultiget
-            ? CalendarMultigetReport.Run(request, resource, body)
-            : await query.RunAsync(request, resource, body);
-        return new DavXmlResult(StatusCodes.Status207MultiStatus, DavXmlResult.Multistatus(responses), request.Tree.IsPrivate);
+        if (body.Name == DavNames.CalendarMultiget)
+        {
+            return new MultistatusResult(CalendarMultigetReport.Run(request, resource, body), request.Tree.IsPrivate);
+        }
+
+        var (members, refused) = await query.RunAsync(request, resource, body);
+        return refused ?? new MultistatusResult(members, request.Tree.IsPrivate);
     }
 
     /// <summary>The properties a report asks for (DAV:prop; DAV:allprop or nothing: getetag, as clients expect).</summary>
@@ -41,8 +44,8 @@ internal sealed class ReportHandler(SyncCollectionReport sync, CalendarQueryRepo
         PropfindRequest.NamesIn(body.Element(DavNames.Prop)) ?? [DavNames.GetETag];
 
     /// <summary>An object's response with the asked-for properties (calendar-data included when asked).</summary>
-    public static XElement ObjectResponse(DavResource calendar, CalendarEntry entry, IReadOnlyList<XName> props) =>
-        DavProperties.Response(
+    public static DavMember ObjectResponse(DavResource calendar, CalendarEntry entry, IReadOnlyList<XName> props) =>
+        DavMember.Of(
             new DavResource(DavResourceKind.Object, calendar.Tree.ObjectHref(calendar.Calendar!, entry.Name), calendar.Tree, calendar.Calendar, calendar.Index, entry),
             props);
 }

@@ -14,11 +14,11 @@ namespace FeedProxy.CalDav;
 /// </summary>
 internal sealed class SyncCollectionReport(ISyncHistory history)
 {
-    // Manifests never change (a token names one by its hash), so parsed ones are kept for the
+    // Manifests never change (a token names one by its hash), so read ones are kept for the
     // next client holding the same token: most clients of a calendar sync from the same few.
     // Bounded by count; a miss only costs a store read.
     private const int MaxParsed = 64;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, string>> _parsed = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _parsed = new(StringComparer.Ordinal);
 
     public async Task<IResult> RunAsync(DavRequest request, DavResource calendar, XElement body)
     {
@@ -33,10 +33,11 @@ internal sealed class SyncCollectionReport(ISyncHistory history)
         var index = calendar.Index!;
         var props = ReportHandler.Props(body);
         var token = body.Element(DavNames.SyncToken)?.Value.Trim() ?? string.Empty;
-        var responses = new List<XElement>();
+        var responses = new List<DavMember>();
         if (token.Length == 0)
         {
             // Initial synchronisation (§3.4): every member.
+            responses.EnsureCapacity(index.Entries.Count);
             responses.AddRange(index.Entries.Select(e => ReportHandler.ObjectResponse(calendar, e, props)));
         }
         else
@@ -52,24 +53,19 @@ internal sealed class SyncCollectionReport(ISyncHistory history)
                     return DavXmlResult.Error(StatusCodes.Status403Forbidden, DavNames.ValidSyncToken);
                 }
 
-                before = new Dictionary<string, string>(before, StringComparer.Ordinal);
-                foreach (var entry in index.Entries)
-                {
-                    if (!before.Remove(entry.Name, out var etag) || etag != entry.ETag)
-                    {
-                        responses.Add(ReportHandler.ObjectResponse(calendar, entry, props));
-                    }
-                }
-
-                responses.AddRange(before.Keys.Order(StringComparer.Ordinal).Select(name => DavProperties.Gone(calendar.Tree.ObjectHref(calendar.Calendar!, name))));
+                // Both manifests are sorted by name, and line i of the current one is entry i.
+                var changed = new List<int>();
+                var gone = new List<string>();
+                ManifestDiff.Compare(before, index.Manifest.Span, changed, gone);
+                responses.AddRange(changed.Select(i => ReportHandler.ObjectResponse(calendar, index.Entries[i], props)));
+                responses.AddRange(gone.Select(name => DavMember.Gone(calendar.Tree.ObjectHref(calendar.Calendar!, name))));
             }
         }
 
-        var multistatus = DavXmlResult.Multistatus(responses, new XElement(DavNames.SyncToken, DavProperties.SyncTokenPrefix + index.Token));
-        return new DavXmlResult(StatusCodes.Status207MultiStatus, multistatus, request.Tree.IsPrivate);
+        return new MultistatusResult(responses, request.Tree.IsPrivate, DavProperties.SyncTokenPrefix + index.Token);
     }
 
-    private async ValueTask<Dictionary<string, string>?> ManifestAsync(string calendar, string hash, CancellationToken cancellationToken)
+    private async ValueTask<byte[]?> ManifestAsync(string calendar, string hash, CancellationToken cancellationToken)
     {
         var key = calendar + "\u001f" + hash;
         if (_parsed.TryGetValue(key, out var parsed))
@@ -82,7 +78,7 @@ internal sealed class SyncCollectionReport(ISyncHistory history)
             return null;
         }
 
-        parsed = CalendarIndex.ParseManifest(bytes);
+        parsed = bytes;
         if (_parsed.Count >= MaxParsed)
         {
             _parsed.Clear();

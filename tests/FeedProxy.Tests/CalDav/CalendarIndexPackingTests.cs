@@ -1,0 +1,46 @@
+using System.Text;
+using FeedProxy.CalDav;
+using NodaTime;
+
+namespace FeedProxy.Tests.CalDav;
+
+/// <summary>The packed index read in place, and deltas computed on the manifests' bytes.</summary>
+public sealed class CalendarIndexPackingTests
+{
+    private static CalendarIndex Index(params (string Name, string Body)[] objects) =>
+        new([.. objects.OrderBy(o => o.Name, StringComparer.Ordinal).Select(o => new CalendarEntry(o.Name, CalendarIndex.ETagOf(Encoding.UTF8.GetBytes(o.Body)), Encoding.UTF8.GetBytes(o.Body)))],
+            new Dictionary<string, string> { ["X-WR-CALNAME"] = "Conf" }, Encoding.UTF8.GetBytes("BEGIN:VCALENDAR\r\n"), Instant.FromUnixTimeSeconds(1_800_000_000));
+
+    [Fact]
+    public void Unpacked_HasTheSameTokenManifestAndObjects_AndFindsByName()
+    {
+        var index = Index(("b.ics", "B"), ("a.ics", "A"), ("c.ics", "C & <c>"));
+        var unpacked = CalendarIndex.Unpack(index.Pack())!;
+        Assert.Equal(index.Token, unpacked.Token);
+        Assert.Equal(index.Manifest.ToArray(), unpacked.Manifest.ToArray());
+        Assert.Equal(index.Entries.Select(e => (e.Name, e.ETag, Encoding.UTF8.GetString(e.Data.Span))), unpacked.Entries.Select(e => (e.Name, e.ETag, Encoding.UTF8.GetString(e.Data.Span))));
+        Assert.Equal("C & <c>", Encoding.UTF8.GetString(unpacked.Find("c.ics")!.Data.Span));
+        Assert.Null(unpacked.Find("d.ics"));
+        Assert.Null(unpacked.Find("0.ics"));
+        Assert.Equal("Conf", unpacked.Properties["X-WR-CALNAME"]);
+        Assert.Null(CalendarIndex.Unpack(index.Pack().AsMemory()[..^3]));
+    }
+
+    [Fact]
+    public void Diff_ListsChangedAndNewObjectsByPosition_AndGoneOnesByName()
+    {
+        var before = Index(("a.ics", "A"), ("b.ics", "B"), ("c.ics", "C"), ("e.ics", "E"));
+        var now = Index(("a.ics", "A"), ("b.ics", "B2"), ("d.ics", "D"), ("e.ics", "E"), ("f.ics", "F"));
+        var changed = new List<int>();
+        var gone = new List<string>();
+        ManifestDiff.Compare(before.Manifest.Span, now.Manifest.Span, changed, gone);
+        Assert.Equal(["b.ics", "d.ics", "f.ics"], changed.Select(i => now.Entries[i].Name));
+        Assert.Equal(["c.ics"], gone);
+
+        changed.Clear();
+        ManifestDiff.Compare(now.Manifest.Span, now.Manifest.Span, changed, gone);
+        Assert.Empty(changed);
+        ManifestDiff.Compare(default, now.Manifest.Span, changed, gone);
+        Assert.Equal(5, changed.Count);
+    }
+}
