@@ -287,17 +287,21 @@ internal static class Stopwatches
     {
         var times = new double[15];
         var result = 0;
+        var cpu = TimeSpan.Zero;
         for (var i = -3; i < times.Length; i++)
         {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             result = action();
             if (i >= 0)
             {
                 times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             }
         }
 
+        // CPU time (this process, all threads) suffers less from other load on the machine than wall time.
         Array.Sort(times);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-28} {times[times.Length / 2],9:F2} ms   -> {result,10:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-28} {times[times.Length / 2],9:F2} ms  CPU {cpu.TotalMilliseconds / times.Length,9:F2} ms   -> {result,10:N0}"));
     }
 }

@@ -68,14 +68,14 @@ phases = {"back_to_back": [f"cold-{i}" for i in range(1, count + 1)],
 ids = warm_ids + phases["back_to_back"] + phases["isolated"]
 auth = {"Authorization": "Bearer bench-token"}
 seed_started = time.monotonic()
-for event_id in (ids if mode != "measure" else []):
+for event_id in (ids if mode not in ("measure", "edit") else []):
     body = json.dumps(dict(schedule, id=event_id)).encode()
     status, data = request("PUT", f"/admin/events/{event_id}", body, dict(auth, **{"Content-Type": "application/json"}))
     if status not in (200, 201, 204):
         sys.exit(f"seeding {event_id} failed: {status} {data[:300]!r}")
 if mode == "seed":
     sys.exit(0)
-if mode != "measure":
+if mode not in ("measure", "edit"):
     print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
 headers = {"Accept-Encoding": accept_encoding} if accept_encoding else None
 
