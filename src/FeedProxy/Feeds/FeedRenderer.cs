@@ -20,16 +20,17 @@ internal static class FeedRenderer
     internal const int CompressionThreshold = 512;
 
     // Levels chosen by measurement (docs/benchmarks.md, "Fifth round: compressing rendered
-    // codings"), on the 1.85 MB .ics of 1,000 sessions. On the request path, zlib-ng's level 1
-    // (its "quick" strategy: 543 KB) costs about 40 % of level 3 (379 KB) and Brotli quality 0
-    // (410 KB) about half of quality 1 (376 KB): those bodies answer only until the best ones
-    // replace them. Off the path, zlib level 6 is within 0.4 % of `gzip -9` (344 KB against
-    // 343 KB) for less than half the CPU of level 9, and Brotli quality 5 gives 318 KB for
-    // about a sixth of quality 9's CPU (quality 4 costs more and gives more).
+    // codings"), on the 1.85 MB .ics of 1,000 sessions, CPU time relative to the levels used
+    // before (zlib 3, 379 KB; Brotli 1, 376 KB). On the request path, zlib-ng's level 1 (its
+    // "quick" strategy: 543 KB) costs 0.5x and Brotli quality 0 (410 KB) 0.5x: those bodies
+    // answer only until the best ones replace them. Off the path, zlib level 6 is within
+    // 0.4 % of `gzip -9` (344 KB against 343 KB) for 2.1x (level 9: 3.9x). Brotli quality 2
+    // (364 KB) costs 1.9x; quality 5 (318 KB) 4-11x, which on two cores takes the core the
+    // next miss needs when misses come back to back.
     private static readonly ZLibCompressionOptions FastGzip = new() { CompressionLevel = 1 };
     private static readonly BrotliCompressionOptions FastBrotli = new() { Quality = 0 };
     private static readonly ZLibCompressionOptions BestGzip = new() { CompressionLevel = 6 };
-    private static readonly BrotliCompressionOptions BestBrotli = new() { Quality = 5 };
+    private static readonly BrotliCompressionOptions BestBrotli = new() { Quality = 2 };
 
     /// <summary>Every coding at once (tools and tests; the server uses <see cref="RenderIdentity"/> and <see cref="Complete"/>).</summary>
     public static RenderedFeed Render(FeedDocument document, FeedFormat format) =>
