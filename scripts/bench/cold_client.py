@@ -15,7 +15,14 @@ The warm-up events are distinct events too: they take JIT tiering and the first 
 collections out of the measurement (a production server is long-running), while every measured
 id is still one the process has never loaded or rendered.
 
-Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding] [seed|measure]
+After an edit (mode "edit"): each measured event is first asked for once (loaded, rendered,
+cached: the state of a feed clients poll), then one of its sessions is changed through the admin
+API (PUT /admin/events/<id>/sessions/<sid>, a new title) and the first GET that follows is
+measured, asking for gzip, then (after another edit) for br. Back to back (the next edit as soon
+as the GET was answered) and isolated (COLD_GAP_MS of quiet before the edit and again before the
+GET). The figures are per coding.
+
+Usage: cold_client.py <base-url> <schedule.json> <count> <results.json> [accept-encoding] [seed|measure|edit]
 (admin token: bench-token; with accept-encoding, e.g. "gzip, br", the feed is asked for in that coding)
 Env:   COLD_WARMUP (40) warm-up events; COLD_WARMUP_SECONDS (30): after them, warm-up goes
        on for this long, each warm-up event unpublished and published again (a new version,
@@ -61,14 +68,14 @@ phases = {"back_to_back": [f"cold-{i}" for i in range(1, count + 1)],
 ids = warm_ids + phases["back_to_back"] + phases["isolated"]
 auth = {"Authorization": "Bearer bench-token"}
 seed_started = time.monotonic()
-for event_id in (ids if mode != "measure" else []):
+for event_id in (ids if mode not in ("measure", "edit") else []):
     body = json.dumps(dict(schedule, id=event_id)).encode()
     status, data = request("PUT", f"/admin/events/{event_id}", body, dict(auth, **{"Content-Type": "application/json"}))
     if status not in (200, 201, 204):
         sys.exit(f"seeding {event_id} failed: {status} {data[:300]!r}")
 if mode == "seed":
     sys.exit(0)
-if mode != "measure":
+if mode not in ("measure", "edit"):
     print(f"seeded {len(ids)} events of {len(schedule['sessions'])} sessions in {time.monotonic() - seed_started:.1f} s", file=sys.stderr)
 headers = {"Accept-Encoding": accept_encoding} if accept_encoding else None
 
@@ -110,9 +117,9 @@ def new_version(event_id):
     time.sleep(0.01)   # the change notification drops the kept snapshot
 
 
-def get(event_id):
+def get(event_id, coding_headers=None):
     started = time.perf_counter()
-    status, data = request("GET", f"/events/{event_id}.ics", headers=headers)
+    status, data = request("GET", f"/events/{event_id}.ics", headers=coding_headers or headers)
     elapsed = (time.perf_counter() - started) * 1000
     if status != 200:
         sys.exit(f"GET {event_id}.ics: {status} {data[:300]!r}")
@@ -191,9 +198,78 @@ def report(name, r):
         print(f"  server {key}: mean {value['mean_ms']:.1f} ms over {value['count']:.0f}", file=sys.stderr)
 
 
+edits = 0
+
+
+def edit(event_id):
+    """Changes the title of one session (a different one each time) through the admin API."""
+    global edits
+    edits += 1
+    session = dict(schedule["sessions"][edits % len(schedule["sessions"])])
+    session["title"] = f"{session.get('title', 'Session')} (edit {edits})"
+    status, data = request("PUT", f"/admin/events/{event_id}/sessions/{session['id']}", json.dumps(session).encode(),
+                           dict(auth, **{"Content-Type": "application/json"}))
+    if status not in (200, 201, 204):
+        sys.exit(f"edit {event_id}: {status} {data[:300]!r}")
+
+
+def measure_edits(event_ids, gap):
+    """Per event: edit, first gzip GET; edit, first br GET. Latency and server figures per coding."""
+    codings = {"gzip": {"Accept-Encoding": "gzip"}, "br": {"Accept-Encoding": "br"}}
+    for event_id in event_ids:   # each feed polled before: loaded, rendered, cached
+        get(event_id, {"Accept-Encoding": "gzip, br"})
+    time.sleep(0.5)
+    before, cpu_before, samples, sizes = metrics(), cpu_seconds(), {c: [] for c in codings}, {}
+    for event_id in event_ids:
+        for coding, coding_headers in codings.items():
+            if gap:
+                time.sleep(gap)
+            edit(event_id)
+            if gap:
+                time.sleep(gap)
+            elapsed, sizes[coding] = get(event_id, coding_headers)
+            samples[coding].append(elapsed)
+    time.sleep(0.5)
+    cpu_after, after = cpu_seconds(), metrics()
+    before.pop("gc"), after.pop("gc")
+    breakdown = {}
+    for key, value in after.items():
+        if "_sum" in key:
+            n = after.get(key.replace("_sum", "_count", 1), 0) - before.get(key.replace("_sum", "_count", 1), 0)
+            if n > 0:
+                breakdown[key.replace("_sum", "", 1).replace('otel_scope_name="FeedProxy",', "")] = {"count": n, "mean_ms": (value - before.get(key, 0)) / n * 1000}
+    results = {}
+    for coding, values in samples.items():
+        ordered = sorted(values)
+        results[coding] = {"requests": len(values), "gap_ms": gap * 1000, "bytes": sizes[coding],
+                           "p50_ms": statistics.median(values), "p90_ms": ordered[int(len(ordered) * 0.9) - 1],
+                           "p99_ms": percentile(ordered, 99), "min_ms": ordered[0], "max_ms": ordered[-1],
+                           "samples_ms": [round(v, 3) for v in values]}
+    # CPU over the whole phase (edits, both GETs, the work off the request path), per edited GET.
+    results["server_cpu_ms_per_request"] = None if cpu_before is None else (cpu_after - cpu_before) * 1000 / sum(len(v) for v in samples.values())
+    results["server_breakdown"] = breakdown
+    return results
+
+
 for event_id in warm_ids:
     get(event_id)
 warm_up_more()
+if mode == "edit":
+    result = {"sessions": len(schedule["sessions"]), "warmup": warmup,
+              "edit_back_to_back": measure_edits(phases["back_to_back"], 0),
+              "edit_isolated": measure_edits(phases["isolated"], gap_s)}
+    json.dump(result, open(results_path, "w"), indent=2)
+    for name in ("edit_back_to_back", "edit_isolated"):
+        r = result[name]
+        for coding in ("gzip", "br"):
+            c = r[coding]
+            print(f"after an edit ({coding}, {name[5:].replace('_', ' ')}): p50 {c['p50_ms']:.1f} ms, p90 {c['p90_ms']:.1f}, p99 {c['p99_ms']:.1f}, "
+                  f"min {c['min_ms']:.1f}, max {c['max_ms']:.1f} ({c['requests']} requests, {c['bytes']} bytes)", file=sys.stderr)
+        if r["server_cpu_ms_per_request"] is not None:
+            print(f"  server CPU: {r['server_cpu_ms_per_request']:.1f} ms per edit + GET (user + system)", file=sys.stderr)
+        for key, value in r["server_breakdown"].items():
+            print(f"  server {key}: mean {value['mean_ms']:.1f} ms over {value['count']:.0f}", file=sys.stderr)
+    sys.exit(0)
 result = {"sessions": len(schedule["sessions"]), "accept_encoding": accept_encoding, "warmup": warmup}
 result["back_to_back"] = measure(phases["back_to_back"], 0)
 result["isolated"] = measure(phases["isolated"], gap_s)

@@ -73,7 +73,9 @@ internal sealed class ChangeFeedKind(
         var feed = FeedRenderer.Render(
             buffer => (request.Format == FeedFormat.Atom ? (Action<ChangeFeedDocument, System.Buffers.IBufferWriter<byte>>)ChangeFeedWriter.WriteAtom : ChangeFeedWriter.WriteRss)(document, buffer),
             document.LastModified);
-        return RenderOutcome<RenderedFeed>.Rendered(feed);
+        // Small documents: both codings at the fast level answer at once, whatever the client
+        // asks for; the pipeline replaces them with the best ones off the request path.
+        return RenderOutcome<RenderedFeed>.Rendered(FeedRenderer.With(FeedRenderer.With(feed, ContentCoding.Gzip), ContentCoding.Brotli));
     }
 
     private async Task<ChangeFeedDocument?> EventDocumentAsync(ChangeFeedRequest request)

@@ -6,13 +6,31 @@ using FeedProxy.Formats.Text;
 
 namespace FeedProxy.Feeds;
 
-/// <summary>Writes a document in one format; compresses its codings (separately, so a cache miss can answer before all are done).</summary>
+/// <summary>
+/// Writes a document in one format; compresses its codings twice: at a fast level for the
+/// request that missed (<see cref="With"/>), and at the best level off the request path
+/// (<see cref="Complete"/>), which replaces the fast bodies in the cache. Both carry the same
+/// entity tag (the hash of the identity bytes plus the coding), so a client holding the tag of
+/// a fast body gets 304 from the best one. That is sound only because no byte range of a
+/// feed is ever served (Range is ignored, RFC 9110 section 14.2): the two bodies differ in bytes.
+/// </summary>
 internal static class FeedRenderer
 {
     // Below this, compression overhead outweighs the saving.
     internal const int CompressionThreshold = 512;
-    private static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = 3 };
-    private static readonly BrotliCompressionOptions BrotliOptions = new() { Quality = 1 };
+
+    // Levels chosen by measurement (docs/benchmarks.md, "Fifth round: compressing rendered
+    // codings"), on the 1.85 MB .ics of 1,000 sessions, CPU time relative to the levels used
+    // before (zlib 3, 379 KB; Brotli 1, 376 KB). On the request path, zlib-ng's level 1 (its
+    // "quick" strategy: 543 KB) costs 0.5x and Brotli quality 0 (410 KB) 0.5x: those bodies
+    // answer only until the best ones replace them. Off the path, zlib level 6 is within
+    // 0.4 % of `gzip -9` (344 KB against 343 KB) for 2.1x (level 9: 3.9x). Brotli quality 2
+    // (364 KB) costs 1.9x; quality 5 (318 KB) 4-11x, which on two cores takes the core the
+    // next miss needs when misses come back to back.
+    private static readonly ZLibCompressionOptions FastGzip = new() { CompressionLevel = 1 };
+    private static readonly BrotliCompressionOptions FastBrotli = new() { Quality = 0 };
+    private static readonly ZLibCompressionOptions BestGzip = new() { CompressionLevel = 6 };
+    private static readonly BrotliCompressionOptions BestBrotli = new() { Quality = 2 };
 
     /// <summary>Every coding at once (tools and tests; the server uses <see cref="RenderIdentity"/> and <see cref="Complete"/>).</summary>
     public static RenderedFeed Render(FeedDocument document, FeedFormat format) =>
@@ -35,7 +53,10 @@ internal static class FeedRenderer
             codingsPending: identity.Length >= CompressionThreshold);
     }
 
-    /// <summary>Any writer's output (change feeds too) with every coding, hashed and compressed like feeds.</summary>
+    /// <summary>
+    /// Any writer's output (change feeds too), hashed like feeds; its codings are still to be
+    /// made, as for <see cref="RenderIdentity"/> (the pipeline makes them).
+    /// </summary>
     public static RenderedFeed Render(Action<IBufferWriter<byte>> write, NodaTime.Instant lastModified)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -43,11 +64,14 @@ internal static class FeedRenderer
         write(buffer);
         var identity = buffer.WrittenMemory;
         var hash = Base64Url(SHA256.HashData(identity.Span).AsSpan(0, 16));
-        return Complete(new RenderedFeed(identity, default, default, hash, lastModified,
-            codingsPending: identity.Length >= CompressionThreshold));
+        return new RenderedFeed(identity, default, default, hash, lastModified,
+            codingsPending: identity.Length >= CompressionThreshold);
     }
 
-    /// <summary>The feed with <paramref name="coding"/> added (when it is one still to be made).</summary>
+    /// <summary>
+    /// The feed with <paramref name="coding"/> added at the fast level (when it is one still
+    /// to be made); it stays pending: <see cref="Complete"/> makes the cached codings.
+    /// </summary>
     public static RenderedFeed With(RenderedFeed feed, ContentCoding coding)
     {
         ArgumentNullException.ThrowIfNull(feed);
@@ -56,23 +80,31 @@ internal static class FeedRenderer
             return feed;
         }
 
-        var gzip = coding == ContentCoding.Gzip ? Gzip(feed.Identity) : feed.Gzip;
-        var brotli = coding == ContentCoding.Brotli ? Brotli(feed.Identity) : feed.Brotli;
-        return new RenderedFeed(feed.Identity, gzip, brotli, feed.Hash, feed.LastModified,
-            codingsPending: gzip.IsEmpty || brotli.IsEmpty);
+        var gzip = coding == ContentCoding.Gzip ? Compress(feed.Identity, FastGzip) : feed.Gzip;
+        var brotli = coding == ContentCoding.Brotli ? Compress(feed.Identity, FastBrotli) : feed.Brotli;
+        return new RenderedFeed(feed.Identity, gzip, brotli, feed.Hash, feed.LastModified, codingsPending: true);
     }
 
-    /// <summary>The feed with every coding it should have.</summary>
-    public static RenderedFeed Complete(RenderedFeed feed) => With(With(feed, ContentCoding.Brotli), ContentCoding.Gzip);
+    /// <summary>
+    /// The feed with every coding at the best level (those made fast are made again): the form
+    /// that is cached. Costs several times the fast levels, so it runs off the request path.
+    /// </summary>
+    public static RenderedFeed Complete(RenderedFeed feed)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        if (!feed.CodingsPending)
+        {
+            return feed;
+        }
 
-    // Levels chosen by measurement (docs/benchmarks.md, `breakdown`): on a 1.8 MB feed, zlib
-    // level 3 and Brotli quality 1 cost ~20 ms together against ~55 ms at "Optimal", for
-    // bodies ~12% larger.
-    private static ReadOnlyMemory<byte> Gzip(ReadOnlyMemory<byte> identity) =>
-        Compress(identity, static s => new GZipStream(s, GzipOptions, leaveOpen: true));
+        return new RenderedFeed(feed.Identity, Compress(feed.Identity, BestGzip), Compress(feed.Identity, BestBrotli), feed.Hash, feed.LastModified);
+    }
 
-    private static ReadOnlyMemory<byte> Brotli(ReadOnlyMemory<byte> identity) =>
-        Compress(identity, static s => new BrotliStream(s, BrotliOptions, leaveOpen: true));
+    private static ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> identity, ZLibCompressionOptions options) =>
+        Compress(identity, s => new GZipStream(s, options, leaveOpen: true));
+
+    private static ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> identity, BrotliCompressionOptions options) =>
+        Compress(identity, s => new BrotliStream(s, options, leaveOpen: true));
 
     private static ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> input, Func<Stream, Stream> create)
     {

@@ -59,8 +59,12 @@ internal abstract class RenderKind<TRequest, TPayload>
     /// <summary>The cacheable payload; runs in the background after a partial one answered.</summary>
     public virtual TPayload Complete(TPayload partial) => partial;
 
-    /// <summary>Whether a partial payload answers this request, or the request waits for <see cref="Complete"/>.</summary>
-    public virtual bool Serves(TRequest request, TPayload payload) => true;
+    /// <summary>
+    /// A payload that answers this request made from a partial one (the partial itself, or it
+    /// with what this request needs added at little cost); null when the request waits for
+    /// <see cref="Complete"/>.
+    /// </summary>
+    public virtual TPayload? Serve(TRequest request, TPayload partial) => partial;
 
     internal SingleFlight<string, RenderOutcome<TPayload>> Renders { get; } = new(StringComparer.Ordinal);
 
@@ -77,9 +81,15 @@ internal sealed class Completion<TPayload>(TPayload partial)
 {
     private readonly TaskCompletionSource<TPayload> _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public TPayload Partial => partial;
+    private TPayload _partial = partial;
+
+    /// <summary>The payload requests are answered with until the complete one is cached.</summary>
+    public TPayload Partial => Volatile.Read(ref _partial);
 
     public Task<TPayload> Complete => _complete.Task;
+
+    /// <summary>A partial payload that answers more requests (<see cref="RenderKind{TRequest, TPayload}.Serve"/>), for those that follow.</summary>
+    public void Offer(TPayload better) => Volatile.Write(ref _partial, better);
 
     public void Done(TPayload complete) => _complete.TrySetResult(complete);
 }

@@ -87,7 +87,7 @@ internal sealed partial class RenderPipeline(
 
         if (kind.Completing.TryGetValue(key, out var completing))
         {
-            return new RenderOutcome<TPayload>(RenderStatus.Found, await ServedAsync(kind, request, completing.Partial, completing, cancellationToken), entry, request.IsPrivate);
+            return new RenderOutcome<TPayload>(RenderStatus.Found, await ServedAsync(kind, request, completing, cancellationToken), entry, request.IsPrivate);
         }
 
         // Starting a render spends budget; joining one already under way costs nothing more.
@@ -107,11 +107,11 @@ internal sealed partial class RenderPipeline(
 
         if (outcome is { Status: RenderStatus.Found, Payload: { } payload })
         {
-            // A request that shared someone else's render and is not served by a partial
-            // payload (another coding) waits for its completion.
+            // A request that shared someone else's render is served from the partial payload
+            // as it is now (the kind may add another coding to it), or waits for its completion.
             if (kind.IsPartial(payload) && kind.Completing.TryGetValue(key, out completing))
             {
-                payload = await ServedAsync(kind, request, payload, completing, cancellationToken);
+                payload = await ServedAsync(kind, request, completing, cancellationToken);
             }
 
             return outcome with { Payload = payload, IsPrivate = request.IsPrivate };
@@ -247,10 +247,26 @@ internal sealed partial class RenderPipeline(
     }
 
     private static async ValueTask<TPayload> ServedAsync<TRequest, TPayload>(
-        RenderKind<TRequest, TPayload> kind, TRequest request, TPayload partial, Completion<TPayload> completion, CancellationToken cancellationToken)
+        RenderKind<TRequest, TPayload> kind, TRequest request, Completion<TPayload> completion, CancellationToken cancellationToken)
         where TRequest : IRenderRequest
-        where TPayload : class =>
-        kind.Serves(request, partial) ? partial : await completion.Complete.WaitAsync(cancellationToken);
+        where TPayload : class
+    {
+        // A request the partial payload does not serve (another coding) is not kept waiting
+        // for the whole completion (the best codings): the kind may add what it needs at
+        // little cost, and the requests that follow reuse that.
+        var latest = completion.Partial;
+        if (kind.Serve(request, latest) is not { } served)
+        {
+            return await completion.Complete.WaitAsync(cancellationToken);
+        }
+
+        if (!ReferenceEquals(served, latest))
+        {
+            completion.Offer(served);
+        }
+
+        return served;
+    }
 
     private async ValueTask<RenderOutcome<TPayload>> FallbackAsync<TRequest, TPayload>(RenderKind<TRequest, TPayload> kind, TRequest request, Exception error, CancellationToken cancellationToken)
         where TRequest : IRenderRequest

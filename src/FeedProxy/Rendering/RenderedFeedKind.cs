@@ -10,9 +10,9 @@ internal interface IFeedRenderRequest : IRenderRequest
 
 /// <summary>
 /// Kinds whose payload is a <see cref="RenderedFeed"/>: rendered to identity bytes plus the
-/// coding the first client wants, answered at once, and cached only once the other codings
-/// are made off the request path (so the shared cache never holds a feed another instance
-/// would compress again).
+/// coding the first client wants at a fast level, answered at once, and cached only once
+/// every coding is made at the best level off the request path (so the shared cache never
+/// holds a feed another instance would compress again).
 /// </summary>
 internal abstract class RenderedFeedKind<TRequest>(string name) : RenderKind<TRequest, RenderedFeed>(name)
     where TRequest : IFeedRenderRequest
@@ -33,10 +33,11 @@ internal abstract class RenderedFeedKind<TRequest>(string name) : RenderKind<TRe
 
     public override RenderedFeed Complete(RenderedFeed partial) => FeedRenderer.Complete(partial);
 
-    public override bool Serves(TRequest request, RenderedFeed payload)
+    /// <summary>The partial feed, with the coding this request wants added at the fast level when it lacks it.</summary>
+    public override RenderedFeed Serve(TRequest request, RenderedFeed partial)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(payload);
-        return payload.Has(request.Wanted);
+        ArgumentNullException.ThrowIfNull(partial);
+        return FeedRenderer.With(partial, request.Wanted);
     }
 }

@@ -191,6 +191,56 @@ public sealed class RenderPipelineTests : IDisposable
         Assert.True(cached.Has(ContentCoding.Brotli));
     }
 
+    [Fact]
+    public async Task ACodingMissingFromThePartialFeed_IsMadeFast_WithoutWaitingForTheBestCodings_AndKeepsItsETag()
+    {
+        var pipeline = NewPipeline();
+        var body = System.Text.Encoding.ASCII.GetBytes(string.Join("\n", Enumerable.Range(0, 2_000).Select(i => $"SUMMARY:Session {i * 7919 % 1000} in room {i % 13}")));
+        var kind = new TestFeedKind(request => RenderOutcome<RenderedFeed>.Rendered(FeedRenderer.With(
+            new RenderedFeed(body, default, default, "hash", Instant.FromUnixTimeSeconds(0), codingsPending: true), request.Wanted)));
+        var completing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        kind.BeforeComplete = () =>
+        {
+            completing.TrySetResult();
+            release.Wait();
+        };
+
+        var gzip = await pipeline.GetAsync(kind, Request("a") with { Wanted = ContentCoding.Gzip }, null, CancellationToken.None);
+        await completing.Task;
+        // The best codings are being made (held): brotli is made at the fast level for this request.
+        var brotli = await pipeline.GetAsync(kind, Request("a") with { Wanted = ContentCoding.Brotli }, null, CancellationToken.None);
+        Assert.True(brotli.Payload!.CodingsPending);
+        Assert.True(brotli.Payload.Has(ContentCoding.Brotli));
+        Assert.True(brotli.Payload.Has(ContentCoding.Gzip));
+        Assert.Equal(gzip.Payload!.Gzip.ToArray(), brotli.Payload.Gzip.ToArray());
+
+        release.Set();
+        await pipeline.WhenIdleAsync();
+        var cached = await pipeline.GetCachedAsync(kind, gzip.Entry!, CancellationToken.None);
+        Assert.NotNull(cached);
+        Assert.False(cached.CodingsPending);
+        foreach (var (coding, fast) in new[] { (ContentCoding.Gzip, gzip.Payload), (ContentCoding.Brotli, brotli.Payload) })
+        {
+            // Other bytes (the best level), the same entity tag (the identity bytes' hash and the coding).
+            Assert.True(cached.Body(coding).Length < fast.Body(coding).Length, $"{coding}: {cached.Body(coding).Length} against {fast.Body(coding).Length}");
+            Assert.Equal(fast.ETag(coding), cached.ETag(coding));
+            Assert.Equal(body, Decode(coding, cached.Body(coding)));
+            Assert.Equal(body, Decode(coding, fast.Body(coding)));
+        }
+    }
+
+    private static byte[] Decode(ContentCoding coding, ReadOnlyMemory<byte> bytes)
+    {
+        using var input = new MemoryStream(bytes.ToArray());
+        using Stream decoder = coding == ContentCoding.Gzip
+            ? new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.BrotliStream(input, System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        decoder.CopyTo(output);
+        return output.ToArray();
+    }
+
     private sealed class CountingLogger<T> : ILogger<T>
     {
         private readonly System.Collections.Concurrent.ConcurrentBag<int> _events = [];

@@ -46,4 +46,13 @@ internal sealed class TestFeedKind(Func<TestRequest, RenderOutcome<RenderedFeed>
     public override ValueTask<string?> GetVersionAsync(TestRequest request, CancellationToken cancellationToken) => ValueTask.FromResult<string?>("v1");
 
     public override Task<RenderOutcome<RenderedFeed>> RenderAsync(TestRequest request, CacheEntry entry) => Task.FromResult(render(request));
+
+    /// <summary>Runs on the completion's thread before the best codings are made (a test may hold it there).</summary>
+    public Action? BeforeComplete { get; set; }
+
+    public override RenderedFeed Complete(RenderedFeed partial)
+    {
+        BeforeComplete?.Invoke();
+        return base.Complete(partial);
+    }
 }
