@@ -66,29 +66,135 @@ internal sealed class UpstreamServer : IDisposable
 
     public UpstreamServer()
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            listener.Prefixes.Add($"http://localhost:{port}/"); // a second origin on the same server (redirect tests)
-            try
-            {
-                listener.Start();
-                _listener = listener;
-                BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-
+        // A second origin on the same server (localhost) for redirect tests.
+        (_listener, BaseUrl) = LoopbackListener.Start(alsoLocalhost: true);
         _loop = Task.Run(AcceptAsync);
     }
 
     public Uri BaseUrl { get; }
+
+    private readonly Lock _activity = new();
+    private int _serving;
+    private int _pending;
+    private int _held;
+    private TaskCompletionSource _quiet = Completed();
+    private CancellationTokenSource _faultChanged = new();
+
+    private static TaskCompletionSource Completed()
+    {
+        var quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        quiet.SetResult();
+        return quiet;
+    }
+
+    /// <summary>
+    /// Completes when nothing is under way between the application and this server but what
+    /// waits on the application's clock: no request on its way here or being answered (see
+    /// <see cref="ClientHandler"/>), and none but those held on purpose, <see cref="UpstreamFault.Timeout"/>
+    /// or between the chunks of <see cref="UpstreamFault.SlowDrip"/>, waiting for an answer.
+    /// </summary>
+    public Task QuietAsync()
+    {
+        lock (_activity)
+        {
+            return _quiet.Task;
+        }
+    }
+
+    /// <summary>
+    /// A handler for the application's upstream HttpClient (innermost, so each attempt counts)
+    /// telling this server a request to it is under way until its whole answer (or a failure) is
+    /// in: the answer is read here, the application then reads it from memory.
+    /// </summary>
+    public DelegatingHandler ClientHandler() => new PendingHandler(this);
+
+    private sealed class PendingHandler(UpstreamServer server) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var ours = request.RequestUri is { } uri && uri.Port == server.BaseUrl.Port && uri.IsLoopback;
+            if (!ours)
+            {
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            server.Change(ref server._pending, +1);
+            try
+            {
+                // The body is part of the answer: while it arrives the client waits on this
+                // server, not on its clock (a held body, SlowDrip, counts as held here too).
+                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+
+                return response;
+            }
+            finally
+            {
+                server.Change(ref server._pending, -1);
+            }
+        }
+    }
+
+    private void Change(ref int counter, int by)
+    {
+        TaskCompletionSource? quiet = null;
+        lock (_activity)
+        {
+            var was = _serving == 0 && _pending <= _held;
+            counter += by;
+            var now = _serving == 0 && _pending <= _held;
+            if (was && !now)
+            {
+                _quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            else if (!was && now)
+            {
+                quiet = _quiet;
+            }
+        }
+
+        quiet?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits on the wall clock on purpose (the upstream's own slowness), counted as waiting for
+    /// the client, not as answering; a change of <see cref="Fault"/> ends the wait.
+    /// </summary>
+    private async Task HoldAsync(TimeSpan delay, UpstreamFault fault)
+    {
+        CancellationTokenSource changed;
+        lock (_activity)
+        {
+            changed = _faultChanged;
+        }
+
+        if (_fault != fault)
+        {
+            // The fault this request was answered with is over: hold it no longer.
+            throw new OperationCanceledException();
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, changed.Token);
+        Change(ref _held, +1);
+        Change(ref _serving, -1);
+        try
+        {
+            await Task.Delay(delay, either.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Change(ref _serving, +1);
+            Change(ref _held, -1);
+        }
+    }
 
     private volatile UpstreamFault _fault;
     private int _stamps;
@@ -96,7 +202,19 @@ internal sealed class UpstreamServer : IDisposable
     public UpstreamFault Fault
     {
         get => _fault;
-        set => _fault = value;
+        set
+        {
+            _fault = value;
+            CancellationTokenSource changed;
+            lock (_activity)
+            {
+                changed = _faultChanged;
+                _faultChanged = new CancellationTokenSource();
+            }
+
+            // Requests held by the old fault end now (a held request would otherwise hold on for a minute).
+            changed.Cancel();
+        }
     }
 
     /// <summary>Open Event Server JSON:API: events under /v1/events/{identifier} are answered from <see cref="OpenEventApiSample"/>.</summary>
@@ -174,6 +292,7 @@ internal sealed class UpstreamServer : IDisposable
                 return;
             }
 
+            Change(ref _serving, +1);
             _ = Task.Run(() => HandleAsync(context));
         }
     }
@@ -205,7 +324,7 @@ internal sealed class UpstreamServer : IDisposable
                     return;
                 case UpstreamFault.Timeout:
                     status = 0;
-                    await Task.Delay(TimeSpan.FromSeconds(60), _stop.Token).ConfigureAwait(false);
+                    await HoldAsync(TimeSpan.FromSeconds(60), fault).ConfigureAwait(false);
                     response.Abort();
                     return;
             }
@@ -263,7 +382,7 @@ internal sealed class UpstreamServer : IDisposable
                     {
                         await response.OutputStream.WriteAsync(resource.Body.AsMemory(i, Math.Min(16, resource.Body.Length - i))).ConfigureAwait(false);
                         await response.OutputStream.FlushAsync().ConfigureAwait(false);
-                        await Task.Delay(500, _stop.Token).ConfigureAwait(false);
+                        await HoldAsync(TimeSpan.FromMilliseconds(500), fault).ConfigureAwait(false);
                     }
 
                     break;
@@ -292,6 +411,7 @@ internal sealed class UpstreamServer : IDisposable
         finally
         {
             _requests.Enqueue(new UpstreamRequest(path, request.Headers["If-None-Match"], request.Headers["If-Modified-Since"], request.Headers["Authorization"], status));
+            Change(ref _serving, -1);
         }
     }
 
@@ -351,13 +471,6 @@ internal sealed class UpstreamServer : IDisposable
 
         return DateTimeOffset.TryParse(request.Headers["If-Modified-Since"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since)
             && resource.LastModified <= since;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public void Dispose()

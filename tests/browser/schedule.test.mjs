@@ -9,72 +9,14 @@
 // Exit code 0 when every check passes. Usage: node tests/browser/schedule.test.mjs
 // Environment: FEEDPROXY_SERVER_DLL runs an already built FeedProxy.dll instead of
 // `dotnet run --project src/FeedProxy`; CHROMIUM overrides /usr/bin/chromium.
-import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { check, chromiumArgs, eventsFolder, executablePath, freePort, repo, requireChromium, run, startServer, stopServer } from "./harness.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const artifacts = join(repo, "artifacts", "screenshots");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const chromiumArgs = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
-const failures = [];
-const temporary = [];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-function check(condition, message) {
-  console.log(`  ${condition ? "ok  " : "FAIL"} ${message}`);
-  if (!condition) failures.push(message);
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function startServer(port, events) {
-  const state = mkdtempSync(join(tmpdir(), "feedproxy-grid-state-"));
-  temporary.push(state);
-  const url = `http://127.0.0.1:${port}`;
-  const dll = process.env.FEEDPROXY_SERVER_DLL;
-  const [command, args] = dll
-    ? ["dotnet", [dll, "--urls", url]]
-    : ["dotnet", ["run", "--project", join(repo, "src", "FeedProxy"), "--", "--urls", url]];
-  const server = spawn(command, args, {
-    cwd: repo,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FeedProxy__EventsPath: events, FeedProxy__StatePath: state, DOTNET_NOLOGO: "1" },
-  });
-  let log = "";
-  server.stdout.on("data", (d) => { log += d; });
-  server.stderr.on("data", (d) => { log += d; });
-  for (let attempt = 0; attempt < 480; attempt++) {
-    if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}:\n${log}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { server, url, log: () => log };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  process.kill(-server.pid, "SIGTERM");
-  throw new Error(`The server did not start:\n${log}`);
-}
 
 /** Every public session of a day as the .json feed (jCal, UTC: series expanded) has it: [{ title, room }]. */
 async function expectedSessions(base, eventId, venue, zone, day) {
@@ -250,14 +192,10 @@ async function checkLive(browser, base, events) {
 }
 
 async function main() {
-  if (!existsSync(executablePath)) throw new Error(`Chromium is not installed at ${executablePath} (apt-get install -y chromium).`);
-  const { chromium } = await import("playwright-core");
+  const chromium = await requireChromium();
   mkdirSync(artifacts, { recursive: true });
-  const events = mkdtempSync(join(tmpdir(), "feedproxy-grid-events-"));
-  temporary.push(events);
-  copyFileSync(join(repo, "tests", "browser", "fixtures", "browserconf.json"), join(events, "browserconf.json"));
-  copyFileSync(join(repo, "config", "events", "demo.json"), join(events, "demo.json"));
-  const { server, url, log } = await startServer(await freePort(), events);
+  const events = eventsFolder();
+  const { server, url, log } = await startServer(events);
   const browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs });
   try {
     await checkGrid(browser, url, 1280, 800);
@@ -270,17 +208,8 @@ async function main() {
     throw error;
   } finally {
     await browser.close();
-    try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
+    stopServer(server);
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  failures.push(String(error?.stack ?? error));
-  console.error(error);
-} finally {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-}
-console.log(failures.length === 0 ? "\nall schedule browser checks passed" : `\n${failures.length} schedule browser check(s) failed`);
-process.exit(failures.length === 0 ? 0 : 1);
+await run("schedule browser", main);

@@ -9,99 +9,12 @@
 // Exit code 0 when every check passes. Usage: node tests/browser/subscribe.test.mjs
 // Environment: FEEDPROXY_SERVER_DLL runs an already built FeedProxy.dll instead of
 // `dotnet run --project src/FeedProxy`; CHROMIUM overrides /usr/bin/chromium.
-import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { check, chromiumArgs, eventsFolder, executablePath, repo, requireChromium, run, startServer, stopServer, temporaryFolder } from "./harness.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const artifacts = join(repo, "artifacts", "browser");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const chromiumArgs = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const eventId = "browserconf";
-const failures = [];
-const temporary = [];
-
-function check(condition, message) {
-  if (condition) {
-    console.log(`  ok   ${message}`);
-  } else {
-    console.log(`  FAIL ${message}`);
-    failures.push(message);
-  }
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function startServer(port) {
-  const state = mkdtempSync(join(tmpdir(), "feedproxy-browser-state-"));
-  temporary.push(state);
-  // The fixture event, and the demo event as the long schedule.
-  const events = mkdtempSync(join(tmpdir(), "feedproxy-browser-events-"));
-  temporary.push(events);
-  copyFileSync(join(repo, "tests", "browser", "fixtures", `${eventId}.json`), join(events, `${eventId}.json`));
-  copyFileSync(join(repo, "config", "events", "demo.json"), join(events, "demo.json"));
-  const url = `http://127.0.0.1:${port}`;
-  const dll = process.env.FEEDPROXY_SERVER_DLL;
-  const [command, args] = dll
-    ? ["dotnet", [dll, "--urls", url]]
-    : ["dotnet", ["run", "--project", join(repo, "src", "FeedProxy"), "--", "--urls", url]];
-  const server = spawn(command, args, {
-    cwd: repo,
-    // Own process group, so stopping it also stops the app that `dotnet run` starts.
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      FeedProxy__EventsPath: events,
-      FeedProxy__StatePath: state,
-      DOTNET_NOLOGO: "1",
-    },
-  });
-  let log = "";
-  server.stdout.on("data", (d) => { log += d; });
-  server.stderr.on("data", (d) => { log += d; });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new Error(`The server exited with ${server.exitCode}:\n${log}`);
-    }
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) {
-        return { server, url, log: () => log };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  stopServer(server);
-  throw new Error(`The server did not start within 120 s:\n${log}`);
-}
-
-function stopServer(server) {
-  try {
-    process.kill(-server.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
-}
 
 // WCAG 2.x contrast of every element that directly holds visible text, against the first
 // opaque background behind it. Returns the offenders.
@@ -287,21 +200,12 @@ async function checkAgenda(context, base) {
 }
 
 async function main() {
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium is not installed at ${executablePath} (apt-get install -y chromium).`);
-  }
-  let chromium;
-  try {
-    ({ chromium } = await import("playwright-core"));
-  } catch {
-    throw new Error("playwright-core is not installed: run `npm ci` in tests/browser.");
-  }
+  const chromium = await requireChromium();
   mkdirSync(artifacts, { recursive: true });
-  const { server, url, log } = await startServer(await freePort());
+  const { server, url, log } = await startServer(eventsFolder());
   try {
     for (const [width, height] of [[375, 812], [1280, 800]]) {
-      const profile = mkdtempSync(join(tmpdir(), "feedproxy-chromium-"));
-      temporary.push(profile);
+      const profile = temporaryFolder("feedproxy-chromium-");
       const context = await chromium.launchPersistentContext(profile, {
         executablePath, headless: true, args: chromiumArgs, viewport: { width, height },
       });
@@ -324,13 +228,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  failures.push(String(error?.stack ?? error));
-  console.error(error);
-} finally {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-}
-console.log(failures.length === 0 ? "\nall browser checks passed" : `\n${failures.length} browser check(s) failed`);
-process.exit(failures.length === 0 ? 0 : 1);
+await run("browser", main);

@@ -33,9 +33,12 @@ internal sealed class CollectionFeedService(
     {
         try
         {
-            return await collections.GetAsync(collectionId, cancellationToken) is { } snapshot
+            var started = pipeline.StoreTimestamp();
+            var version = await collections.GetAsync(collectionId, cancellationToken) is { } snapshot
                 ? await versions.VersionAsync(snapshot, cancellationToken)
                 : null;
+            pipeline.RecordVersionLookup(started);
+            return version;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -34,7 +34,10 @@ internal sealed class FeedService(IEventStore store, RenderPipeline pipeline, Ev
     {
         try
         {
-            return await store.GetVersionAsync(eventId, cancellationToken);
+            var started = pipeline.StoreTimestamp();
+            var version = await store.GetVersionAsync(eventId, cancellationToken);
+            pipeline.RecordVersionLookup(started);
+            return version;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -34,6 +34,16 @@ internal sealed partial class RenderPipeline(
     /// <summary>The hour entries of hourly kinds are keyed by (Unix hours).</summary>
     public long CurrentHour() => time.GetUtcNow().ToUnixTimeSeconds() / 3600;
 
+    /// <summary>Where a store lookup timed by <see cref="RecordVersionLookup"/> starts.</summary>
+    public long StoreTimestamp() => time.GetTimestamp();
+
+    /// <summary>
+    /// Records a version lookup as the "version" store operation: the ones made here and the
+    /// revalidation fast path's, which answers most polls without coming here.
+    /// </summary>
+    public void RecordVersionLookup(long started) =>
+        metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
+
     /// <summary>Completes when no render and no background completion runs (for tests, and shutdown).</summary>
     public Task WhenIdleAsync() => _idle.WhenIdleAsync();
 
@@ -53,7 +63,7 @@ internal sealed partial class RenderPipeline(
         {
             var started = time.GetTimestamp();
             version = await kind.GetVersionAsync(request, cancellationToken);
-            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, VersionOperation);
+            RecordVersionLookup(started);
             if (kind.Outage.Answered())
             {
                 LogStoreRecovered(kind.Name);

@@ -66,13 +66,21 @@ internal sealed partial class FileSourceStore : ISourceStore
             var generation = Math.Max(
                 _entries.TryGetValue(definition.EventId, out var old) ? old.Status.Generation : 0,
                 _restored.Remove(definition.EventId, out var stored) ? stored.Status.Generation : 0) + 1;
-            _entries[definition.EventId] = new Entry(definition.ContentKey, SourceStateFile.KeyOf(definition), new SourceStatus { Generation = generation, NextDue = Now() });
+            // A refresh of the old definition may be running: its lease stays (ISourceStore.PutAsync).
+            _entries[definition.EventId] = new Entry(
+                definition.ContentKey, SourceStateFile.KeyOf(definition),
+                new SourceStatus { Generation = generation, NextDue = Now(), ClaimedUntil = old?.Status.ClaimedUntil });
             Persist();
         }
     }
 
     public Task<bool> DeleteAsync(string eventId, CancellationToken cancellationToken)
     {
+        if (!ScheduleId.IsValid(eventId))
+        {
+            return Task.FromResult(false);
+        }
+
         lock (_gate)
         {
             var path = PathOf(eventId);
@@ -137,10 +145,20 @@ internal sealed partial class FileSourceStore : ISourceStore
         ArgumentNullException.ThrowIfNull(status);
         lock (_gate)
         {
-            if (_entries.TryGetValue(eventId, out var entry) && entry.Status.Generation == status.Generation)
+            if (!_entries.TryGetValue(eventId, out var entry))
             {
-                _entries[eventId] = entry with { Status = status with { ClaimedUntil = null } };
+                return Task.CompletedTask;
+            }
+
+            if (entry.Status.Generation == status.Generation)
+            {
+                _entries[eventId] = entry with { Status = status with { ClaimedUntil = null, NextDue = status.NextDue ?? entry.Status.NextDue } };
                 Persist();
+            }
+            else if (status.ClaimedUntil is { } lease && entry.Status.ClaimedUntil == lease)
+            {
+                // The definition was replaced during this refresh: only its lease is handed back.
+                _entries[eventId] = entry with { Status = entry.Status with { ClaimedUntil = null } };
             }
         }
 
@@ -151,9 +169,10 @@ internal sealed partial class FileSourceStore : ISourceStore
     {
         lock (_gate)
         {
-            if (_entries.TryGetValue(eventId, out var entry))
+            var now = Now();
+            if (_entries.TryGetValue(eventId, out var entry) && (entry.Status.NextDue is not { } due || due > now))
             {
-                _entries[eventId] = entry with { Status = entry.Status with { NextDue = Now() } };
+                _entries[eventId] = entry with { Status = entry.Status with { NextDue = now } };
                 Persist();
             }
         }
@@ -184,7 +203,7 @@ internal sealed partial class FileSourceStore : ISourceStore
             entry = new Entry(string.Empty, stored.Key, stored.Status);
         }
 
-        var fresh = new SourceStatus { Generation = (entry?.Status.Generation ?? 0) + 1, NextDue = Now() };
+        var fresh = new SourceStatus { Generation = (entry?.Status.Generation ?? 0) + 1, NextDue = Now(), ClaimedUntil = entry?.Status.ClaimedUntil };
         _entries[definition.EventId] = new Entry(definition.ContentKey, hash, fresh);
         return fresh;
     }

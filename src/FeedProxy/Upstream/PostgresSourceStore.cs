@@ -13,6 +13,7 @@ namespace FeedProxy.Upstream;
 /// source and a crashed instance's lease simply expires. Times come from the injected
 /// <see cref="TimeProvider"/>, the clock the refresher computes next due times with, so due
 /// checks, leases and next due times are all on one clock (instances keep theirs in step, NTP).
+/// The semantics every <see cref="ISourceStore"/> shares are on that interface.
 /// </summary>
 internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource, TimeProvider time) : ISourceStore
 {
@@ -79,7 +80,7 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource, TimeProvi
                 next_due = $3 + make_interval(secs => refresh_seconds)
             WHERE event_id = (
                 SELECT event_id FROM event_sources
-                WHERE (claimed_until IS NULL OR claimed_until < $3)
+                WHERE (claimed_until IS NULL OR claimed_until <= $3)
                   AND ($2::text IS NULL AND next_due <= $3 OR event_id = $2::text)
                 ORDER BY next_due
                 LIMIT 1
@@ -101,28 +102,39 @@ internal sealed class PostgresSourceStore(NpgsqlDataSource dataSource, TimeProvi
     public async Task CompleteAsync(string eventId, SourceStatus status, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(status);
-        await using var command = dataSource.CreateCommand("""
+
+        // A completion of the current definition stores its outcome (with no next due time, the
+        // one the claim set stays); one of a definition replaced meanwhile only hands back its
+        // own lease (the lease end is the claim's token), so the new definition is claimed at
+        // once and never alongside the old refresh.
+        await using var batch = dataSource.CreateBatch();
+        var store = new NpgsqlBatchCommand("""
             UPDATE event_sources SET
-                claimed_until = NULL, next_due = COALESCE($3, $14), failures = $4, last_attempt = $5, last_success = $6,
+                claimed_until = NULL, next_due = COALESCE($3, next_due), failures = $4, last_attempt = $5, last_success = $6,
                 last_change = $7, last_error = $8, last_result = $9, etag = $10, last_modified = $11, body_hash = $12,
                 last_warnings = $13
             WHERE event_id = $1 AND generation = $2
             """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = status.Generation });
-        command.Parameters.Add(Time(status.NextDue));
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = status.Failures });
-        command.Parameters.Add(Time(status.LastAttempt));
-        command.Parameters.Add(Time(status.LastSuccess));
-        command.Parameters.Add(Time(status.LastChange));
-        command.Parameters.Add(Text(status.LastError is { Length: > 2000 } e ? e[..2000] : status.LastError));
-        command.Parameters.Add(Text(status.LastResult));
-        command.Parameters.Add(Text(status.ETag));
-        command.Parameters.Add(Text(status.LastModified));
-        command.Parameters.Add(Text(status.BodyHash));
-        command.Parameters.Add(Text(status.Warnings is { Length: > 8000 } w ? w[..8000] : status.Warnings));
-        command.Parameters.Add(Time(Now()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        store.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
+        store.Parameters.Add(new NpgsqlParameter<long> { TypedValue = status.Generation });
+        store.Parameters.Add(Time(status.NextDue));
+        store.Parameters.Add(new NpgsqlParameter<int> { TypedValue = status.Failures });
+        store.Parameters.Add(Time(status.LastAttempt));
+        store.Parameters.Add(Time(status.LastSuccess));
+        store.Parameters.Add(Time(status.LastChange));
+        store.Parameters.Add(Text(status.LastError is { Length: > 2000 } e ? e[..2000] : status.LastError));
+        store.Parameters.Add(Text(status.LastResult));
+        store.Parameters.Add(Text(status.ETag));
+        store.Parameters.Add(Text(status.LastModified));
+        store.Parameters.Add(Text(status.BodyHash));
+        store.Parameters.Add(Text(status.Warnings is { Length: > 8000 } w ? w[..8000] : status.Warnings));
+        batch.BatchCommands.Add(store);
+        var release = new NpgsqlBatchCommand("UPDATE event_sources SET claimed_until = NULL WHERE event_id = $1 AND generation <> $2 AND claimed_until = $3");
+        release.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
+        release.Parameters.Add(new NpgsqlParameter<long> { TypedValue = status.Generation });
+        release.Parameters.Add(Time(status.ClaimedUntil));
+        batch.BatchCommands.Add(release);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task MakeDueAsync(string eventId, CancellationToken cancellationToken)

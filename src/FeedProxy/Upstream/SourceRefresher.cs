@@ -100,7 +100,7 @@ internal sealed partial class SourceRefresher(
                 return null;
             }
 
-            if (current.Status.ClaimedUntil is null || current.Status.ClaimedUntil < Now())
+            if (current.Status.ClaimedUntil is null || current.Status.ClaimedUntil <= Now())
             {
                 return current.Status;
             }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FeedProxy.Testing;
 
 namespace FeedProxy.Production.Tests.Infrastructure;
 
@@ -46,7 +47,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-server.");
-        await ExternalProcess.WaitForPortAsync(Port, TimeSpan.FromSeconds(10));
+        await ExternalProcess.WaitForPortAsync(Port, Eventually.Deadline);
     }
 
     /// <summary>Kills the server, as a crash or an outage would.</summary>

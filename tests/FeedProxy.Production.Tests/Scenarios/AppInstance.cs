@@ -3,7 +3,6 @@ using FeedProxy.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Production.Tests.Scenarios;
 
@@ -14,7 +13,7 @@ namespace FeedProxy.Production.Tests.Scenarios;
 /// <param name="postgres">Connection string of the database.</param>
 /// <param name="redis">Redis configuration string.</param>
 /// <param name="clock">The clock of the host; instances of one scenario share one, as machines kept in step by NTP do.</param>
-public sealed class AppInstance(string postgres, string redis, FakeTimeProvider? clock = null) : IDisposable
+public sealed class AppInstance(string postgres, string redis, DrivenClock? clock = null) : IDisposable
 {
     public const string AdminToken = "scenario-admin-token";
 
@@ -26,35 +25,23 @@ public sealed class AppInstance(string postgres, string redis, FakeTimeProvider?
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     private IAlbaHost? _host;
-    private readonly List<IDisposable> _kestrelHosts = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    /// <summary>Extra service registrations (they replace the application's), applied when the host starts.</summary>
+    public void WithServices(Action<IServiceCollection> configure) => _services.Add(configure);
+    private readonly KestrelHosts _kestrelHosts = new();
 
     /// <summary>
     /// Starts this instance's configuration on real Kestrel (an ephemeral loopback port) for
     /// clients that need a real server (python-caldav, vdirsyncer), and returns its address.
     /// </summary>
-    public Uri StartKestrel()
-    {
-        var kestrel = new KestrelHost(ConfigureWebHost);
-        _kestrelHosts.Add(kestrel);
-        // A listen option, not UseKestrel(port): see FeedProxyFactory.StartKestrel.
-        kestrel.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
-        kestrel.StartServer();
-        var addresses = kestrel.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
-        return new Uri(addresses.First());
-    }
-
-    /// <summary>The same application on Kestrel, which AlbaHost (in-memory TestServer) does not run.</summary>
-    private sealed class KestrelHost(Action<IWebHostBuilder> configure) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => configure(builder);
-    }
+    public Uri StartKestrel() => _kestrelHosts.Start(ConfigureWebHost);
 
     /// <summary>
     /// The one clock of this instance (it replaces the application's TimeProvider): its timers,
     /// delays, timeouts and backoffs wait on it, so time passes only when the test advances it.
     /// </summary>
-    public FakeTimeProvider Clock { get; } = clock ?? new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    public DrivenClock Clock { get; } = clock ?? new();
 
     // AlbaHost.For completes synchronously without extensions (the host starts when its
     // TestServer is first read).
@@ -100,15 +87,16 @@ public sealed class AppInstance(string postgres, string redis, FakeTimeProvider?
         {
             builder.UseSetting(key, value);
         }
+
+        foreach (var configure in _services)
+        {
+            builder.ConfigureServices(configure);
+        }
     }
 
     public void Dispose()
     {
-        foreach (var kestrel in _kestrelHosts)
-        {
-            kestrel.Dispose();
-        }
-
+        _kestrelHosts.Dispose();
         _host?.Dispose();
         try
         {

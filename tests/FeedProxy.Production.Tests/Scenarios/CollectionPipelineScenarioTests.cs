@@ -14,29 +14,12 @@ namespace FeedProxy.Production.Tests.Scenarios;
 /// lives in the shared cache (not in one process), and a private collection's URL costs no
 /// database read per poll while nothing changes.
 /// </summary>
-#pragma warning disable CA1001 // disposed in DisposeAsync (IAsyncLifetime)
-public sealed class CollectionPipelineScenarioTests : IAsyncLifetime
+public sealed class CollectionPipelineScenarioTests : TwoInstanceScenario
 {
-    private ScenarioServers _servers = null!;
-    private AppInstance _a = null!;
-    private AppInstance _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _servers = await ScenarioServers.StartAsync();
-        _a = _servers.Instance();
-        _b = _servers.Instance();
-        using var content = new StringContent(AppInstance.EventJson("Opening Session"), Encoding.UTF8, "application/json");
-        using var put = await _a.AdminClient().PutAsync(new Uri("/admin/events/scenario", UriKind.Relative), content);
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-    }
-
-    public async Task DisposeAsync() => await _servers.DisposeAsync();
-
     private async Task PutCollectionAsync(string id, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var put = await _a.AdminClient().PutAsync(new Uri($"/admin/collections/{id}", UriKind.Relative), content);
+        using var put = await A.AdminClient().PutAsync(new Uri($"/admin/collections/{id}", UriKind.Relative), content);
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
     }
 
@@ -44,16 +27,16 @@ public sealed class CollectionPipelineScenarioTests : IAsyncLifetime
     public async Task ACollectionRenderedByA_IsServedStaleByAnInstanceThatNeverRenderedIt_WhilePostgresIsDown()
     {
         await PutCollectionAsync("everything", """{ "name": "Everything", "members": [ { "event": "scenario" } ] }""");
-        using var rendered = await _a.Client().GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
+        using var rendered = await A.Client().GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, rendered.StatusCode);
         // The complete feed and its last-good pointer are in Redis once the background work ends.
-        await _a.Host.Services.GetRequiredService<RenderPipeline>().WhenIdleAsync();
-        await _b.WaitUntilListeningAsync();
+        await A.Host.Services.GetRequiredService<RenderPipeline>().WhenIdleAsync();
+        await B.WaitUntilListeningAsync();
 
-        await _servers.Postgres.StopAsync();
+        await Servers.Postgres.StopAsync();
         try
         {
-            var b = _b.Client();
+            var b = B.Client();
             for (var i = 0; i < 3; i++)
             {
                 using var stale = await b.GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
@@ -67,11 +50,11 @@ public sealed class CollectionPipelineScenarioTests : IAsyncLifetime
         }
         finally
         {
-            await _servers.Postgres.StartAgainAsync();
+            await Servers.Postgres.StartAgainAsync();
         }
 
         // One outage, one line: not one per request that met it.
-        Assert.Equal(1, _b.Logs.Lines.Count(l => l.Contains("Schedule store failed", StringComparison.Ordinal)));
+        Assert.Equal(1, B.Logs.Lines.Count(l => l.Contains("Schedule store failed", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -80,45 +63,30 @@ public sealed class CollectionPipelineScenarioTests : IAsyncLifetime
         await PutCollectionAsync("team", """{ "name": "Team", "visibility": "private", "members": [ { "event": "scenario" } ] }""");
         async Task<string> RotateAsync()
         {
-            using var rotated = await _a.AdminClient().PostAsync(new Uri("/admin/collections/team/token", UriKind.Relative), null);
+            using var rotated = await A.AdminClient().PostAsync(new Uri("/admin/collections/team/token", UriKind.Relative), null);
             Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
             return (await rotated.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("ics").GetString()!;
         }
 
         var url = await RotateAsync();
-        await _b.WaitUntilListeningAsync();
-        var b = _b.Client();
+        await B.WaitUntilListeningAsync();
+        var b = B.Client();
 
-        var databaseName = new Npgsql.NpgsqlConnectionStringBuilder(_servers.Database).Database;
-        var reads = 0;
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.TagObjects.Any(t => t.Value is string text && text.Contains("FROM collections", StringComparison.Ordinal))
-                    && activity.TagObjects.Any(t => t.Value is string name && name == databaseName))
-                {
-                    Interlocked.Increment(ref reads);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var reads = new StatementCounter(Servers.Database, "FROM collections");
 
         using (var first = await b.GetAsync(new Uri(url, UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
-        var before = Volatile.Read(ref reads);
+        var before = reads.Count;
         for (var i = 0; i < 20; i++)
         {
             using var poll = await b.GetAsync(new Uri(url, UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
         }
 
-        Assert.Equal(before, Volatile.Read(ref reads));
+        Assert.Equal(before, reads.Count);
 
         var rotatedUrl = await RotateAsync();
         // B kept the old token in memory: only the rotation's notification can end the old URL there.

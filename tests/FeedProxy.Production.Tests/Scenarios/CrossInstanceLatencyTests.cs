@@ -13,38 +13,16 @@ namespace FeedProxy.Production.Tests.Scenarios;
 /// the same paths by what happens, not by how long it takes.
 /// </summary>
 [Trait("Category", "Latency")]
-#pragma warning disable CA1001 // disposed in DisposeAsync (IAsyncLifetime)
-public sealed class CrossInstanceLatencyTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CrossInstanceLatencyTests(ITestOutputHelper output) : TwoInstanceScenario
 {
-    private ScenarioServers _servers = null!;
-    private AppInstance _a = null!;
-    private AppInstance _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _servers = await ScenarioServers.StartAsync();
-        _a = _servers.Instance();
-        _b = _servers.Instance();
-        using var put = await PutEventAsync("Opening Session");
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-    }
-
-    public async Task DisposeAsync() => await _servers.DisposeAsync();
-
-    private async Task<HttpResponseMessage> PutEventAsync(string title)
-    {
-        using var content = new StringContent(AppInstance.EventJson(title), Encoding.UTF8, "application/json");
-        return await _a.AdminClient().PutAsync(new Uri("/admin/events/scenario", UriKind.Relative), content);
-    }
-
     [Fact]
     public async Task AnEditThroughInstanceA_ReachesInstanceBsStore_WithinOneSecond()
     {
-        await _b.WaitUntilListeningAsync();
+        await B.WaitUntilListeningAsync();
         // Timed from the PUT to B's store reporting the change (PostgreSQL's NOTIFY), so the
         // test's own renders are not measured.
-        using var changed = StoreChangeWatch.Start(_b.Host.Services, "scenario");
-        using (var put = await PutEventAsync("Moved Opening Session"))
+        using var changed = StoreChangeWatch.Start(B.Host.Services, "scenario");
+        using (var put = await PutEventAsync(A, "Moved Opening Session"))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }

@@ -25,6 +25,7 @@ public sealed class EventDeletionScenarioTests(ServersFixture servers)
         app.Settings["FeedProxy:Upstream:MinRefreshSeconds"] = "1";
         app.Settings["FeedProxy:Upstream:PollMilliseconds"] = "100";
         using var admin = app.AdminClient();
+        var first = RefreshSignal.Next("small", app.Host.Services);
         using (var content = new StringContent(JsonSerializer.Serialize(new { kind = "ics", url = upstream.Url("/small.ics").AbsoluteUri, refreshSeconds = 1 }), Encoding.UTF8, "application/json"))
         using (var put = await admin.PutAsync(new Uri("/admin/events/small/source", UriKind.Relative), content))
         {
@@ -32,6 +33,8 @@ public sealed class EventDeletionScenarioTests(ServersFixture servers)
         }
 
         using var client = app.Client();
+        // The first refresh has completed: none is under way when the delete lands (the clock stands still).
+        await first.WaitAsync(Eventually.Deadline);
         Assert.True(await Eventually.TrueAsync(async () => (await client.GetAsync(new Uri("/events/small.ics", UriKind.Relative))).StatusCode == HttpStatusCode.OK));
 
         using (var delete = await admin.DeleteAsync(new Uri("/admin/events/small", UriKind.Relative)))
@@ -45,9 +48,14 @@ public sealed class EventDeletionScenarioTests(ServersFixture servers)
             Assert.Equal(0L, await count.ExecuteScalarAsync());
         }
 
-        await Task.Delay(500); // a refresh under way when the delete landed finishes (and is undone)
+        // Three intervals, each looked at by the refresher: no fetch, and the event stays gone.
         var fetches = upstream.Count("/small.ics");
-        await Task.Delay(3000);
+        for (var interval = 0; interval < 3; interval++)
+        {
+            await app.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await upstream.QuietAsync();
         Assert.Equal(fetches, upstream.Count("/small.ics"));
         using var after = await client.GetAsync(new Uri("/events/small.ics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Gone, after.StatusCode);

@@ -1,4 +1,5 @@
 using FeedProxy.Production.Tests.Infrastructure;
+using FeedProxy.Testing;
 
 namespace FeedProxy.Production.Tests.Scenarios;
 
@@ -23,7 +24,7 @@ public sealed class ScenarioServers : IAsyncDisposable
     public RedisServer Redis { get; }
 
     /// <summary>The one clock of every instance of this scenario; time passes when a test advances it.</summary>
-    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    public DrivenClock Clock { get; } = new();
 
     /// <summary>Connection string of the database; the first instance migrates it.</summary>
     public string Database { get; }

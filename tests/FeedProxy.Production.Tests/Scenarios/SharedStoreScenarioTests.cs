@@ -12,31 +12,9 @@ namespace FeedProxy.Production.Tests.Scenarios;
 /// Two stateless instances sharing one PostgreSQL and one Redis, as behind a load balancer.
 /// Each test gets its own servers: some of them stop PostgreSQL or kill Redis.
 /// </summary>
-#pragma warning disable CA1001 // disposed in DisposeAsync (IAsyncLifetime)
-public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : TwoInstanceScenario
 {
     private static readonly string[] Formats = ["ics", "xcs", "rss", "atom", "json"];
-
-    private ScenarioServers _servers = null!;
-    private AppInstance _a = null!;
-    private AppInstance _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _servers = await ScenarioServers.StartAsync();
-        _a = _servers.Instance();
-        _b = _servers.Instance();
-        using var put = await PutEventAsync(_a, "Opening Session");
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-    }
-
-    public async Task DisposeAsync() => await _servers.DisposeAsync();
-
-    private static async Task<HttpResponseMessage> PutEventAsync(AppInstance instance, string title)
-    {
-        using var content = new StringContent(AppInstance.EventJson(title), Encoding.UTF8, "application/json");
-        return await instance.AdminClient().PutAsync(new Uri("/admin/events/scenario", UriKind.Relative), content);
-    }
 
     private static async Task<string?> ETagAsync(HttpClient client, string format)
     {
@@ -53,9 +31,9 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
     /// </summary>
     private async Task<TimeSpan> EditThroughAAndTimeBAsync(string title)
     {
-        await _b.WaitUntilListeningAsync();
-        using var changed = StoreChangeWatch.Start(_b.Host.Services, "scenario");
-        using (var put = await PutEventAsync(_a, title))
+        await B.WaitUntilListeningAsync();
+        using var changed = StoreChangeWatch.Start(B.Host.Services, "scenario");
+        using (var put = await PutEventAsync(A, title))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
@@ -78,7 +56,7 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task ChangeThroughInstanceA_ChangesEveryFormatsETagOnInstanceBWithinOneSecond()
     {
-        var b = _b.Client();
+        var b = B.Client();
         var before = new Dictionary<string, string?>();
         foreach (var format in Formats)
         {
@@ -96,12 +74,12 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
     public async Task MemberChangeThroughInstanceA_ChangesTheCollectionsETagOnInstanceBWithinOneSecond()
     {
         using (var content = new StringContent("""{ "name": "Everything", "members": [ { "event": "scenario" } ] }""", Encoding.UTF8, "application/json"))
-        using (var put = await _a.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
+        using (var put = await A.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
         {
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        var b = _b.Client();
+        var b = B.Client();
         async Task<string?> CollectionETagAsync(string format)
         {
             using var response = await b.GetAsync(new Uri($"/collections/everything.{format}", UriKind.Relative));
@@ -130,7 +108,7 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
 
         // Re-sending identical data changes neither the ETag nor the change feed.
         var settled = await CollectionETagAsync("ics");
-        using (var again = await PutEventAsync(_a, "Moved Opening Session"))
+        using (var again = await PutEventAsync(A, "Moved Opening Session"))
         {
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         }
@@ -146,12 +124,12 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         static StringContent Definition(string name) =>
             new($$"""{ "name": "{{name}}", "members": [ { "event": "scenario" } ] }""", Encoding.UTF8, "application/json");
         using (var content = Definition("Everything"))
-        using (var put = await _a.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
+        using (var put = await A.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
         {
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        var b = _b.Client();
+        var b = B.Client();
         using var first = await b.GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
         var etag = first.Headers.ETag!.ToString();
         async Task<HttpResponseMessage> PollAsync()
@@ -163,85 +141,61 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
 
         // Statements that read the collections table, from either instance (both run in this
         // process, as may other tests: only this test's database counts).
-        var databaseName = new Npgsql.NpgsqlConnectionStringBuilder(_servers.Database).Database;
-        var reads = 0;
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.TagObjects.Any(t => t.Value is string text && text.Contains("FROM collections", StringComparison.Ordinal))
-                    && activity.TagObjects.Any(t => t.Value is string name && name == databaseName))
-                {
-                    Interlocked.Increment(ref reads);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var reads = new StatementCounter(Servers.Database, "FROM collections");
 
         // Until B's change listener is connected it keeps nothing in memory (a missed
         // notification would serve stale data), so the first polls may still read the row.
-        var settle = Stopwatch.StartNew();
-        int before;
-        do
-        {
-            before = Volatile.Read(ref reads);
-            using var poll = await PollAsync();
-            Assert.Equal(HttpStatusCode.NotModified, poll.StatusCode);
-        }
-        while (Volatile.Read(ref reads) != before && settle.Elapsed < TimeSpan.FromSeconds(10));
+        await B.WaitUntilListeningAsync();
+        Assert.True(
+            await Eventually.TrueAsync(async () =>
+            {
+                var seen = reads.Count;
+                using var poll = await PollAsync();
+                Assert.Equal(HttpStatusCode.NotModified, poll.StatusCode);
+                return reads.Count == seen;
+            }),
+            "polls of instance B kept reading the collection row");
 
-        before = Volatile.Read(ref reads);
+        var before = reads.Count;
         for (var i = 0; i < 20; i++)
         {
             using var poll = await PollAsync();
             Assert.Equal(HttpStatusCode.NotModified, poll.StatusCode);
         }
 
-        Assert.Equal(before, Volatile.Read(ref reads));
+        Assert.Equal(before, reads.Count);
 
-        var watch = Stopwatch.StartNew();
         using (var content = Definition("Everything Renamed"))
-        using (var put = await _a.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
+        using (var put = await A.AdminClient().PutAsync(new Uri("/admin/collections/everything", UriKind.Relative), content))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 
-        HttpResponseMessage? changed = null;
-        while (changed is null && watch.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            var response = await PollAsync();
-            if (response.StatusCode == HttpStatusCode.OK)
+        // B hears of it through PostgreSQL: polls answer 304 until then, then 200 with the new name.
+        var changed = await Eventually.ValueAsync(
+            async () =>
             {
-                changed = response;
-                output.WriteLine($"renamed collection on instance B after {watch.ElapsedMilliseconds} ms");
-            }
-            else
-            {
-                Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
-                response.Dispose();
-            }
-        }
-
+                using var response = await PollAsync();
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotModified, $"poll answered {response.StatusCode}");
+                return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null;
+            },
+            body => body is not null);
         Assert.NotNull(changed);
-        Assert.Contains("X-WR-CALNAME:Everything Renamed", await changed!.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        changed.Dispose();
+        Assert.Contains("X-WR-CALNAME:Everything Renamed", changed, StringComparison.Ordinal);
 
         // Deleted through A: gone on B too.
-        using (var delete = await _a.AdminClient().DeleteAsync(new Uri("/admin/collections/everything", UriKind.Relative)))
+        using (var delete = await A.AdminClient().DeleteAsync(new Uri("/admin/collections/everything", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         }
 
-        var gone = Stopwatch.StartNew();
-        HttpStatusCode status;
-        do
-        {
-            using var response = await b.GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
-            status = response.StatusCode;
-        }
-        while (status != HttpStatusCode.NotFound && gone.Elapsed < TimeSpan.FromSeconds(5));
+        var status = await Eventually.ValueAsync(
+            async () =>
+            {
+                using var response = await b.GetAsync(new Uri("/collections/everything.ics", UriKind.Relative));
+                return response.StatusCode;
+            },
+            s => s == HttpStatusCode.NotFound);
 
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
@@ -249,7 +203,7 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task RedisKilledUnderRequests_NoServerErrorsAndRecoveryAfterRestart()
     {
-        var clients = new[] { _a.Client(), _b.Client() };
+        var clients = new[] { A.Client(), B.Client() };
         foreach (var client in clients)
         {
             foreach (var format in Formats)
@@ -272,46 +226,46 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         }).ToArray();
 
         await Task.Delay(300);
-        await _servers.Redis.StopAsync();
+        await Servers.Redis.StopAsync();
         await Task.Delay(1500);
         // A write while Redis is down must still reach readers on both instances.
-        using (var put = await PutEventAsync(_a, "Edited While Redis Was Down"))
+        using (var put = await PutEventAsync(A, "Edited While Redis Was Down"))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 
         await Task.Delay(1000);
-        await _servers.Redis.RestartAsync();
+        await Servers.Redis.RestartAsync();
         await Task.Delay(1500);
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
         output.WriteLine($"{statuses.Count} requests: " + string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}")));
         Assert.DoesNotContain(statuses, s => s >= 500);
-        var onB = await Eventually.ValueAsync(() => _b.Client().GetStringAsync(new Uri("/events/scenario.ics", UriKind.Relative)), ics => ics.Contains("Edited While Redis Was Down", StringComparison.Ordinal));
+        var onB = await Eventually.ValueAsync(() => B.Client().GetStringAsync(new Uri("/events/scenario.ics", UriKind.Relative)), ics => ics.Contains("Edited While Redis Was Down", StringComparison.Ordinal));
         Assert.Contains("Edited While Redis Was Down", onB, StringComparison.Ordinal);
 
         // Redis is used again by itself: readiness reports Healthy (not Degraded) once
         // reconnected, at the first probe after the break window (on the instances' clock).
         var healthy = await Eventually.TrueAsync(async () =>
         {
-            _servers.Clock.Advance(TimeSpan.FromSeconds(5));
-            return await _a.Client().GetStringAsync(new Uri("/readyz", UriKind.Relative)) == "Healthy";
+            Servers.Clock.Advance(TimeSpan.FromSeconds(5));
+            return await A.Client().GetStringAsync(new Uri("/readyz", UriKind.Relative)) == "Healthy";
         });
-        Assert.True(healthy, "instance A did not reconnect to Redis:\n" + _a.Logs.Tail());
+        Assert.True(healthy, "instance A did not reconnect to Redis:\n" + A.Logs.Tail());
     }
 
     [Fact]
     public async Task PostgresStopped_CachedFeedsStillServedAndUncachedOnesAre503WithRetryAfter()
     {
-        var a = _a.Client();
+        var a = A.Client();
         var warm = new Dictionary<string, string?>();
         foreach (var format in Formats)
         {
             warm[format] = await ETagAsync(a, format);
         }
 
-        await _servers.Postgres.StopAsync();
+        await Servers.Postgres.StopAsync();
         try
         {
             foreach (var format in Formats)
@@ -331,7 +285,7 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
         }
         finally
         {
-            await _servers.Postgres.StartAgainAsync();
+            await Servers.Postgres.StartAgainAsync();
         }
 
         var last = string.Empty;
@@ -342,21 +296,20 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
                 using var response = await a.GetAsync(new Uri("/events/scenario.ics?tz=utc", UriKind.Relative));
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                 return response.StatusCode == HttpStatusCode.OK;
-            },
-            TimeSpan.FromSeconds(30));
+            });
 
-        Assert.True(recovered, "no recovery after PostgreSQL came back: " + last + "\n" + _a.Logs.Tail());
+        Assert.True(recovered, "no recovery after PostgreSQL came back: " + last + "\n" + A.Logs.Tail());
 
         // The outage is logged when it starts and when it ends, not once per request.
-        Assert.Equal(1, _a.Logs.Lines.Count(l => l.Contains("Schedule store failed", StringComparison.Ordinal)));
-        Assert.Equal(1, _a.Logs.Lines.Count(l => l.Contains("Schedule store answers again", StringComparison.Ordinal)));
+        Assert.Equal(1, A.Logs.Lines.Count(l => l.Contains("Schedule store failed", StringComparison.Ordinal)));
+        Assert.Equal(1, A.Logs.Lines.Count(l => l.Contains("Schedule store answers again", StringComparison.Ordinal)));
     }
 
     [Fact]
     public async Task AFeedCompressedByInstanceA_IsServedByInstanceBFromRedis_WithoutRenderingOrCompressingAgain()
     {
-        var a = _a.Client();
-        var b = _b.Client();
+        var a = A.Client();
+        var b = B.Client();
         using var identity = await GetAsync(a, null);
         var body = await identity.Content.ReadAsByteArrayAsync();
 
@@ -378,8 +331,8 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : IAsyncL
             Assert.Equal(body, Decompress(await response.Content.ReadAsByteArrayAsync(), coding));
         }
 
-        Assert.Contains(_a.Logs.Lines, l => l.Contains("Rendered scenario as ICalendar", StringComparison.Ordinal));
-        Assert.DoesNotContain(_b.Logs.Lines, l => l.Contains("Rendered", StringComparison.Ordinal) || l.Contains("Compress", StringComparison.Ordinal));
+        Assert.Contains(A.Logs.Lines, l => l.Contains("Rendered scenario as ICalendar", StringComparison.Ordinal));
+        Assert.DoesNotContain(B.Logs.Lines, l => l.Contains("Rendered", StringComparison.Ordinal) || l.Contains("Compress", StringComparison.Ordinal));
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string? acceptEncoding)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -52,6 +51,8 @@ public sealed class UpstreamScenarioTests(ITestOutputHelper output) : IAsyncLife
             instance.Settings[key] = value;
         }
 
+        instance.WithServices(services => services.AddHttpClient(FeedProxy.Upstream.UpstreamFetcher.ClientName).AddHttpMessageHandler(_upstream.ClientHandler));
+
         return instance;
     }
 
@@ -99,45 +100,10 @@ public sealed class UpstreamScenarioTests(ITestOutputHelper output) : IAsyncLife
     }
 
     /// <summary>The next completed refresh of the source on either instance (their refreshers' signal), listened for from this call on.</summary>
-    private Task<FeedProxy.Upstream.SourceStatus> NextRefreshOnEither()
-    {
-        var done = new TaskCompletionSource<FeedProxy.Upstream.SourceStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var instance in new[] { _a, _b })
-        {
-            var refresher = instance.Host.Services.GetRequiredService<FeedProxy.Upstream.SourceRefresher>();
-            void OnRefreshed(string id, FeedProxy.Upstream.SourceStatus status)
-            {
-                if (id == "club" && done.TrySetResult(status))
-                {
-                    refresher.Refreshed -= OnRefreshed;
-                }
-            }
+    private Task<FeedProxy.Upstream.SourceStatus> NextRefreshOnEither() => RefreshSignal.Next("club", _a.Host.Services, _b.Host.Services);
 
-            refresher.Refreshed += OnRefreshed;
-        }
-
-        return done.Task;
-    }
-
-    /// <summary>
-    /// Waits for <paramref name="task"/> while moving the scenario's clock on by
-    /// <paramref name="step"/> whenever nothing happened for a moment (attempt timeouts, retry
-    /// delays and refresh caps wait on it). The outcome does not depend on the pace.
-    /// </summary>
-    private async Task<T> DriveAsync<T>(Task<T> task, TimeSpan step)
-    {
-        var started = Stopwatch.StartNew();
-        while (!task.IsCompleted)
-        {
-            Assert.True(started.Elapsed < Eventually.Deadline, "the awaited refresh never completed");
-            if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(200))) != task)
-            {
-                _servers.Clock.Advance(step);
-            }
-        }
-
-        return await task;
-    }
+    /// <summary>Waits for <paramref name="task"/> while moving the shared clock on by <paramref name="step"/> (<see cref="DrivenClock.DriveAsync{T}"/>).</summary>
+    private Task<T> DriveAsync<T>(Task<T> task, TimeSpan step) => _servers.Clock.DriveAsync(task, step, _upstream);
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 

@@ -42,7 +42,7 @@ public sealed class PostgresEventStoreMemoryTests(ServersFixture servers)
         var changed = WaitForChange(store, "conf");
 
         var written = await new PostgresEventWriter(db.DataSource).UpsertSessionAsync("conf", ev.Sessions[0] with { Title = "Moved" });
-        await changed.WaitAsync(TimeSpan.FromSeconds(5));
+        await changed.WaitAsync(Eventually.Deadline);
         var after = await store.GetVersionAsync("conf", default);
         var snapshot = await store.GetAsync("conf", default);
 

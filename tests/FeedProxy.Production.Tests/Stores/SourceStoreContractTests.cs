@@ -64,6 +64,9 @@ public abstract class SourceStoreContractTests : IAsyncLifetime
         Assert.Null(await Store.ClaimAsync(null, Lease, None));
         Assert.Null(await Store.ClaimAsync("nothing", Lease, None));
         Assert.False(await Store.DeleteAsync("nothing", None));
+        Assert.False(await Store.DeleteAsync("../nothing", None)); // no event can have that id
+        Assert.Null(await Store.GetAsync("../nothing", None));
+        Assert.Null(await Store.ClaimAsync("../nothing", Lease, None));
         await Store.MakeDueAsync("nothing", None);
         await Store.CompleteAsync("nothing", new SourceStatus { Generation = 1, NextDue = Now }, None);
         Assert.Null(await Store.GetAsync("nothing", None));
@@ -178,18 +181,81 @@ public abstract class SourceStoreContractTests : IAsyncLifetime
         Time.Advance(TimeSpan.FromSeconds(30));
 
         await Store.PutAsync(Definition("conf", refresh: 600, path: "other.ics"), None);
-        await Store.CompleteAsync("conf", stale!.Status with { LastResult = "200", ETag = "\"old\"" }, None);
+
+        // The refresh of the old definition is still under way: its lease stays, so the new
+        // definition is not refreshed beside it...
+        Assert.Equal(stale!.Status.ClaimedUntil, (await Store.GetAsync("conf", None))!.Value.Status.ClaimedUntil);
+        Assert.Null(await Store.ClaimAsync(null, Lease, None));
+        Assert.Null(await Store.ClaimAsync("conf", Lease, None));
+
+        // ...and its completion stores nothing but hands the lease back: the new one is claimed at once.
+        await Store.CompleteAsync("conf", stale.Status with { LastResult = "200", ETag = "\"old\"" }, None);
 
         var (definition, status) = (await Store.GetAsync("conf", None))!.Value;
         Assert.Equal(("https://calendar.example.org/other.ics", 600), (definition.Url.AbsoluteUri, definition.RefreshSeconds));
         Assert.Equal(2, status.Generation);
         Assert.Equal(Now, status.NextDue);
+        Assert.Null(status.ClaimedUntil);
         Assert.Equal((0, null, null, null), (status.Failures, status.ETag, status.LastResult, status.Warnings));
-
-        // Due at once; whether the old lease survives the put differs (PostgreSQL keeps it, the
-        // file store drops it), so the claim is made once that lease has run out.
-        Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal("conf", (await Store.ClaimAsync(null, Lease, None))?.Definition.EventId);
+    }
+
+    [Fact]
+    public async Task ACompletionOfAReplacedDefinition_ReleasesOnlyTheLeaseItTook()
+    {
+        await Store.PutAsync(Definition("conf"), None);
+        var old = await Store.ClaimAsync(null, Lease, None);
+        await Store.PutAsync(Definition("conf", path: "other.ics"), None);
+        Time.Advance(TimeSpan.FromMinutes(2)); // the old refresh hangs past its lease
+        var current = await Store.ClaimAsync(null, Lease, None);
+        Assert.Equal(2, current?.Status.Generation);
+
+        await Store.CompleteAsync("conf", old!.Status with { LastResult = "200" }, None);
+
+        var status = (await Store.GetAsync("conf", None))!.Value.Status;
+        Assert.Equal(current!.Status.ClaimedUntil, status.ClaimedUntil);
+        Assert.Null(status.LastResult);
+        Assert.Null(await Store.ClaimAsync("conf", Lease, None));
+    }
+
+    [Fact]
+    public async Task ALeaseEndingNow_IsOver()
+    {
+        await Store.PutAsync(Definition("conf", refresh: 60), None);
+        Assert.NotNull(await Store.ClaimAsync(null, Lease, None));
+
+        Time.Advance(Lease.ToTimeSpan());
+
+        Assert.Equal("conf", (await Store.ClaimAsync(null, Lease, None))?.Definition.EventId); // due again, and no longer leased
+    }
+
+    [Fact]
+    public async Task ACompletionWithoutANextDueTime_KeepsTheOneTheClaimSet()
+    {
+        await Store.PutAsync(Definition("conf", refresh: 300), None);
+        var claimed = await Store.ClaimAsync(null, Lease, None);
+
+        await Store.CompleteAsync("conf", claimed!.Status with { LastResult = "304", NextDue = null }, None);
+
+        var status = (await Store.GetAsync("conf", None))!.Value.Status;
+        Assert.Equal((Now + Duration.FromSeconds(300), (Instant?)null), (status.NextDue, status.ClaimedUntil));
+        Assert.Equal(Now + Duration.FromSeconds(300), (await Store.ListDueAsync(None))["conf"]);
+        Assert.Null(await Store.ClaimAsync(null, Lease, None));
+    }
+
+    [Fact]
+    public async Task MakeDue_OnAnOverdueSource_KeepsItsEarlierTime_AndItsPlaceInTheClaimOrder()
+    {
+        await Store.PutAsync(Definition("late"), None);
+        var due = Now;
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await Store.PutAsync(Definition("later"), None);
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        await Store.MakeDueAsync("late", None);
+
+        Assert.Equal(due, (await Store.ListDueAsync(None))["late"]);
+        Assert.Equal("late", (await Store.ClaimAsync(null, Lease, None))?.Definition.EventId);
     }
 
     [Fact]

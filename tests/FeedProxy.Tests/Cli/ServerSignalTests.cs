@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using FeedProxy.Testing;
 using FeedProxy.Tests.Support;
 
 namespace FeedProxy.Tests.Cli;
@@ -61,14 +62,14 @@ public sealed class ServerSignalTests : IDisposable
         server.BeginErrorReadLine();
         try
         {
-            await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await started.Task.WaitAsync(Eventually.Deadline);
 
             using (var kill = Process.Start("kill", ["-INT", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            using var timeout = new CancellationTokenSource(Eventually.Deadline);
             await server.WaitForExitAsync(timeout.Token);
             lock (output)
             {

@@ -33,10 +33,9 @@ public sealed class RenderPipelineTests : IDisposable
 
     private static TestRequest Request(string id, bool isPrivate = false) => new(id, CacheKeys.Join(id, isPrivate ? "p" : "-"), isPrivate);
 
-    [Fact]
-    public async Task ConcurrentMisses_ShareOneRender_AndOnlyTheRequestThatStartsItSpendsBudget()
+    /// <summary>A kind whose render starts (<c>Started</c>) and then waits until the test releases it (<c>Release</c>).</summary>
+    private static (TextKind Kind, TaskCompletionSource Started, TaskCompletionSource Release) HeldRender(string body)
     {
-        var pipeline = NewPipeline();
         var kind = new TextKind();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,8 +43,16 @@ public sealed class RenderPipelineTests : IDisposable
         {
             started.TrySetResult();
             await release.Task;
-            return RenderOutcome<string>.Rendered("shared body");
+            return RenderOutcome<string>.Rendered(body);
         };
+        return (kind, started, release);
+    }
+
+    [Fact]
+    public async Task ConcurrentMisses_ShareOneRender_AndOnlyTheRequestThatStartsItSpendsBudget()
+    {
+        var pipeline = NewPipeline();
+        var (kind, started, release) = HeldRender("shared body");
         var charges = 0;
         TimeSpan? Admit()
         {
@@ -72,15 +79,7 @@ public sealed class RenderPipelineTests : IDisposable
     public async Task AJoinerWhoseClientHasNoBudgetLeft_IsStillAnswered()
     {
         var pipeline = NewPipeline();
-        var kind = new TextKind();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        kind.Render = async request =>
-        {
-            started.TrySetResult();
-            await release.Task;
-            return RenderOutcome<string>.Rendered("body");
-        };
+        var (kind, started, release) = HeldRender("body");
 
         var first = pipeline.GetAsync(kind, Request("a"), admitRender: null, CancellationToken.None).AsTask();
         await started.Task;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Tests.Support;
 
@@ -16,7 +15,7 @@ namespace FeedProxy.Tests.Support;
 /// </summary>
 public sealed class FeedProxyFactory : IDisposable
 {
-    private readonly List<KestrelHost> _kestrelHosts = [];
+    private readonly KestrelHosts _kestrelHosts = new();
     private IAlbaHost? _host;
 
     public FeedProxyFactory()
@@ -42,7 +41,7 @@ public sealed class FeedProxyFactory : IDisposable
     /// timer, delay, timeout and backoff of the application waits on it, so nothing happens by
     /// the passing of time unless the test advances it. Starts at the time the factory is made.
     /// </summary>
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    public DrivenClock Clock { get; } = new();
 
     /// <summary>The running application; started on first use with the current <see cref="Settings"/>.</summary>
     // AlbaHost.For completes synchronously without extensions (the host starts when its
@@ -85,7 +84,7 @@ public sealed class FeedProxyFactory : IDisposable
 
     private void ReloadIfRunning()
     {
-        IEnumerable<IServiceProvider> running = [.. _host is null ? [] : new[] { _host.Services }, .. _kestrelHosts.Select(k => k.Services)];
+        IEnumerable<IServiceProvider> running = [.. _host is null ? [] : new[] { _host.Services }, .. _kestrelHosts.Services];
         foreach (var services in running)
         {
             services.GetService<FeedProxy.Storage.FileEventStore>()?.ReloadAll(wait: true);
@@ -154,20 +153,7 @@ public sealed class FeedProxyFactory : IDisposable
     /// Starts the application on real Kestrel (an ephemeral loopback port) for requests the
     /// in-memory server cannot carry, and returns its address.
     /// </summary>
-    public Uri StartKestrel()
-    {
-        var kestrel = new KestrelHost(Configure);
-        _kestrelHosts.Add(kestrel);
-        // The port is chosen by a listen option, not UseKestrel(port): that one rewrites the
-        // server's address list after the host is built, racing the application's own start
-        // (WebApplication), and lost now and then on a loaded machine ("Addresses cannot be
-        // modified after the server has started", dotnet/aspnetcore PR 67714).
-        kestrel.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
-        kestrel.StartServer();
-        var addresses = kestrel.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
-        return new Uri(addresses.First());
-    }
+    public Uri StartKestrel() => _kestrelHosts.Start(Configure);
 
     private void Configure(IWebHostBuilder builder)
     {
@@ -199,11 +185,7 @@ public sealed class FeedProxyFactory : IDisposable
 
     public void Dispose()
     {
-        foreach (var kestrel in _kestrelHosts)
-        {
-            kestrel.Dispose();
-        }
-
+        _kestrelHosts.Dispose();
         _host?.Dispose();
         try
         {
@@ -212,11 +194,5 @@ public sealed class FeedProxyFactory : IDisposable
         catch (IOException)
         {
         }
-    }
-
-    /// <summary>The same application on Kestrel, which AlbaHost (in-memory TestServer) does not run.</summary>
-    private sealed class KestrelHost(Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => configure(builder);
     }
 }

@@ -14,12 +14,15 @@ public sealed class EventDeletionTests
     {
         using var host = new SourceTestHost();
         host.Upstream.Set("/small.ics", SmallCalendar.Ics(), "text/calendar");
+        var first = host.NextRefresh("small");
         using (var put = await host.PutSourceAsync("small", new { kind = "ics", url = host.Upstream.Url("/small.ics").AbsoluteUri, refreshSeconds = 1 }))
         {
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
+        // The first refresh has completed: none is under way when the delete lands (the clock stands still).
+        await first.WaitAsync(Eventually.Deadline);
+        Assert.Equal(HttpStatusCode.OK, (await host.FeedAsync("/events/small.ics")).Status);
         var sourceFile = Path.Combine(host.Factory.EventsPath, "small.source.json");
         Assert.True(File.Exists(sourceFile));
 
@@ -35,13 +38,18 @@ public sealed class EventDeletionTests
             Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
         }
 
-        // Three intervals: no fetch, and the event stays gone.
-        await Task.Delay(500); // a refresh under way when the delete landed finishes (and is undone)
+        // Three intervals, each looked at by the refresher: no fetch, and the event stays gone.
         var fetches = host.Upstream.Count("/small.ics");
-        await Task.Delay(3000);
+        for (var interval = 0; interval < 3; interval++)
+        {
+            await host.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await host.Upstream.QuietAsync();
         Assert.Equal(fetches, host.Upstream.Count("/small.ics"));
         // Deleted, not unknown: 410 Gone tells calendar clients to stop polling (docs/push.md).
-        Assert.Equal(HttpStatusCode.Gone, (await host.FeedAsync("/events/small.ics")).Status);
+        // The tombstone is written once the store has seen the file go (its watcher).
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.Gone));
         using (var again = await host.Admin.DeleteAsync(new Uri("/admin/events/small", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
@@ -84,9 +92,9 @@ public sealed class EventDeletionTests
         {
         }
 
-        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.OK));
         host.Factory.DeleteEvent("small");
-        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.Gone, TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/small.ics")).Status == HttpStatusCode.Gone));
 
         Assert.Equal("200", (await host.RefreshAsync("small")).GetProperty("lastResult").GetString());
         Assert.Null(host.Upstream.Requests.Last(r => r.Path == "/small.ics").IfNoneMatch);

@@ -195,6 +195,7 @@ public sealed class LiveSourceTests(ITestOutputHelper output)
 
         host.Upstream.Fault = UpstreamFault.None;
         var recovered = await host.RefreshDrivenAsync("club", TimeSpan.FromMilliseconds(500));
+        output.WriteLine($"recovered: {recovered}");
         Assert.Contains(recovered.GetProperty("lastResult").GetString(), Unchanged);
         Assert.Equal(0, recovered.GetProperty("failures").GetInt32());
         Assert.Equal(etag, (await host.FeedAsync("/events/club.ics")).ETag);

@@ -34,7 +34,7 @@ public sealed class OpenEventConditionalTests(ITestOutputHelper output)
         {
         }
 
-        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/oes.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/oes.ics")).Status == HttpStatusCode.OK));
         var first = Since(host, 0);
         var requestsPerRound = first.Count;
         Assert.True(requestsPerRound >= 3, "the event and at least two pages");
@@ -85,7 +85,7 @@ public sealed class OpenEventConditionalTests(ITestOutputHelper output)
         {
         }
 
-        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/oes.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/oes.ics")).Status == HttpStatusCode.OK));
         var status = await host.RefreshAsync("oes");
         Assert.Equal("unchanged", status.GetProperty("lastResult").GetString());
         Assert.False(status.TryGetProperty("eTag", out var etag) && etag.ValueKind != JsonValueKind.Null);

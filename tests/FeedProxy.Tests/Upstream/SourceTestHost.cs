@@ -6,7 +6,6 @@ using FeedProxy.Testing;
 using FeedProxy.Tests.Support;
 using FeedProxy.Upstream;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FeedProxy.Tests.Upstream;
 
@@ -27,6 +26,7 @@ internal sealed class SourceTestHost : IDisposable
         }
 
         Factory.Settings["FeedProxy:Upstream:AllowPrivateNetworks"] = allowPrivate ? "true" : "false";
+        Factory.WithServices(services => services.AddHttpClient(UpstreamFetcher.ClientName).AddHttpMessageHandler(Upstream.ClientHandler));
         foreach (var (key, value) in settings ?? [])
         {
             Factory.Settings[key] = value;
@@ -91,7 +91,7 @@ internal sealed class SourceTestHost : IDisposable
     }
 
     /// <summary>The host's one clock: sources come due, and timeouts and retry delays pass, only when a test advances it.</summary>
-    public FakeTimeProvider Clock => Factory.Clock;
+    public DrivenClock Clock => Factory.Clock;
 
     /// <summary>How often the refresher looks for due sources here (<see cref="UpstreamServer.SourceSettings"/>).</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
@@ -103,21 +103,7 @@ internal sealed class SourceTestHost : IDisposable
     public Task<SourceStatus> NextRefresh(string eventId) => NextRefresh(Factory.Services, eventId);
 
     /// <inheritdoc cref="NextRefresh(string)"/>
-    public static Task<SourceStatus> NextRefresh(IServiceProvider services, string eventId)
-    {
-        var refresher = services.GetRequiredService<SourceRefresher>();
-        var done = new TaskCompletionSource<SourceStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnRefreshed(string id, SourceStatus status)
-        {
-            if (id == eventId && done.TrySetResult(status))
-            {
-                refresher.Refreshed -= OnRefreshed;
-            }
-        }
-
-        refresher.Refreshed += OnRefreshed;
-        return done.Task;
-    }
+    public static Task<SourceStatus> NextRefresh(IServiceProvider services, string eventId) => RefreshSignal.Next(eventId, services);
 
     /// <summary>
     /// Advances the clock by <paramref name="interval"/> (a source's interval) and waits for the
@@ -131,40 +117,11 @@ internal sealed class SourceTestHost : IDisposable
         return DriveAsync(next, Poll);
     }
 
-    /// <summary>
-    /// Waits for <paramref name="task"/> while moving the clock on by <paramref name="step"/>
-    /// whenever nothing has happened for a moment: for work that waits on the clock more than
-    /// once (an attempt timeout, then a retry delay, then the refresh's cap). The outcome does
-    /// not depend on the pace; a task that never completes fails the test at the deadline.
-    /// </summary>
-    public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan step)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (!task.IsCompleted)
-        {
-            if (started.Elapsed > Eventually.Deadline)
-            {
-                Assert.Fail("the awaited refresh never completed");
-            }
-
-            if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(100))) != task)
-            {
-                Clock.Advance(step);
-            }
-        }
-
-        return await task;
-    }
+    /// <summary>Waits for <paramref name="task"/> while moving the clock on by <paramref name="step"/> (<see cref="DrivenClock.DriveAsync{T}"/>).</summary>
+    public Task<T> DriveAsync<T>(Task<T> task, TimeSpan step) => Clock.DriveAsync(task, step, Upstream);
 
     /// <summary>An admin refresh driven through the clock (retries, timeouts and caps pass as the test moves time).</summary>
     public Task<JsonElement> RefreshDrivenAsync(string eventId, TimeSpan step) => DriveAsync(RefreshAsync(eventId), step);
-
-    /// <summary>
-    /// <see cref="Eventually.TrueAsync(Func{Task{bool}}, TimeSpan?)"/> under its former name here,
-    /// for tests written against this host.
-    /// </summary>
-    public static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout) => Eventually.TrueAsync(condition, timeout);
 
     public void Dispose()
     {

@@ -26,7 +26,7 @@ public sealed class UpstreamRecurrenceHttpTests(ITestOutputHelper output)
         {
         }
 
-        Assert.True(await SourceTestHost.EventuallyAsync(async () => (await host.FeedAsync("/events/r.ics")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(async () => (await host.FeedAsync("/events/r.ics")).Status == HttpStatusCode.OK));
         var status = await host.StatusAsync("r");
         output.WriteLine(status.ToString());
         Assert.Equal("200", status.GetProperty("lastResult").GetString());

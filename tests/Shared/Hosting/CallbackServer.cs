@@ -29,30 +29,7 @@ internal sealed class CallbackServer : IDisposable
 
     public CallbackServer()
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                _listener = listener;
-                BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-
+        (_listener, BaseUrl) = LoopbackListener.Start();
         _loop = Task.Run(AcceptAsync);
     }
 
