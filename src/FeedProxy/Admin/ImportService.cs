@@ -2,7 +2,6 @@ using FeedProxy.Formats.Import;
 using FeedProxy.Formats.Json;
 using FeedProxy.Formats.Model;
 using FeedProxy.Storage;
-using System.Runtime;
 using NodaTime;
 
 namespace FeedProxy.Admin;
@@ -70,24 +69,8 @@ internal sealed class ImportService(IEventStore store, IEventAdminStore admin, T
         }
 
         await admin.SaveAsync(model, cancellationToken);
-        var summary = Summary(model, created: existing is null, changed: true);
-        if (summary.Sessions >= LargeImportSessions)
-        {
-            // What the import parsed and built is garbage now, hundreds of MB for the largest
-            // schedules, mostly on the large-object heap. Collected (and that heap compacted)
-            // at once, the renders that follow reuse the memory instead of growing the process
-            // (docs/security.md, Memory). Rare (admin imports only) and cheap beside the import.
-            model = imported = null!;
-            existing = null;
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
-
-        return summary;
+        return Summary(model, created: existing is null, changed: true);
     }
-
-    /// <summary>Imports of this many sessions or more are followed by a full garbage collection.</summary>
-    internal const int LargeImportSessions = 5_000;
 
     private static ImportSummary Summary(Event model, bool created, bool changed) =>
         new(model.Id, model.Name, model.Sessions.Count, model.Sessions.Count(s => s.State.IsPublic()), model.Published, created, changed);
