@@ -26,15 +26,21 @@ internal static class JsonRead
         }
         catch (JsonException e)
         {
-            // JsonException positions are 0-based.
-            int? line = e.LineNumber is { } l ? (int)Math.Min(l + 1, int.MaxValue) : null;
-            int? column = e.BytePositionInLine is { } c ? (int)Math.Min(c + 1, int.MaxValue) : null;
-            throw new ImportException("Not valid JSON: " + FirstSentence(e.Message), e.Path is { Length: > 1 } p ? p : null, line, column, e);
+            throw Invalid(e);
         }
         catch (ArgumentException e)
         {
             throw new ImportException("Not valid JSON: " + e.Message, e);
         }
+    }
+
+    /// <summary>A parser's error as an import error with its line and column.</summary>
+    public static ImportException Invalid(JsonException e)
+    {
+        // JsonException positions are 0-based.
+        int? line = e.LineNumber is { } l ? (int)Math.Min(l + 1, int.MaxValue) : null;
+        int? column = e.BytePositionInLine is { } c ? (int)Math.Min(c + 1, int.MaxValue) : null;
+        return new ImportException("Not valid JSON: " + FirstSentence(e.Message), e.Path is { Length: > 1 } p ? p : null, line, column, e);
     }
 
     /// <summary>The first of <paramref name="names"/> present and not null.</summary>

@@ -33,12 +33,30 @@ public static class ScheduleImporters
         return null;
     }
 
-    /// <summary>Detects the format and imports. The input is buffered (up to <see cref="MaxInputLength"/>) so detection can look ahead.</summary>
+    /// <summary>
+    /// Detects the format and imports. A seekable input (a file, an upload spooled to disk) is
+    /// read in place: only its head is looked at before the importer starts from the beginning.
+    /// Other inputs are buffered (up to <see cref="MaxInputLength"/>) so detection can look ahead.
+    /// </summary>
     /// <exception cref="ImportException">Unknown format, malformed input, or no usable time zone.</exception>
     public static Event Import(Stream input, string? contentType, ImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
+        if (input.CanSeek)
+        {
+            var start = input.Position;
+            if (input.Length - start > MaxInputLength)
+            {
+                throw TooLarge();
+            }
+
+            var head = new byte[HeadLength];
+            var length = input.ReadAtLeast(head, HeadLength, throwOnEndOfStream: false);
+            input.Position = start;
+            return Choose(contentType, head.AsSpan(0, length)).Import(input, options);
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
@@ -46,18 +64,24 @@ public static class ScheduleImporters
         {
             if (buffer.Length + read > MaxInputLength)
             {
-                throw new ImportException($"The schedule is larger than {MaxInputLength / (1024 * 1024)} MB.");
+                throw TooLarge();
             }
 
             buffer.Write(chunk, 0, read);
         }
 
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        var importer = Detect(contentType, bytes[..Math.Min(bytes.Length, HeadLength)])
-            ?? throw new ImportException(
-                $"Unknown schedule format (content type '{contentType ?? "none"}'): expected frab/pentabarf schedule XML, " +
-                "frab/pretalx/c3voc schedule JSON, or an Open Event export (JSON or zip).");
+        var importer = Choose(contentType, bytes[..Math.Min(bytes.Length, HeadLength)]);
         buffer.Position = 0;
         return importer.Import(buffer, options);
     }
+
+    private static IScheduleImporter Choose(string? contentType, ReadOnlySpan<byte> head) =>
+        Detect(contentType, head)
+            ?? throw new ImportException(
+                $"Unknown schedule format (content type '{contentType ?? "none"}'): expected frab/pentabarf schedule XML, " +
+                "frab/pretalx/c3voc schedule JSON, or an Open Event export (JSON or zip).");
+
+    private static ImportException TooLarge() =>
+        new($"The schedule is larger than {MaxInputLength / (1024 * 1024)} MB.");
 }

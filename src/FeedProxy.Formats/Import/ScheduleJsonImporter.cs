@@ -34,8 +34,18 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
 
     private static Event ImportCore(Stream input, ImportOptions options)
     {
-        using var document = JsonRead.Parse(input);
-        var root = document.RootElement;
+        // Read twice in pieces (ScheduleJsonStream): a seekable input in place, others from a copy.
+        using var copy = input.CanSeek ? null : new MemoryStream();
+        if (copy is not null)
+        {
+            input.CopyTo(copy);
+            input = copy;
+        }
+
+        var origin = copy is null ? input.Position : 0;
+        var (document, spread) = ScheduleJsonStream.Skeleton(input, origin);
+        using var skeleton = document;
+        var root = skeleton.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new ImportException($"Expected an object with a 'schedule', found {JsonRead.Kind(root)}.", "$");
@@ -79,11 +89,13 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
             reader.Builder.Room(room.ValueKind == JsonValueKind.String ? JsonRead.Str(room) : JsonRead.Str(room, "name"));
         }
 
+        // The skeleton has the days with their rooms, each room's events left out: checked
+        // here, their events read from the input below.
         var dayChange = ScheduleTime.Clock(JsonRead.Str(conference, "day_change"));
-        var dayIndex = 0;
+        var days = new List<(LocalDate? Date, Duration? Start)>();
         foreach (var day in JsonRead.Array(JsonRead.Get(conference, "days"), conferencePath + ".days"))
         {
-            var dayPath = $"{conferencePath}.days[{dayIndex++}]";
+            var dayPath = $"{conferencePath}.days[{days.Count}]";
             if (day.ValueKind != JsonValueKind.Object)
             {
                 throw new ImportException($"Expected an object, found {JsonRead.Kind(day)}.", dayPath);
@@ -97,28 +109,50 @@ public sealed class ScheduleJsonImporter : IScheduleImporter
                 dayStart = Duration.FromNanoseconds(local.TimeOfDay.NanosecondOfDay);
             }
 
-            if (JsonRead.Object(JsonRead.Get(day, "rooms"), dayPath + ".rooms") is not { } rooms)
+            days.Add((date, dayStart));
+            if (JsonRead.Object(JsonRead.Get(day, "rooms"), dayPath + ".rooms") is { } rooms)
             {
-                continue; // v2 days carry no events
-            }
-
-            foreach (var room in rooms.EnumerateObject())
-            {
-                var roomPath = dayPath + ".rooms" + JsonRead.Key(room.Name);
-                var index = 0;
-                foreach (var item in JsonRead.Array(room.Value, roomPath))
+                foreach (var room in rooms.EnumerateObject())
                 {
-                    var path = $"{roomPath}[{index++}]";
-                    ScheduleTime.InRange(() => reader.Version1(item, path, room.Name, date, dayStart), path);
+                    _ = JsonRead.Array(room.Value, dayPath + ".rooms" + JsonRead.Key(room.Name)).Any();
                 }
             }
         }
 
-        var eventIndex = 0;
-        foreach (var item in JsonRead.Array(JsonRead.Get(schedule, "events"), prefix + ".events"))
+        _ = JsonRead.Array(JsonRead.Get(schedule, "events"), prefix + ".events").Any();
+        var isWrapped = prefix == "schedule";
+        if (spread.Any)
         {
-            var path = $"{prefix}.events[{eventIndex++}]";
-            ScheduleTime.InRange(() => reader.Version2(item, path), path);
+            // Version 1 events (days) before version 2 ones (events), in one pass when the document has them in that order.
+            void Read(bool? version2) => ScheduleJsonStream.Items(input, origin, (at, item) =>
+            {
+                if (at.Wrapped != isWrapped || (version2 is { } v && at.IsVersion2 != v))
+                {
+                    return;
+                }
+
+                if (at.IsVersion2)
+                {
+                    var path = $"{prefix}.events[{at.Index}]";
+                    ScheduleTime.InRange(() => reader.Version2(item, path), path);
+                }
+                else if (at.Day < days.Count)
+                {
+                    var path = $"{conferencePath}.days[{at.Day}].rooms{JsonRead.Key(at.Room!)}[{at.Index}]";
+                    var (date, dayStart) = days[at.Day];
+                    ScheduleTime.InRange(() => reader.Version1(item, path, at.Room!, date, dayStart), path);
+                }
+            });
+
+            if (spread.InOrder)
+            {
+                Read(null);
+            }
+            else
+            {
+                Read(false);
+                Read(true);
+            }
         }
 
         zoneId ??= reader.Builder.ZoneFromOffsets()

@@ -136,29 +136,34 @@ public sealed class AdminEndpoints : ICarterModule
         return await SaveAsync(body, eventId, services, created: existing is null, errorPrefix: null, cancellationToken);
     }
 
+    /// <summary>Uploads up to this size are buffered in memory, larger ones in a temporary file.</summary>
+    private const int UploadMemoryThreshold = 1024 * 1024;
+
     internal static async Task<Results<Created<ImportSummary>, Ok<ImportSummary>, ProblemHttpResult>> Import(
         string eventId, HttpRequest request, ImportService imports, Microsoft.Extensions.Options.IOptions<Limits.RequestLimitOptions> limits, CancellationToken cancellationToken,
         bool publish = true, string? timeZone = null)
     {
         // Importers parse synchronously; read the upload asynchronously first, bounded (the
-        // same bound Kestrel enforces, for hosts that do not).
+        // same bound Kestrel enforces, for hosts that do not). Beyond a small threshold the
+        // upload goes to a temporary file (deleted on dispose), not to memory: a 60 MB schedule
+        // held as a growing array cost twice its size in large-object heap, and the parse
+        // reads the file back in pieces.
         var limit = Limits.RequestLimits.MaxBodyBytes(limits.Value);
         if (request.ContentLength > limit)
         {
             return Problems.TooLarge($"The schedule is larger than the limit of {limit / (1024 * 1024)} MB.");
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[81920];
+        await using var body = new Microsoft.AspNetCore.WebUtilities.FileBufferingReadStream(
+            request.Body, UploadMemoryThreshold, bufferLimit: null, Path.GetTempPath());
+        var buffer = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            if (body.Length + read > limit)
+            if (body.Length > limit)
             {
                 return Problems.TooLarge($"The schedule is larger than the limit of {limit / (1024 * 1024)} MB.");
             }
-
-            body.Write(buffer, 0, read);
         }
 
         body.Position = 0;

@@ -20,14 +20,25 @@ internal sealed class FileEventAdminStore(IOptions<FeedProxyOptions> options, Fi
     public async Task SaveAsync(Event model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var json = JsonSerializer.SerializeToUtf8Bytes(EventJsonWriter.FromModel(model), EventJsonContext.Writer.EventJson);
+        var json = EventJsonWriter.FromModel(model);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             Directory.CreateDirectory(_folder);
             var path = PathOf(model.Id);
             var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            await File.WriteAllBytesAsync(temp, json, cancellationToken);
+            // Serialized straight into the file: a schedule of tens of MB never becomes one array.
+            try
+            {
+                await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+                await JsonSerializer.SerializeAsync(file, json, EventJsonContext.Writer.EventJson, cancellationToken);
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
+
             File.Move(temp, path, overwrite: true);
             store.ReloadAll(wait: true, force: model.Id);
         }

@@ -1,6 +1,5 @@
 using FeedProxy.Formats.Model;
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json;
 using FeedProxy.Formats.Json;
 using Microsoft.Extensions.Options;
@@ -229,21 +228,30 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
     /// <summary>Reads one file; null when it cannot be used, which is logged once (unless the file is still being written).</summary>
     private Entry? Load(string id, string path, (long Ticks, long Length) stamp, bool hasGoodVersion)
     {
-        byte[] bytes;
+        EventJson json;
+        byte[] digest;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Parsed from the file in pieces, hashed as it is read: a schedule of tens of MB
+            // never becomes one array, and the version is that of exactly the bytes parsed.
+            using var file = new HashingReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024));
+            json = JsonSerializer.Deserialize(file, EventJsonContext.Default.EventJson)
+                ?? throw new JsonException("The file holds no JSON object.");
+            digest = file.HashToEnd();
         }
         catch (IOException ex)
         {
             LogUnreadable(path, ex.Message);
             return null;
         }
+        catch (JsonException ex)
+        {
+            Reject(path, stamp, hasGoodVersion, $"line {ex.LineNumber + 1}: {ex.Message}");
+            return null;
+        }
 
         try
         {
-            var json = JsonSerializer.Deserialize(bytes, EventJsonContext.Default.EventJson)
-                ?? throw new JsonException("The file holds no JSON object.");
             var now = _time.GetUtcNow();
             var fileTime = Instant.FromDateTimeUtc(File.GetLastWriteTimeUtc(path));
             var parsed = EventJsonMapper.ToModel(json, fileTime, expectedId: id);
@@ -251,14 +259,10 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
             // Logged before the new version becomes visible, so a change feed cached under
             // the new version always holds its news.
             _changes.Record(tracked.Event, Instant.FromDateTimeOffset(now));
-            var version = Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8)) + "." + tracked.TrackingVersion;
+            var version = Convert.ToHexStringLower(digest.AsSpan(0, 8)) + "." + tracked.TrackingVersion;
             return new Entry(new EventSnapshot(tracked.Event, version), stamp);
         }
-        catch (JsonException ex)
-        {
-            Reject(path, stamp, hasGoodVersion, $"line {ex.LineNumber + 1}: {ex.Message}");
-        }
-        catch (EventValidationException ex) when (ex.Errors.ContainsKey("id") && IdIn(bytes) is { Length: > 0 } other && other != id)
+        catch (EventValidationException ex) when (ex.Errors.ContainsKey("id") && IdIn(path) is { Length: > 0 } other && other != id)
         {
             // The file name is the event id (it is in every URL); say which file disagrees and how to fix it.
             Reject(path, stamp, hasGoodVersion,
@@ -272,13 +276,14 @@ internal sealed partial class FileEventStore : IEventStore, IHostedService, IDis
         return null;
     }
 
-    private static string? IdIn(byte[] bytes)
+    private static string? IdIn(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize(bytes, EventJsonContext.Default.EventJson)?.Id;
+            using var file = File.OpenRead(path);
+            return JsonSerializer.Deserialize(file, EventJsonContext.Default.EventJson)?.Id;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or IOException)
         {
             return null;
         }

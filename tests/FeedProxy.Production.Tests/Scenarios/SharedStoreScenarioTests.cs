@@ -321,7 +321,7 @@ public sealed class SharedStoreScenarioTests(ITestOutputHelper output) : TwoInst
             Assert.Equal("br", Assert.Single(brotliOnA.Content.Headers.ContentEncoding));
         }
 
-        await _a.Host.Services.GetRequiredService<FeedProxy.Rendering.RenderPipeline>().WhenIdleAsync();
+        await A.Host.Services.GetRequiredService<FeedProxy.Rendering.RenderPipeline>().WhenIdleAsync();
 
         foreach (var coding in new[] { "gzip", "br" })
         {
