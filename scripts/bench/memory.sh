@@ -11,6 +11,7 @@
 #   VARIANTS="default;DOTNET_GCgen0size=0x2000000" ROUNDS=2 scripts/bench/memory.sh
 #                  runs each variant (";"-separated, each a space-separated env list, "default"
 #                  for none) ROUNDS times, alternated, and prints one row per run
+#                  ("APP=<path of a FeedProxy app host>" in a variant runs that build instead)
 #   QUICK=1        smoke run: 200 representations for 5 s
 #   DURATION=45 CONNECTIONS=32 THREADS=2 COUNT=2320 CACHE_MB=32 NOBUILD=1 MAX_RSS_MB=200
 #   DIAG=<dir>     also keep smaps_rollup and System.Runtime counters (dotnet-counters, if installed)
@@ -54,14 +55,16 @@ mb() { awk -v v="$1" 'BEGIN{printf "%.0f", v/1024}'; }
 # run <label> <env...> : one run; appends a row to $tmp/rows.
 run() {
   local label=$1; shift
-  local env_args=() v
-  for v in "$@"; do [ "$v" = default ] || env_args+=("$v"); done
+  local env_args=() v exe=$app
+  for v in "$@"; do
+    case "$v" in default) ;; APP=*) exe=${v#APP=} ;; *) env_args+=("$v") ;; esac
+  done
   local port; port=$(free_port)
   local work="$tmp/run"; rm -rf "$work"; mkdir -p "$work"
   local t0; t0=$(date +%s%N)
   ( cd "$repo" && exec env Urls="http://127.0.0.1:$port" FeedProxy__StatePath="$work/state" \
       FeedProxy__Caching__MemoryLimitMegabytes="$CACHE_MB" FeedProxy__RateLimit__PermitsPerMinute=0 \
-      Logging__LogLevel__Default=Warning "${env_args[@]}" "$app" >"$work/server.log" 2>&1 ) &
+      Logging__LogLevel__Default=Warning "${env_args[@]}" "$exe" >"$work/server.log" 2>&1 ) &
   FP_PID=$!
   wait_http "http://127.0.0.1:$port/healthz" 120
   local start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -71,7 +74,7 @@ run() {
   if [ -n "${DIAG:-}" ] && command -v dotnet-counters >/dev/null; then
     mkdir -p "$DIAG"
     dotnet-counters collect -p "$FP_PID" --counters System.Runtime --refresh-interval 1 --format csv \
-      -o "$DIAG/$label.counters.csv" >/dev/null 2>&1 & COUNTERS_PID=$!
+      -o "$DIAG/${label//[ =/]/_}.counters.csv" >/dev/null 2>&1 & COUNTERS_PID=$!
   fi
   local cpu0; cpu0=$(awk '{print $14 + $15}' "/proc/$FP_PID/stat")
   URLS="$tmp/urls.txt" THREADS=$THREADS timeout $(( DURATION + 30 )) \
@@ -79,7 +82,7 @@ run() {
     "http://127.0.0.1:$port" >"$work/wrk.txt"
   local cpu=$(( $(awk '{print $14 + $15}' "/proc/$FP_PID/stat") - cpu0 ))
   cp "/proc/$FP_PID/status" "$work/status"; cp "/proc/$FP_PID/smaps_rollup" "$work/smaps_rollup"
-  [ -n "${DIAG:-}" ] && cp "$work/smaps_rollup" "$DIAG/$label.smaps_rollup" && cp "/proc/$FP_PID/smaps" "$DIAG/$label.smaps"
+  [ -n "${DIAG:-}" ] && cp "$work/smaps_rollup" "$DIAG/${label//[ =/]/_}.smaps_rollup" && cp "/proc/$FP_PID/smaps" "$DIAG/${label//[ =/]/_}.smaps"
   if [ -n "$COUNTERS_PID" ]; then kill "$COUNTERS_PID" 2>/dev/null || true; wait "$COUNTERS_PID" 2>/dev/null || true; COUNTERS_PID=; fi
   kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
   kill "$FP_PID"; wait "$FP_PID" 2>/dev/null || true; FP_PID=
