@@ -17,6 +17,10 @@ internal sealed partial class NativeHeapTrimmer(IOptions<FeedProxyOptions> optio
     : IHostedService, IDisposable
 {
     private ITimer? _timer;
+    private int _trims;
+
+    /// <summary>Trims done so far (tests count them).</summary>
+    internal int Trims => Volatile.Read(ref _trims);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,11 +44,12 @@ internal sealed partial class NativeHeapTrimmer(IOptions<FeedProxyOptions> optio
 
     public void Dispose() => _timer?.Dispose();
 
-    private static bool TryTrim()
+    private bool TryTrim()
     {
         try
         {
             _ = MallocTrim(0);
+            Interlocked.Increment(ref _trims);
             return true;
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
