@@ -89,6 +89,13 @@ public sealed class CachingOptions
     /// </summary>
     public int HeapHeadroomMegabytes { get; set; }
 
+    /// <summary>
+    /// Seconds between two returns of freed native memory (glibc's malloc_trim) to the system;
+    /// 0 turns it off. Renders free hundreds of KB of compressor state each, which glibc would
+    /// otherwise keep (docs/security.md, "Memory").
+    /// </summary>
+    public int NativeTrimSeconds { get; set; } = 1;
+
     /// <summary>How long a rendered feed may live in a cache (keys carry the event version, so this only bounds memory).</summary>
     public int EntryLifetimeMinutes { get; set; } = 60;
 }

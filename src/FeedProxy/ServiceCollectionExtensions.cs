@@ -99,6 +99,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<ChangeFeedService>();
         services.AddRevalidationFastPath();
         services.AddHostedService<StartupReport>();
+        services.AddHostedService<FeedProxy.Caching.NativeHeapTrimmer>();
 
         // Subscriber experience: agenda codes, private-event tokens, token-free request logs.
         services.AddSingleton<AgendaKeyProvider>();
