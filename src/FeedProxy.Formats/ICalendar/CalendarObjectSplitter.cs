@@ -26,12 +26,80 @@ public sealed record SplitCalendar(
 /// CALSCALE (name, description, refresh hints) describe the feed, not the object, and are
 /// dropped. Stateless and thread-safe.
 /// </summary>
+public sealed record CalendarLayout(
+    IReadOnlyList<CalendarObjectLayout> Objects,
+    IReadOnlyDictionary<string, string> Properties,
+    IReadOnlyDictionary<string, ReadOnlyMemory<byte>> TimeZones);
+
+/// <summary>One object as pieces: the shared header, the VTIMEZONEs it uses, its VEVENTs' ranges in the feed, the footer.</summary>
+public sealed class CalendarObjectLayout
+{
+    private static ReadOnlySpan<byte> Footer => "END:VCALENDAR\r\n"u8;
+
+    private readonly byte[] _header;
+    private readonly byte[][] _zones;
+    private readonly (int Offset, int Length)[] _blocks;
+
+    internal CalendarObjectLayout(string uid, byte[] header, byte[][] zones, Range[] blocks, int feedLength)
+    {
+        Uid = uid;
+        _header = header;
+        _zones = zones;
+        _blocks = [.. blocks.Select(b => b.GetOffsetAndLength(feedLength))];
+        Length = header.Length + zones.Sum(z => z.Length) + _blocks.Sum(b => b.Length) + Footer.Length;
+    }
+
+    public string Uid { get; }
+
+    /// <summary>The object's size in bytes.</summary>
+    public int Length { get; }
+
+    /// <summary>Writes the object (exactly <see cref="Length"/> bytes) from the feed it was planned on.</summary>
+    public void CopyTo(ReadOnlySpan<byte> feed, Span<byte> destination)
+    {
+        var at = 0;
+        _header.CopyTo(destination);
+        at += _header.Length;
+        foreach (var zone in _zones)
+        {
+            zone.CopyTo(destination[at..]);
+            at += zone.Length;
+        }
+
+        foreach (var (offset, length) in _blocks)
+        {
+            feed.Slice(offset, length).CopyTo(destination[at..]);
+            at += length;
+        }
+
+        Footer.CopyTo(destination[at..]);
+    }
+}
+
 public static class CalendarObjectSplitter
 {
     private static readonly string[] KeptHeaders = ["PRODID", "VERSION", "CALSCALE"];
 
     /// <summary>The objects of <paramref name="feed"/> in the order their first VEVENT appears.</summary>
     public static SplitCalendar Split(ReadOnlySpan<byte> feed)
+    {
+        var layout = Plan(feed);
+        var objects = new List<CalendarObject>(layout.Objects.Count);
+        foreach (var item in layout.Objects)
+        {
+            var bytes = new byte[item.Length];
+            item.CopyTo(feed, bytes);
+            objects.Add(new CalendarObject(item.Uid, bytes));
+        }
+
+        return new SplitCalendar(objects, layout.Properties, layout.TimeZones);
+    }
+
+    /// <summary>
+    /// Where each object's bytes come from, without copying them: a caller that stores the
+    /// objects writes each once, straight into its own buffer (<see cref="CalendarObjectLayout.CopyTo"/>).
+    /// </summary>
+    public static CalendarLayout Plan(ReadOnlySpan<byte> feed)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         var header = new ArrayBufferWriter<byte>(128);
@@ -144,32 +212,12 @@ public static class CalendarObjectSplitter
             position = lineEnd;
         }
 
-        var result = new List<CalendarObject>(events.Count);
+        var headerBytes = header.WrittenSpan.ToArray();
+        var layouts = new List<CalendarObjectLayout>(events.Count);
         foreach (var (key, blocks, used) in events)
         {
-            var size = header.WrittenCount + 64;
-            foreach (var block in blocks)
-            {
-                size += block.GetOffsetAndLength(feed.Length).Length;
-            }
-
-            var output = new ArrayBufferWriter<byte>(size);
-            output.Write(header.WrittenSpan);
-            foreach (var (id, bytes) in zones)
-            {
-                if (used.Contains(id))
-                {
-                    output.Write(bytes);
-                }
-            }
-
-            foreach (var block in blocks)
-            {
-                output.Write(feed[block]);
-            }
-
-            output.Write("END:VCALENDAR\r\n"u8);
-            result.Add(new CalendarObject(key, output.WrittenMemory));
+            var kept = zones.Where(z => used.Contains(z.Id)).Select(z => z.Bytes).ToArray();
+            layouts.Add(new CalendarObjectLayout(key, headerBytes, kept, [.. blocks], feed.Length));
         }
 
         var timeZones = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
@@ -182,7 +230,7 @@ public static class CalendarObjectSplitter
             timeZones.TryAdd(id, output.WrittenMemory);
         }
 
-        return new SplitCalendar(result, properties, timeZones);
+        return new CalendarLayout(layouts, properties, timeZones);
     }
 
     /// <summary>Where the next content line starts after the physical line ending at <paramref name="lineEnd"/> (skipping its folds).</summary>

@@ -84,24 +84,117 @@ internal sealed class CalendarIndex
         return null;
     }
 
-    /// <summary>Splits a rendered iCalendar feed into its objects (names from their UIDs, see <see cref="NameFor"/>).</summary>
+    /// <summary>
+    /// Splits a rendered iCalendar feed into its objects (names from their UIDs, see <see cref="NameFor"/>).
+    /// The index is built packed: each object is written once, straight from the feed into the
+    /// exactly sized packed value, and hashed there, so neither a copy per object nor a second
+    /// copy of the whole (a few MB for 1,000 objects) is made; <see cref="Pack"/> returns that value.
+    /// </summary>
     public static CalendarIndex FromFeed(ReadOnlySpan<byte> feed, Instant lastModified)
     {
-        var split = CalendarObjectSplitter.Split(feed);
-        var entries = new List<CalendarEntry>(split.Objects.Count);
+        var layout = CalendarObjectSplitter.Plan(feed);
+        var objects = new List<(string Name, CalendarObjectLayout Layout)>(layout.Objects.Count);
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in split.Objects)
+        foreach (var item in layout.Objects)
         {
             var name = NameFor(item.Uid);
             if (names.Add(name))
             {
-                entries.Add(new CalendarEntry(name, ETagOf(item.Data.Span), item.Data));
+                objects.Add((name, item));
             }
         }
 
-        entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var zone = split.Properties.TryGetValue("X-WR-TIMEZONE", out var zoneId) && split.TimeZones.TryGetValue(zoneId, out var bytes) ? bytes : default;
-        return new CalendarIndex(entries, split.Properties, zone, lastModified);
+        objects.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var properties = layout.Properties;
+        var zone = properties.TryGetValue("X-WR-TIMEZONE", out var zoneId) && layout.TimeZones.TryGetValue(zoneId, out var bytes) ? bytes : default;
+
+        // Every ETag and the token have a fixed length, so the whole layout is known before any hash.
+        var manifestLength = objects.Sum(o => Encoding.UTF8.GetByteCount(o.Name) + 1 + ETagLength + 1);
+        var head = 4 + 8 + 4 + properties.Sum(p => StringSize(p.Key) + StringSize(p.Value)) + 4 + zone.Length;
+        var manifestAt = head + 4 + TokenLength + 4;
+        var entriesAt = manifestAt + manifestLength + 4;
+        var packed = new byte[entriesAt + objects.Sum(o => 4 + Encoding.UTF8.GetByteCount(o.Name) + 4 + ETagLength + 4 + o.Layout.Length)];
+
+        var position = 0;
+        Put(packed, ref position, Magic);
+        BinaryPrimitives.WriteInt64LittleEndian(packed.AsSpan(position), lastModified.ToUnixTimeTicks());
+        position += 8;
+        Put(packed, ref position, (uint)properties.Count);
+        foreach (var (name, value) in properties)
+        {
+            Put(packed, ref position, name);
+            Put(packed, ref position, value);
+        }
+
+        Put(packed, ref position, zone.Span);
+        var manifest = packed.AsSpan(manifestAt, manifestLength);
+        var (line, entry) = (0, entriesAt - 4);
+        Put(packed, ref entry, (uint)objects.Count);
+        Span<byte> hash = stackalloc byte[32];
+        foreach (var (name, item) in objects)
+        {
+            Put(packed, ref entry, name);
+            var etagAt = entry;
+            entry += 4 + ETagLength;
+            BinaryPrimitives.WriteUInt32LittleEndian(packed.AsSpan(entry), (uint)item.Length);
+            var data = packed.AsSpan(entry + 4, item.Length);
+            item.CopyTo(feed, data);
+            entry += 4 + item.Length;
+            SHA256.HashData(data, hash);
+            var etag = packed.AsSpan(etagAt + 4, ETagLength);
+            BinaryPrimitives.WriteUInt32LittleEndian(packed.AsSpan(etagAt), ETagLength);
+            WriteETag(hash[..16], etag);
+            line += Encoding.UTF8.GetBytes(name, manifest[line..]);
+            manifest[line++] = (byte)' ';
+            etag.CopyTo(manifest[line..]);
+            line += ETagLength;
+            manifest[line++] = (byte)'\n';
+        }
+
+        SHA256.HashData(manifest, hash);
+        Put(packed, ref position, Convert.ToHexStringLower(hash[..16]));
+        Put(packed, ref position, (uint)manifestLength);
+        return Unpack(packed) is { } index ? index.WithPacked(packed) : throw new InvalidOperationException("The packed index does not read back.");
+    }
+
+    private const int ETagLength = 24;
+
+    private const int TokenLength = 32;
+
+    private byte[]? _packed;
+
+    private CalendarIndex WithPacked(byte[] packed)
+    {
+        _packed = packed;
+        return this;
+    }
+
+    // The ETag's text, as ETagOf writes it: a quoted, unpadded base64url of 16 hash bytes.
+    private static void WriteETag(ReadOnlySpan<byte> hash, Span<byte> destination)
+    {
+        destination[0] = (byte)'"';
+        System.Buffers.Text.Base64Url.EncodeToUtf8(hash, destination[1..]);
+        destination[ETagLength - 1] = (byte)'"';
+    }
+
+    private static void Put(byte[] packed, ref int position, uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(packed.AsSpan(position), value);
+        position += 4;
+    }
+
+    private static void Put(byte[] packed, ref int position, ReadOnlySpan<byte> bytes)
+    {
+        Put(packed, ref position, (uint)bytes.Length);
+        bytes.CopyTo(packed.AsSpan(position));
+        position += bytes.Length;
+    }
+
+    private static void Put(byte[] packed, ref int position, string value)
+    {
+        var length = Encoding.UTF8.GetBytes(value, packed.AsSpan(position + 4));
+        Put(packed, ref position, (uint)length);
+        position += length;
     }
 
     /// <summary>
@@ -139,6 +232,11 @@ internal sealed class CalendarIndex
 
     public byte[] Pack()
     {
+        if (_packed is not null)
+        {
+            return _packed;
+        }
+
         // Sized exactly, so the buffer is the packed value itself: a 1,000-object index is a
         // few MB, and neither a doubling nor a final copy of it is paid on every render.
         var size = 4 + 8 + 4 + Properties.Sum(p => StringSize(p.Key) + StringSize(p.Value)) + 4 + TimeZone.Length

@@ -27,6 +27,27 @@ public sealed class CalendarIndexPackingTests
     }
 
     [Fact]
+    public void FromFeed_PacksInPlace_WithTheObjectsETagsAndTokenOfTheSplit()
+    {
+        var feed = Encoding.UTF8.GetBytes(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//EN\r\nX-WR-CALNAME:Conf\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
+            + "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nEND:VTIMEZONE\r\n"
+            + "BEGIN:VEVENT\r\nUID:b-1@x\r\nDTSTART;TZID=Europe/Berlin:20270101T100000\r\nSUMMARY:B é\r\nEND:VEVENT\r\n"
+            + "BEGIN:VEVENT\r\nUID:a-1@x\r\nSUMMARY:A\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+        var at = Instant.FromUnixTimeSeconds(1_800_000_000);
+        var index = CalendarIndex.FromFeed(feed, at);
+        var split = FeedProxy.Formats.ICalendar.CalendarObjectSplitter.Split(feed);
+        var expected = new CalendarIndex(
+            [.. split.Objects.Select(o => new CalendarEntry(CalendarIndex.NameFor(o.Uid), CalendarIndex.ETagOf(o.Data.Span), o.Data)).OrderBy(e => e.Name, StringComparer.Ordinal)],
+            split.Properties, split.TimeZones["Europe/Berlin"], at);
+        Assert.Equal(expected.Token, index.Token);
+        Assert.Equal(expected.Manifest.ToArray(), index.Manifest.ToArray());
+        Assert.Equal(expected.Entries.Select(e => (e.Name, e.ETag, Encoding.UTF8.GetString(e.Data.Span))), index.Entries.Select(e => (e.Name, e.ETag, Encoding.UTF8.GetString(e.Data.Span))));
+        Assert.Equal(expected.TimeZone.ToArray(), index.TimeZone.ToArray());
+        Assert.Equal(expected.Pack(), index.Pack());
+    }
+
+    [Fact]
     public void Diff_ListsChangedAndNewObjectsByPosition_AndGoneOnesByName()
     {
         var before = Index(("a.ics", "A"), ("b.ics", "B"), ("c.ics", "C"), ("e.ics", "E"));
