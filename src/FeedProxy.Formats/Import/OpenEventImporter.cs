@@ -141,7 +141,7 @@ public sealed class OpenEventImporter : IScheduleImporter
                 var document = ParsePart(stream, part);
                 documents.Add(document);
                 parts[part] = document.RootElement;
-                budget -= stream.Count;
+                budget -= stream.BytesRead;
             }
 
             return Read(name => parts.TryGetValue(name, out var value) ? value : null, options);

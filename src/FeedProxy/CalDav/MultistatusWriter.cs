@@ -252,12 +252,17 @@ internal sealed class MultistatusWriter(IBufferWriter<byte> output)
         }
     }
 
-    private void Text(string text)
+    private void Text(string text) => Escaped(text, TextSpecialChars);
+
+    private void Attribute(string value) => Escaped(value, AttributeSpecialChars);
+
+    // Character data and attribute values differ only in which characters they escape
+    // (XML 1.0 sections 2.4 and 3.3.3: quotes, and whitespace that normalisation would fold).
+    private void Escaped(ReadOnlySpan<char> rest, SearchValues<char> specials)
     {
-        var rest = text.AsSpan();
         while (!rest.IsEmpty)
         {
-            var i = rest.IndexOfAny(TextSpecialChars);
+            var i = rest.IndexOfAny(specials);
             if (i < 0)
             {
                 Chars(rest);
@@ -270,36 +275,15 @@ internal sealed class MultistatusWriter(IBufferWriter<byte> output)
         }
     }
 
-    private void Attribute(string value)
-    {
-        var rest = value.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            var i = rest.IndexOfAny(AttributeSpecialChars);
-            if (i < 0)
-            {
-                Chars(rest);
-                return;
-            }
-
-            Chars(rest[..i]);
-            Raw(rest[i] switch
-            {
-                '"' => "&quot;"u8,
-                '\t' => "&#x9;"u8,
-                '\n' => "&#xA;"u8,
-                _ => Escape(rest[i]),
-            });
-            rest = rest[(i + 1)..];
-        }
-    }
-
     private static ReadOnlySpan<byte> Escape(char c) => c switch
     {
         '<' => "&lt;"u8,
         '>' => "&gt;"u8,
         '&' => "&amp;"u8,
         '\r' => "&#xD;"u8,
+        '"' => "&quot;"u8,
+        '\t' => "&#x9;"u8,
+        '\n' => "&#xA;"u8,
         _ => [],
     };
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using FeedProxy.Formats.Text;
 
 namespace FeedProxy.Storage;
 
@@ -6,15 +7,9 @@ namespace FeedProxy.Storage;
 /// Read-only pass-through that hashes (SHA-256) every byte read, so a file can be parsed in
 /// pieces and still be versioned by exactly the bytes that were parsed.
 /// </summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : ReadObserverStream(inner)
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>The hash of everything read so far, after reading the rest of the input.</summary>
     public byte[] HashToEnd()
@@ -27,26 +22,13 @@ internal sealed class HashingReadStream(Stream inner) : Stream
         return _hash.GetHashAndReset();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var read = inner.Read(buffer);
-        _hash.AppendData(buffer[..read]);
-        return read;
-    }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override void Observe(ReadOnlySpan<byte> block) => _hash.AppendData(block);
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _hash.Dispose();
-            inner.Dispose();
         }
 
         base.Dispose(disposing);
