@@ -127,7 +127,16 @@ mirror_feeds() {
     c="$capture/$path.ics"
     mkdir -p "$(dirname "$c")" "$root/$(dirname "$path")"
     curl -fsS "$fp/$path.ics" -D "$c.headers" -o "$c"
+    # A miss answers with a fast gzip and the best one replaces it off the request path (same
+    # ETag): capture the body once two fetches a second apart agree.
     curl -fsS -H 'Accept-Encoding: gzip' "$fp/$path.ics" -D "$c.gz.headers" -o "$c.gz"
+    for _ in $(seq 1 30); do
+      sleep 1
+      curl -fsS -H 'Accept-Encoding: gzip' "$fp/$path.ics" -D "$c.gz.headers" -o "$c.gz.next"
+      if cmp -s "$c.gz" "$c.gz.next"; then break; fi
+      mv "$c.gz.next" "$c.gz"
+    done
+    rm -f "$c.gz.next"
     grep -qi '^content-encoding: gzip' "$c.gz.headers" || { echo "FeedProxy sent no gzip for $path" >&2; return 1; }
     cp "$c" "$root/$(dirname "$path")/"
     gzip -9 -n -c "$c" >"$root/$path.ics.gz"
