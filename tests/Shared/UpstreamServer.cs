@@ -28,6 +28,12 @@ internal enum UpstreamFault
 /// <summary>One request as the upstream saw it.</summary>
 internal sealed record UpstreamRequest(string Path, string? IfNoneMatch, string? IfModifiedSince, string? Authorization, int Status);
 
+/// <summary>One send of the application's to the upstream: whether it now waits for a retry (guarded by the server's lock).</summary>
+internal sealed class UpstreamSend
+{
+    public bool Retrying { get; set; }
+}
+
 /// <summary>
 /// A real HTTP server on a loopback port (HttpListener) standing in for a calendar publisher,
 /// schedule server or Open Event Server: serves byte arrays with a strong ETag and a
@@ -77,6 +83,9 @@ internal sealed class UpstreamServer : IDisposable
     private int _serving;
     private int _pending;
     private int _held;
+    private int _sending;
+    private int _retrying;
+    private int _refreshing;
     private TaskCompletionSource _quiet = Completed();
     private CancellationTokenSource _faultChanged = new();
 
@@ -89,9 +98,11 @@ internal sealed class UpstreamServer : IDisposable
 
     /// <summary>
     /// Completes when nothing is under way between the application and this server but what
-    /// waits on the application's clock: no request on its way here or being answered (see
-    /// <see cref="ClientHandler"/>), and none but those held on purpose, <see cref="UpstreamFault.Timeout"/>
-    /// or between the chunks of <see cref="UpstreamFault.SlowDrip"/>, waiting for an answer.
+    /// waits on the application's clock: no refresh preparing a request, parsing or storing, no
+    /// request being sent or answered (as the application reports them: UpstreamObserver in
+    /// Hosting), and none but those held on purpose, <see cref="UpstreamFault.Timeout"/>
+    /// or between the chunks of <see cref="UpstreamFault.SlowDrip"/>, or waiting for a retry
+    /// after a failed attempt.
     /// </summary>
     public Task QuietAsync()
     {
@@ -101,56 +112,57 @@ internal sealed class UpstreamServer : IDisposable
         }
     }
 
-    /// <summary>
-    /// A handler for the application's upstream HttpClient (innermost, so each attempt counts)
-    /// telling this server a request to it is under way until its whole answer (or a failure) is
-    /// in: the answer is read here, the application then reads it from memory.
-    /// </summary>
-    public DelegatingHandler ClientHandler() => new PendingHandler(this);
+    /// <summary>Whether <paramref name="request"/> goes to this server.</summary>
+    internal bool Serves(HttpRequestMessage request) =>
+        request.RequestUri is { } uri && uri.Port == BaseUrl.Port && uri.IsLoopback;
 
-    private sealed class PendingHandler(UpstreamServer server) : DelegatingHandler
+    /// <summary>A send to this server begins (UpstreamObserver): not quiet until it ends or waits for a retry.</summary>
+    internal UpstreamSend BeginSend()
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        Change(ref _sending, +1);
+        return new UpstreamSend();
+    }
+
+    internal void EndSend(UpstreamSend send) => Change(ref _sending, -1, () => LeaveRetry(send));
+
+    /// <summary>An attempt of <paramref name="send"/> (null: one not seen from the outside) is on its way here.</summary>
+    internal void BeginAttempt(UpstreamSend? send) => Change(ref _pending, +1, () => LeaveRetry(send));
+
+    /// <summary>The attempt's whole answer is in; a failed one is followed by a retry's delay, on the clock.</summary>
+    internal void EndAttempt(UpstreamSend? send, bool failed) => Change(ref _pending, -1, () =>
+    {
+        if (failed && send is { Retrying: false })
         {
-            var ours = request.RequestUri is { } uri && uri.Port == server.BaseUrl.Port && uri.IsLoopback;
-            if (!ours)
-            {
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
+            send.Retrying = true;
+            _retrying++;
+        }
+    });
 
-            server.Change(ref server._pending, +1);
-            try
-            {
-                // The body is part of the answer: while it arrives the client waits on this
-                // server, not on its clock (a held body, SlowDrip, counts as held here too).
-                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    response.Dispose();
-                    throw;
-                }
-
-                return response;
-            }
-            finally
-            {
-                server.Change(ref server._pending, -1);
-            }
+    private void LeaveRetry(UpstreamSend? send)
+    {
+        if (send is { Retrying: true })
+        {
+            send.Retrying = false;
+            _retrying--;
         }
     }
 
-    private void Change(ref int counter, int by)
+    /// <summary>The observed applications' refreshes under way changed by <paramref name="by"/> (UpstreamObserver).</summary>
+    internal void ChangeRefreshing(int by) => Change(ref _refreshing, by);
+
+    // Quiet: nothing being answered but what is held; every send in an attempt or waiting for a
+    // retry; every refresh under way in a send (not preparing one, parsing or storing).
+    private bool IsQuiet() => _serving == 0 && _pending <= _held && _sending <= _pending + _retrying && _refreshing <= _sending;
+
+    private void Change(ref int counter, int by, Action? alsoUnderLock = null)
     {
         TaskCompletionSource? quiet = null;
         lock (_activity)
         {
-            var was = _serving == 0 && _pending <= _held;
+            var was = IsQuiet();
             counter += by;
-            var now = _serving == 0 && _pending <= _held;
+            alsoUnderLock?.Invoke();
+            var now = IsQuiet();
             if (was && !now)
             {
                 _quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -303,6 +315,19 @@ internal sealed class UpstreamServer : IDisposable
         var response = context.Response;
         var path = request.Url!.AbsolutePath;
         var status = 200;
+        var logged = false;
+
+        // Logged once the answer is decided and before it is sent: whoever gets an answer finds
+        // its request in the log.
+        void Log()
+        {
+            if (!logged)
+            {
+                logged = true;
+                _requests.Enqueue(new UpstreamRequest(path, request.Headers["If-None-Match"], request.Headers["If-Modified-Since"], request.Headers["Authorization"], status));
+            }
+        }
+
         try
         {
             var fault = Fault;
@@ -311,6 +336,7 @@ internal sealed class UpstreamServer : IDisposable
                 status = 302;
                 response.StatusCode = 302;
                 response.RedirectLocation = location;
+                Log();
                 response.Close();
                 return;
             }
@@ -320,10 +346,12 @@ internal sealed class UpstreamServer : IDisposable
                 case UpstreamFault.ServerError:
                     status = 500;
                     response.StatusCode = 500;
+                    Log();
                     response.Close();
                     return;
                 case UpstreamFault.Timeout:
                     status = 0;
+                    Log();
                     await HoldAsync(TimeSpan.FromSeconds(60), fault).ConfigureAwait(false);
                     response.Abort();
                     return;
@@ -334,6 +362,7 @@ internal sealed class UpstreamServer : IDisposable
             {
                 status = 404;
                 response.StatusCode = 404;
+                Log();
                 response.Close();
                 return;
             }
@@ -360,6 +389,7 @@ internal sealed class UpstreamServer : IDisposable
                     response.Headers["ETag"] = resource.ETag;
                 }
 
+                Log();
                 response.Close();
                 return;
             }
@@ -375,6 +405,7 @@ internal sealed class UpstreamServer : IDisposable
                 }
             }
             response.ContentLength64 = resource.Body.Length;
+            Log();
             switch (fault)
             {
                 case UpstreamFault.SlowDrip:
@@ -410,7 +441,7 @@ internal sealed class UpstreamServer : IDisposable
         }
         finally
         {
-            _requests.Enqueue(new UpstreamRequest(path, request.Headers["If-None-Match"], request.Headers["If-Modified-Since"], request.Headers["Authorization"], status));
+            Log();
             Change(ref _serving, -1);
         }
     }

@@ -39,6 +39,17 @@ internal sealed partial class SourceRefresher(
     /// </summary>
     public event Action<string, SourceStatus>? Refreshed;
 
+    private int _running;
+
+    /// <summary>Refreshes under way on this instance: claimed, and not yet recorded and announced.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>
+    /// Raised when <see cref="Running"/> changes, so a test's driven clock knows that refresh
+    /// work (preparing a fetch, parsing, storing) is under way and not waiting on the clock.
+    /// </summary>
+    public event Action? RunningChanged;
+
     /// <summary>Called for every feed request: an overdue source is refreshed now, not at the next poll.</summary>
     public void NoteRequest(string eventId)
     {
@@ -70,9 +81,17 @@ internal sealed partial class SourceRefresher(
                 return await AwaitOtherRefreshAsync(eventId, done.Task, cancellationToken).ConfigureAwait(false);
             }
 
-            var status = await refresh.RefreshAsync(claimed, cancellationToken).ConfigureAwait(false);
-            await CompleteAsync(eventId, status).ConfigureAwait(false);
-            return status;
+            ChangeRunning(+1);
+            try
+            {
+                var status = await refresh.RefreshAsync(claimed, cancellationToken).ConfigureAwait(false);
+                await CompleteAsync(eventId, status).ConfigureAwait(false);
+                return status;
+            }
+            finally
+            {
+                ChangeRunning(-1);
+            }
         }
         finally
         {
@@ -191,6 +210,7 @@ internal sealed partial class SourceRefresher(
 
     private async Task RunAsync(ClaimedSource claimed, CancellationToken stoppingToken)
     {
+        ChangeRunning(+1);
         try
         {
             var status = await refresh.RefreshAsync(claimed, stoppingToken).ConfigureAwait(false);
@@ -205,6 +225,16 @@ internal sealed partial class SourceRefresher(
         catch (OperationCanceledException)
         {
         }
+        finally
+        {
+            ChangeRunning(-1);
+        }
+    }
+
+    private void ChangeRunning(int by)
+    {
+        Interlocked.Add(ref _running, by);
+        RunningChanged?.Invoke();
     }
 
     /// <summary>Records the outcome, then announces it: whoever hears of it finds the status and the due times current.</summary>

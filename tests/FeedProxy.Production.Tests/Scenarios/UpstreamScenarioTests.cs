@@ -51,7 +51,7 @@ public sealed class UpstreamScenarioTests(ITestOutputHelper output) : IAsyncLife
             instance.Settings[key] = value;
         }
 
-        instance.WithServices(services => services.AddHttpClient(FeedProxy.Upstream.UpstreamFetcher.ClientName).AddHttpMessageHandler(_upstream.ClientHandler));
+        instance.WithServices(services => services.AddHttpClient(FeedProxy.Upstream.UpstreamFetcher.ClientName).ObservedBy(_upstream));
 
         return instance;
     }

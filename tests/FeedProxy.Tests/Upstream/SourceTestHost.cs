@@ -26,7 +26,7 @@ internal sealed class SourceTestHost : IDisposable
         }
 
         Factory.Settings["FeedProxy:Upstream:AllowPrivateNetworks"] = allowPrivate ? "true" : "false";
-        Factory.WithServices(services => services.AddHttpClient(UpstreamFetcher.ClientName).AddHttpMessageHandler(Upstream.ClientHandler));
+        Factory.WithServices(services => services.AddHttpClient(UpstreamFetcher.ClientName).ObservedBy(Upstream));
         foreach (var (key, value) in settings ?? [])
         {
             Factory.Settings[key] = value;
@@ -78,7 +78,7 @@ internal sealed class SourceTestHost : IDisposable
     /// Waits until a refresh of the source has completed (its status has a result) and returns
     /// that status. A feed answers 200 as soon as the schedule is stored, a moment before the
     /// refresh releases its claim; a refresh asked for in that moment joins the running one and
-    /// reports its outcome, and upstream requests are logged only after their answer.
+    /// reports its outcome.
     /// </summary>
     public async Task<JsonElement> WaitForRefreshAsync(string eventId)
     {

@@ -35,10 +35,14 @@ public sealed class DrivenClock : FakeTimeProvider
 
     /// <summary>
     /// Waits for <paramref name="task"/>, moving the clock on by <paramref name="step"/> each time
-    /// the work can only be waiting on it: the upstream is answering nothing (a request it holds
-    /// on purpose, <see cref="UpstreamFault.Timeout"/> or a slow drip, does not count), and after
-    /// each step only once the application has armed its next timer. The outcome does not depend
-    /// on how fast the machine is; a task that never completes fails at <see cref="HangGuard"/>.
+    /// the work can only be waiting on it (<see cref="UpstreamServer.QuietAsync"/>): no refresh is
+    /// preparing a request, parsing or storing, and no request to the upstream is being sent or
+    /// answered (one it holds on purpose, <see cref="UpstreamFault.Timeout"/> or a slow drip, and a
+    /// retry's delay do not count); after each step, only once the application has armed its next
+    /// timer. However slowly a busy machine works (building the resilience pipeline of a new
+    /// origin, parsing a large feed), no cap runs out and no interval passes meanwhile. The
+    /// outcome does not depend on how fast the machine is; a task that never completes fails at
+    /// <see cref="HangGuard"/>.
     /// </summary>
     internal async Task<T> DriveAsync<T>(Task<T> task, TimeSpan step, UpstreamServer upstream)
     {
