@@ -177,10 +177,19 @@ internal sealed class UpstreamServer : IDisposable
     }
 
     /// <summary>
-    /// Waits on the wall clock on purpose (the upstream's own slowness), counted as waiting for
-    /// the client, not as answering; a change of <see cref="Fault"/> ends the wait.
+    /// What a slow answer waits for between two of its steps: the application's clock moving on
+    /// (the test host's <c>DrivenClock.NextAdvanceAsync</c>), so a drip is slow on the clock that
+    /// times it, never on the wall clock. Unset, a drip stalls after its first chunk.
     /// </summary>
-    private async Task HoldAsync(TimeSpan delay, UpstreamFault fault)
+    public Func<CancellationToken, Task>? Pace { get; set; }
+
+    /// <summary>
+    /// Holds an answer on purpose (the upstream's own slowness), counted as waiting for the
+    /// client, not as answering: until <see cref="Pace"/> says the clock moved on when
+    /// <paramref name="paced"/>, otherwise until the client has long given up. A change of
+    /// <see cref="Fault"/> or the server stopping ends the hold.
+    /// </summary>
+    private async Task HoldAsync(bool paced, UpstreamFault fault)
     {
         CancellationTokenSource changed;
         lock (_activity)
@@ -199,7 +208,7 @@ internal sealed class UpstreamServer : IDisposable
         Change(ref _serving, -1);
         try
         {
-            await Task.Delay(delay, either.Token).ConfigureAwait(false);
+            await (paced && Pace is { } pace ? pace(either.Token) : Task.Delay(Timeout.Infinite, either.Token)).ConfigureAwait(false);
         }
         finally
         {
@@ -352,7 +361,7 @@ internal sealed class UpstreamServer : IDisposable
                 case UpstreamFault.Timeout:
                     status = 0;
                     Log();
-                    await HoldAsync(TimeSpan.FromSeconds(60), fault).ConfigureAwait(false);
+                    await HoldAsync(paced: false, fault).ConfigureAwait(false);
                     response.Abort();
                     return;
             }
@@ -413,7 +422,7 @@ internal sealed class UpstreamServer : IDisposable
                     {
                         await response.OutputStream.WriteAsync(resource.Body.AsMemory(i, Math.Min(16, resource.Body.Length - i))).ConfigureAwait(false);
                         await response.OutputStream.FlushAsync().ConfigureAwait(false);
-                        await HoldAsync(TimeSpan.FromMilliseconds(500), fault).ConfigureAwait(false);
+                        await HoldAsync(paced: true, fault).ConfigureAwait(false);
                     }
 
                     break;

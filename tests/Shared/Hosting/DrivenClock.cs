@@ -16,6 +16,7 @@ public sealed class DrivenClock : FakeTimeProvider
     private readonly Lock _gate = new();
     private long _arms;
     private TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DrivenClock()
         : base(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()))
@@ -60,7 +61,7 @@ public sealed class DrivenClock : FakeTimeProvider
                 }
 
                 var armed = ArmedAfter(Interlocked.Read(ref _arms));
-                Advance(step);
+                Step(step);
                 await Task.WhenAny(task, armed).WaitAsync(hang.Token).ConfigureAwait(false);
             }
         }
@@ -79,8 +80,30 @@ public sealed class DrivenClock : FakeTimeProvider
     public async Task AdvanceAsync(TimeSpan step)
     {
         var armed = ArmedAfter(Interlocked.Read(ref _arms));
-        Advance(step);
+        Step(step);
         await armed.WaitAsync(HangGuard).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes at the next step of <see cref="DriveAsync{T}"/> or <see cref="AdvanceAsync"/> (an upstream's slow answer paces itself on it).</summary>
+    public Task NextAdvanceAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _advanced.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Step(TimeSpan step)
+    {
+        Advance(step);
+        TaskCompletionSource advanced;
+        lock (_gate)
+        {
+            advanced = _advanced;
+            _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        advanced.TrySetResult();
     }
 
     /// <summary>Completes once a timer is armed after the <paramref name="mark"/>-th one.</summary>

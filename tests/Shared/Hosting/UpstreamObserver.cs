@@ -19,14 +19,24 @@ internal static class UpstreamObserver
     /// the resilience pipeline (built on first use for each origin, slowly on a busy machine) to
     /// its end; the innermost spans each attempt until its whole answer (or a failure) is in.
     /// Between a failed attempt and the next the send waits for its retry delay, on the clock.
-    /// The application's refreshes under way (<see cref="SourceRefresher.Running"/>) are reported
+    /// The upstream's slow answers are paced on the application's clock when it is a
+    /// <see cref="DrivenClock"/>. The application's refreshes under way (<see cref="SourceRefresher.Running"/>) are reported
     /// too: outside a send, a refresh is preparing one, parsing or storing, not waiting on the clock.
     /// </summary>
     public static IHttpClientBuilder ObservedBy(this IHttpClientBuilder client, UpstreamServer upstream)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
-        client.Services.AddHostedService(services => new RefreshWatch(services.GetRequiredService<SourceRefresher>(), upstream));
+        client.Services.AddHostedService(services =>
+        {
+            if (services.GetRequiredService<TimeProvider>() is DrivenClock clock)
+            {
+                // A slow answer is slow on the clock that times it.
+                upstream.Pace = clock.NextAdvanceAsync;
+            }
+
+            return new RefreshWatch(services.GetRequiredService<SourceRefresher>(), upstream);
+        });
         return client.AddHttpMessageHandler(() => new AttemptHandler(upstream))
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Insert(0, new SendHandler(upstream)));
     }
