@@ -82,8 +82,10 @@ public sealed class TokenLoggingTests : IDisposable
         await SendRawAsync($"GET /private/{token}/events/hidden.ics\u0001 HTTP/1.1\r\nHost: localhost");
         await SendRawAsync($"GET /private/{token}/events/hidden.ics HTTP/1.1\r\nHost: a..b");
         await SendRawAsync($"GET /private/{token}/events/hidden.ics HTTP/9.9\r\nHost: localhost");
-        await Task.Delay(200);
 
+        // Kestrel logs a refusal before it answers and closes the connection (its messages below
+        // Warning are filtered out by RequestLogRedaction anyway): once each raw request has
+        // read its answer to the end, whatever was logged of it is in the sink.
         Assert.NotEmpty(_sink);
         var leaks = _sink.Where(line => line.Contains(token, StringComparison.Ordinal) || line.Contains(guessed, StringComparison.Ordinal)).ToList();
         Assert.True(leaks.Count == 0, string.Join("\n", leaks.Take(10)));

@@ -29,6 +29,9 @@ internal sealed class StoreChangeWatch : IDisposable
     public static StoreChangeWatch Start(IServiceProvider services, string eventId) =>
         new(services.GetRequiredService<IEventStore>(), eventId);
 
+    /// <summary>Whether the store has reported the event as changed since <see cref="Start"/>.</summary>
+    public bool Seen => _changed.Task.IsCompleted;
+
     /// <summary>Time from <see cref="Start"/> to the store's first change of the event; fails the test when none comes.</summary>
     public async Task<TimeSpan> ElapsedAsync()
     {
