@@ -72,9 +72,10 @@ public sealed class CachingOptions
     /// Upper bound of the in-process cache of rendered feeds, in megabytes of managed heap
     /// (entries counted at their true size: values, keys, tags and bookkeeping). Peak memory
     /// under a flood of distinct URLs is a fixed base plus about 1.5 times this (docs/security.md,
-    /// scripts/flood.sh). Redis, when configured, is the larger shared level.
+    /// scripts/flood.sh). Redis, when configured, is the larger shared level. 64 MB keeps the
+    /// flood under 300 MB of RSS (128 MB peaked at 332-349 MB, 64 MB at 249-253 MB; docs/benchmarks.md, "Sixth round").
     /// </summary>
-    public int MemoryLimitMegabytes { get; set; } = 128;
+    public int MemoryLimitMegabytes { get; set; } = 64;
 
     /// <summary>
     /// Managed heap allowed beyond the cache for everything else (loaded schedules, renders in

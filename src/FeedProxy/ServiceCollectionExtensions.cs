@@ -86,6 +86,7 @@ internal static class ServiceCollectionExtensions
         }
 
         // One cached-render pipeline; each feed kind plugs its versioning and rendering into it.
+        services.AddSingleton<CompletionWorker>();
         services.AddSingleton<RenderPipeline>();
         services.AddSingleton<FeedSettings>();
         services.AddSingleton<EventFeedKind>();

@@ -60,6 +60,12 @@ internal abstract class RenderKind<TRequest, TPayload>
     public virtual TPayload Complete(TPayload partial) => partial;
 
     /// <summary>
+    /// A cacheable payload made with less work than <see cref="Complete"/>, when the background
+    /// completions are too far behind to take more (<see cref="CompletionWorker"/>).
+    /// </summary>
+    public virtual TPayload CompleteQuickly(TPayload partial) => Complete(partial);
+
+    /// <summary>
     /// A payload that answers this request made from a partial one (the partial itself, or it
     /// with what this request needs added at little cost); null when the request waits for
     /// <see cref="Complete"/>.

@@ -21,6 +21,7 @@ internal sealed partial class RenderPipeline(
     IOptions<FeedProxyOptions> options,
     TimeProvider time,
     FeedMetrics metrics,
+    CompletionWorker completions,
     ILogger<RenderPipeline> logger)
 {
     private static readonly KeyValuePair<string, object?> VersionOperation = new("operation", "version");
@@ -225,7 +226,9 @@ internal sealed partial class RenderPipeline(
         var complete = completion.Partial;
         try
         {
-            complete = kind.Complete(completion.Partial);
+            // The partial payload is read when the work starts: requests may have added to it meanwhile.
+            var best = completions.TryRun(() => kind.Complete(completion.Partial));
+            complete = best is null ? kind.CompleteQuickly(completion.Partial) : await best;
             await StoreAsync(kind, request, entry, complete);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

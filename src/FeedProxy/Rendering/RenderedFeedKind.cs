@@ -33,6 +33,8 @@ internal abstract class RenderedFeedKind<TRequest>(string name) : RenderKind<TRe
 
     public override RenderedFeed Complete(RenderedFeed partial) => FeedRenderer.Complete(partial);
 
+    public override RenderedFeed CompleteQuickly(RenderedFeed partial) => FeedRenderer.CompleteQuickly(partial);
+
     /// <summary>The partial feed, with the coding this request wants added at the fast level when it lacks it.</summary>
     public override RenderedFeed Serve(TRequest request, RenderedFeed partial)
     {

@@ -18,18 +18,20 @@ public sealed class RenderPipelineTests : IDisposable
     private readonly MemoryFeedCacheStore _cache = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
     private readonly FeedMetrics _metrics;
+    private readonly CompletionWorker _completions = new();
 
     public RenderPipelineTests() => _metrics = new FeedMetrics(_metricsServices.GetRequiredService<IMeterFactory>());
 
     public void Dispose()
     {
+        _completions.Dispose();
         _metrics.Dispose();
         _metricsServices.Dispose();
     }
 
     /// <summary>A pipeline over the shared cache: a new one is a new process as far as the cache can tell.</summary>
-    private RenderPipeline NewPipeline(ILogger<RenderPipeline>? logger = null) =>
-        new(_cache, Options.Create(new FeedProxyOptions()), _time, _metrics, logger ?? NullLogger<RenderPipeline>.Instance);
+    private RenderPipeline NewPipeline(ILogger<RenderPipeline>? logger = null, CompletionWorker? completions = null) =>
+        new(_cache, Options.Create(new FeedProxyOptions()), _time, _metrics, completions ?? _completions, logger ?? NullLogger<RenderPipeline>.Instance);
 
     private static TestRequest Request(string id, bool isPrivate = false) => new(id, CacheKeys.Join(id, isPrivate ? "p" : "-"), isPrivate);
 
@@ -227,6 +229,42 @@ public sealed class RenderPipelineTests : IDisposable
             Assert.Equal(body, Decode(coding, cached.Body(coding)));
             Assert.Equal(body, Decode(coding, fast.Body(coding)));
         }
+    }
+
+    [Fact]
+    public async Task WhenTheBackgroundCompletionsAreFullyBooked_AFeedIsCachedWithItsFastCodings_UnderTheSameETags()
+    {
+        using var completions = new CompletionWorker(maxQueued: 1);
+        var pipeline = NewPipeline(completions: completions);
+        var body = System.Text.Encoding.ASCII.GetBytes(string.Join("\n", Enumerable.Range(0, 2_000).Select(i => $"SUMMARY:Session {i * 7919 % 1000} in room {i % 13}")));
+        var kind = new TestFeedKind(request => RenderOutcome<RenderedFeed>.Rendered(FeedRenderer.With(
+            new RenderedFeed(body, default, default, "hash", Instant.FromUnixTimeSeconds(0), codingsPending: true), request.Wanted)));
+        var completing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        kind.BeforeComplete = () =>
+        {
+            completing.TrySetResult();
+            release.Wait();
+        };
+
+        // The first feed's best codings hold the only place; the second feed's are refused.
+        var held = await pipeline.GetAsync(kind, Request("a") with { Wanted = ContentCoding.Gzip }, null, CancellationToken.None);
+        await completing.Task;
+        var quick = await pipeline.GetAsync(kind, Request("b") with { Wanted = ContentCoding.Gzip }, null, CancellationToken.None);
+        await kind.CompletedQuickly.Task;
+        release.Set();
+        await pipeline.WhenIdleAsync();
+
+        Assert.Equal(1, completions.Refused);
+        var cached = await pipeline.GetCachedAsync(kind, quick.Entry!, CancellationToken.None);
+        Assert.NotNull(cached);
+        Assert.False(cached.CodingsPending);
+        Assert.Equal(quick.Payload!.Gzip.ToArray(), cached.Gzip.ToArray());
+        Assert.Equal(quick.Payload.ETag(ContentCoding.Gzip), cached.ETag(ContentCoding.Gzip));
+        Assert.Equal(body, Decode(ContentCoding.Brotli, cached.Brotli));
+        var best = await pipeline.GetCachedAsync(kind, held.Entry!, CancellationToken.None);
+        Assert.NotNull(best);
+        Assert.True(best.Gzip.Length < held.Payload!.Gzip.Length);
     }
 
     private static byte[] Decode(ContentCoding coding, ReadOnlyMemory<byte> bytes)

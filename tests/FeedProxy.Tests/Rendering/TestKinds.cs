@@ -55,4 +55,14 @@ internal sealed class TestFeedKind(Func<TestRequest, RenderOutcome<RenderedFeed>
         BeforeComplete?.Invoke();
         return base.Complete(partial);
     }
+
+    /// <summary>Set once a payload was completed the quick way (the background completions were fully booked).</summary>
+    public TaskCompletionSource CompletedQuickly { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override RenderedFeed CompleteQuickly(RenderedFeed partial)
+    {
+        var complete = base.CompleteQuickly(partial);
+        CompletedQuickly.TrySetResult();
+        return complete;
+    }
 }
