@@ -176,8 +176,6 @@ internal sealed partial class RenderPipeline(
         where TPayload : class
     {
         _idle.Enter();
-        // Set before the first await, so it flows into this render only, never back to the caller.
-        var deferred = DeferredCompletions.Open();
         try
         {
             // Off the request's thread: the render is shared, the first caller only started it.
@@ -205,7 +203,7 @@ internal sealed partial class RenderPipeline(
                     var completion = new Completion<TPayload>(payload);
                     kind.Completing[entry.Key] = completion;
                     _idle.Enter();
-                    DeferredCompletions.Start(() => _ = Task.Run(() => CompleteAsync(kind, request, entry, completion)));
+                    _ = Task.Run(() => CompleteAsync(kind, request, entry, completion));
                     return outcome with { Entry = entry };
                 case { Status: RenderStatus.Found, Payload: { } payload }:
                     await StoreAsync(kind, request, entry, payload);
@@ -216,7 +214,6 @@ internal sealed partial class RenderPipeline(
         }
         finally
         {
-            deferred?.Close();
             _idle.Exit();
         }
     }
