@@ -153,11 +153,14 @@ switch (verb)
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         double Cpu(Action action)
         {
-            for (var i = 0; i < 10; i++)
+            // Past tiered compilation's promotion (30 calls, then a background recompile), so
+            // the one measured first is not the one still running unoptimised code.
+            for (var i = 0; i < 60; i++)
             {
                 action();
             }
 
+            Thread.Sleep(200);
             var process = Process.GetCurrentProcess();
             var before = process.TotalProcessorTime;
             var until = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * seconds);
