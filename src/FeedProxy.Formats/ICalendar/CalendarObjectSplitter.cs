@@ -40,12 +40,12 @@ public sealed class CalendarObjectLayout
     private readonly byte[][] _zones;
     private readonly (int Offset, int Length)[] _blocks;
 
-    internal CalendarObjectLayout(string uid, byte[] header, byte[][] zones, Range[] blocks, int feedLength)
+    internal CalendarObjectLayout(string uid, byte[] header, byte[][] zones, Range[] blocks)
     {
         Uid = uid;
         _header = header;
         _zones = zones;
-        _blocks = [.. blocks.Select(b => b.GetOffsetAndLength(feedLength))];
+        _blocks = [.. blocks.Select(b => (b.Start.Value, b.End.Value - b.Start.Value))];
         Length = header.Length + zones.Sum(z => z.Length) + _blocks.Sum(b => b.Length) + Footer.Length;
     }
 
@@ -99,14 +99,44 @@ public static class CalendarObjectSplitter
     /// Where each object's bytes come from, without copying them: a caller that stores the
     /// objects writes each once, straight into its own buffer (<see cref="CalendarObjectLayout.CopyTo"/>).
     /// </summary>
-    public static CalendarLayout Plan(ReadOnlySpan<byte> feed)
+    public static CalendarLayout Plan(ReadOnlySpan<byte> feed) => Scan(feed).Assemble();
+
+    /// <summary>
+    /// The same plan for a feed whose VEVENTs were noted as it was written
+    /// (<see cref="ICalendarWriter.WriteRecording"/>): only what precedes the first VEVENT (the
+    /// calendar's properties and VTIMEZONEs, a few KB) is read; each object's UID is read from
+    /// its line. The writer puts nothing but END:VCALENDAR after the last VEVENT.
+    /// </summary>
+    public static CalendarLayout Plan(ReadOnlySpan<byte> feed, IReadOnlyList<EventSpan> events)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        var header = new ArrayBufferWriter<byte>(128);
-        header.Write("BEGIN:VCALENDAR\r\n"u8);
-        var zones = new List<(string Id, byte[] Bytes)>();
-        var events = new List<(string Uid, List<Range> Blocks, HashSet<string> Zones)>();
-        var byUid = new Dictionary<string, int>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(events);
+        var scan = Scan(feed[..(events.Count > 0 ? events[0].Start : feed.Length)]);
+        foreach (var item in events)
+        {
+            string uid;
+            if (item.UidLine < 0)
+            {
+                uid = string.Empty;
+            }
+            else
+            {
+                var logical = Unfold(feed, item.UidLine, out _);
+                var colon = ValueStart(logical);
+                uid = colon < 0 ? string.Empty : UnescapeText(logical[(colon + 1)..]);
+            }
+
+            scan.AddEvent(uid, new Range(item.Start, item.End), item.Zones);
+        }
+
+        return scan.Assemble();
+    }
+
+    private static Scanned Scan(ReadOnlySpan<byte> feed)
+    {
+        var scan = new Scanned();
+        var properties = scan.Properties;
+        var header = scan.Header;
+        var zones = scan.Zones;
 
         // One pass over the physical lines; only the few lines that matter (calendar
         // properties, UID, TZID references) are unfolded into strings.
@@ -147,18 +177,7 @@ public static class CalendarObjectSplitter
                     }
                     else if (blockKind == "VEVENT")
                     {
-                        var key = uid ?? string.Empty;
-                        if (!byUid.TryGetValue(key, out var index))
-                        {
-                            byUid[key] = index = events.Count;
-                            events.Add((key, [], referenced));
-                        }
-                        else
-                        {
-                            events[index].Zones.UnionWith(referenced);
-                        }
-
-                        events[index].Blocks.Add(new Range(blockStart, lineEnd));
+                        scan.AddEvent(uid ?? string.Empty, new Range(blockStart, lineEnd), referenced);
                     }
 
                     blockStart = -1;
@@ -201,6 +220,13 @@ public static class CalendarObjectSplitter
                 // DTSTART, DTEND, RDATE, EXDATE, RECURRENCE-ID… in some zone (§3.2.19).
                 var logical = Unfold(feed, position, out _);
                 var at = logical.IndexOf(";TZID=", StringComparison.Ordinal) + 6;
+                if (at > ValueStart(logical))
+                {
+                    // In the value (a TEXT value's escaped semicolon, §3.3.11), not a parameter.
+                    position = lineEnd;
+                    continue;
+                }
+
                 var quoted = at < logical.Length && logical[at] == '"';
                 var end = quoted ? logical.IndexOf('"', at + 1) : logical.IndexOfAny([';', ':'], at);
                 if (end > at)
@@ -212,25 +238,65 @@ public static class CalendarObjectSplitter
             position = lineEnd;
         }
 
-        var headerBytes = header.WrittenSpan.ToArray();
-        var layouts = new List<CalendarObjectLayout>(events.Count);
-        foreach (var (key, blocks, used) in events)
+        return scan;
+    }
+
+    /// <summary>What a scan found: calendar properties, the kept header lines, the VTIMEZONEs, and the VEVENTs grouped by UID.</summary>
+    private sealed class Scanned
+    {
+        private readonly List<(string Uid, List<Range> Blocks, HashSet<string> Zones)> _events = [];
+        private readonly Dictionary<string, int> _byUid = new(StringComparer.Ordinal);
+
+        public Scanned() => Header.Write("BEGIN:VCALENDAR\r\n"u8);
+
+        public Dictionary<string, string> Properties { get; } = new(StringComparer.Ordinal);
+
+        public ArrayBufferWriter<byte> Header { get; } = new(128);
+
+        public List<(string Id, byte[] Bytes)> Zones { get; } = [];
+
+        /// <summary>One VEVENT's bytes; a series and its overrides (one UID) make one object (RFC 4791 §4.1).</summary>
+        public void AddEvent(string uid, Range block, IEnumerable<string>? zones)
         {
-            var kept = zones.Where(z => used.Contains(z.Id)).Select(z => z.Bytes).ToArray();
-            layouts.Add(new CalendarObjectLayout(key, headerBytes, kept, [.. blocks], feed.Length));
+            if (!_byUid.TryGetValue(uid, out var index))
+            {
+                _byUid[uid] = index = _events.Count;
+                _events.Add((uid, [], new HashSet<string>(StringComparer.Ordinal)));
+            }
+
+            if (zones is not null)
+            {
+                _events[index].Zones.UnionWith(zones);
+            }
+
+            _events[index].Blocks.Add(block);
         }
 
-        var timeZones = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
-        foreach (var (id, bytes) in zones)
+        public CalendarLayout Assemble()
         {
-            var output = new ArrayBufferWriter<byte>(header.WrittenCount + bytes.Length + 16);
-            output.Write(header.WrittenSpan);
-            output.Write(bytes);
-            output.Write("END:VCALENDAR\r\n"u8);
-            timeZones.TryAdd(id, output.WrittenMemory);
-        }
+            var header = Header;
+            var zones = Zones;
+            var properties = Properties;
+            var headerBytes = header.WrittenSpan.ToArray();
+            var layouts = new List<CalendarObjectLayout>(_events.Count);
+            foreach (var (key, blocks, used) in _events)
+            {
+                var kept = zones.Where(z => used.Contains(z.Id)).Select(z => z.Bytes).ToArray();
+                layouts.Add(new CalendarObjectLayout(key, headerBytes, kept, [.. blocks]));
+            }
 
-        return new CalendarLayout(layouts, properties, timeZones);
+            var timeZones = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+            foreach (var (id, bytes) in zones)
+            {
+                var output = new ArrayBufferWriter<byte>(header.WrittenCount + bytes.Length + 16);
+                output.Write(header.WrittenSpan);
+                output.Write(bytes);
+                output.Write("END:VCALENDAR\r\n"u8);
+                timeZones.TryAdd(id, output.WrittenMemory);
+            }
+
+            return new CalendarLayout(layouts, properties, timeZones);
+        }
     }
 
     /// <summary>Where the next content line starts after the physical line ending at <paramref name="lineEnd"/> (skipping its folds).</summary>

@@ -9,13 +9,14 @@ namespace FeedProxy.Formats.ICalendar;
 /// compare the two on every corpus), without an object per session or property. Not
 /// thread-safe; one per render.
 /// </summary>
-internal sealed class ContentLineSink(ContentLineWriter writer) : ICalendarSink
+internal sealed class ContentLineSink(ContentLineWriter writer, EventSpanRecorder? recorder = null) : ICalendarSink
 {
     /// <summary>GEO text per rounded position (sessions share a few rooms); keyed by bits, so 0 and -0 stay apart.</summary>
     private readonly Dictionary<(long, long), string> _geo = [];
 
     public void BeginComponent(string name)
     {
+        recorder?.Begin(name);
         writer.WriteAscii("BEGIN:");
         writer.WriteAscii(name);
         writer.EndLine();
@@ -26,11 +27,31 @@ internal sealed class ContentLineSink(ContentLineWriter writer) : ICalendarSink
         writer.WriteAscii("END:");
         writer.WriteAscii(name);
         writer.EndLine();
+        recorder?.End();
     }
 
-    public void Component(CalendarComponent component) => ICalendarWriter.WriteComponent(writer, component);
+    public void Component(CalendarComponent component)
+    {
+        // Written whole (VTIMEZONE, at the calendar's level): nothing in it is a VEVENT's.
+        ICalendarWriter.WriteComponent(writer, component);
+    }
 
-    public void Property(CalendarProperty property) => ICalendarWriter.WriteProperty(writer, property);
+    public void Property(CalendarProperty property)
+    {
+        if (recorder is not null)
+        {
+            recorder.Property(property.Name);
+            foreach (var parameter in property.Parameters)
+            {
+                if (parameter.Name == "TZID")
+                {
+                    recorder.Zone(parameter.Value);
+                }
+            }
+        }
+
+        ICalendarWriter.WriteProperty(writer, property);
+    }
 
     public void Text(string name, string value) => ComposedText(name, value);
 
@@ -77,6 +98,7 @@ internal sealed class ContentLineSink(ContentLineWriter writer) : ICalendarSink
         Name(name, CalendarValueType.DateTime);
         if (zoneId is not null)
         {
+            recorder?.Zone(zoneId);
             Parameter("TZID", zoneId);
         }
 
@@ -115,6 +137,7 @@ internal sealed class ContentLineSink(ContentLineWriter writer) : ICalendarSink
     /// <summary>The name, and VALUE where the type is not the property's default (as <see cref="ICalendarWriter"/> writes it).</summary>
     private void Name(string name, CalendarValueType type)
     {
+        recorder?.Property(name);
         writer.WriteAscii(name);
         if (ValueTypeDefaults.NeedsValueParameter(name, type))
         {

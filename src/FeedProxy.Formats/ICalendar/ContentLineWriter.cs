@@ -43,7 +43,11 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
     private Memory<byte> _chunk;
     private byte[]? _scratch;
     private int _position;
+    private int _committed;
     private int _lineOctets;
+
+    /// <summary>Octets written so far (committed or not): where the next one goes in the output.</summary>
+    public int Position => _committed + _position;
 
     /// <summary>Writes ASCII text that needs no escaping (names, dates, numbers).</summary>
     public void WriteAscii(ReadOnlySpan<char> text)
@@ -312,6 +316,7 @@ internal sealed class ContentLineWriter(IBufferWriter<byte> output)
         if (_position > 0)
         {
             _output.Advance(_position);
+            _committed += _position;
         }
 
         _chunk = Memory<byte>.Empty;

@@ -24,6 +24,24 @@ public sealed class ICalendarWriter : IFeedWriter
         writer.Flush();
     }
 
+    /// <summary>
+    /// Writes the feed as <see cref="Write(FeedDocument, IBufferWriter{byte})"/> does (the same
+    /// bytes) and returns where each VEVENT lies in them, counted from the first octet written
+    /// to <paramref name="output"/>, in feed order: what splitting the feed into calendar
+    /// object resources needs (<see cref="CalendarObjectSplitter.Plan(ReadOnlySpan{byte}, IReadOnlyList{EventSpan})"/>)
+    /// without reading it again.
+    /// </summary>
+    public static IReadOnlyList<EventSpan> WriteRecording(FeedDocument document, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = new ContentLineWriter(output);
+        var recorder = new EventSpanRecorder(writer, document.Sessions.Count);
+        CalendarBuilder.Emit(document, new ContentLineSink(writer, recorder));
+        writer.Flush();
+        return recorder.Events;
+    }
+
     internal static void Write(CalendarComponent calendar, IBufferWriter<byte> output)
     {
         var writer = new ContentLineWriter(output);

@@ -90,9 +90,14 @@ internal sealed class CalendarIndex
     /// exactly sized packed value, and hashed there, so neither a copy per object nor a second
     /// copy of the whole (a few MB for 1,000 objects) is made; <see cref="Pack"/> returns that value.
     /// </summary>
-    public static CalendarIndex FromFeed(ReadOnlySpan<byte> feed, Instant lastModified)
+    /// <param name="events">
+    /// Where the feed's VEVENTs lie, noted by the writer that wrote exactly these bytes
+    /// (<see cref="ICalendarWriter.WriteRecording"/>): the split then reads only the calendar's
+    /// header and each UID line. Null splits by reading the whole feed (a feed from the cache).
+    /// </param>
+    public static CalendarIndex FromFeed(ReadOnlySpan<byte> feed, Instant lastModified, IReadOnlyList<EventSpan>? events = null)
     {
-        var layout = CalendarObjectSplitter.Plan(feed);
+        var layout = events is null ? CalendarObjectSplitter.Plan(feed) : CalendarObjectSplitter.Plan(feed, events);
         var objects = new List<(string Name, CalendarObjectLayout Layout)>(layout.Objects.Count);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in layout.Objects)

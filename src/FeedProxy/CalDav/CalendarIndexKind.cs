@@ -78,7 +78,7 @@ internal sealed class CalendarIndexKind(
         switch (result)
         {
             case FeedResult.Found found:
-                var index = CalendarIndex.FromFeed(found.Feed.Identity.Span, found.Feed.LastModified);
+                var index = CalendarIndex.FromFeed(found.Feed.Identity.Span, found.Feed.LastModified, found.Feed.Events);
                 await history.RememberAsync(calendar.HistoryKey, index.Token, index.Manifest.ToArray(), CancellationToken.None);
                 return RenderOutcome<CalendarIndex>.Rendered(index);
             case FeedResult.Unavailable unavailable:

@@ -66,11 +66,22 @@ internal static class FeedRenderer
         }
 
         var buffer = new ArrayBufferWriter<byte>(sizeHint);
-        writer.Write(document, buffer);
+        // iCalendar notes where each VEVENT lands as it writes it: a CalDAV index of this
+        // render then splits the bytes without reading them again (RenderedFeed.Events).
+        IReadOnlyList<Formats.ICalendar.EventSpan>? events = null;
+        if (format == FeedFormat.ICalendar)
+        {
+            events = Formats.ICalendar.ICalendarWriter.WriteRecording(document, buffer);
+        }
+        else
+        {
+            writer.Write(document, buffer);
+        }
+
         var identity = buffer.WrittenMemory;
         var hash = Base64Url(SHA256.HashData(identity.Span).AsSpan(0, 16));
         return new RenderedFeed(identity, default, default, hash, document.LastModified,
-            codingsPending: identity.Length >= CompressionThreshold);
+            codingsPending: identity.Length >= CompressionThreshold, events);
     }
 
     /// <summary>
@@ -102,7 +113,7 @@ internal static class FeedRenderer
 
         var gzip = coding == ContentCoding.Gzip ? Compress(feed.Identity, FastGzip) : feed.Gzip;
         var brotli = coding == ContentCoding.Brotli ? Compress(feed.Identity, FastBrotli) : feed.Brotli;
-        return new RenderedFeed(feed.Identity, gzip, brotli, feed.Hash, feed.LastModified, codingsPending: true);
+        return new RenderedFeed(feed.Identity, gzip, brotli, feed.Hash, feed.LastModified, codingsPending: true, feed.Events);
     }
 
     /// <summary>

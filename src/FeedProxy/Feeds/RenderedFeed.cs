@@ -21,8 +21,10 @@ internal sealed class RenderedFeed
     private const int Magic = 0x46505231; // "FPR1"
     private const int HeaderSize = 4 + 8 + 4 * 3 + 1 + 32;
 
-    public RenderedFeed(ReadOnlyMemory<byte> identity, ReadOnlyMemory<byte> gzip, ReadOnlyMemory<byte> brotli, string hash, Instant lastModified, bool codingsPending = false)
+    public RenderedFeed(ReadOnlyMemory<byte> identity, ReadOnlyMemory<byte> gzip, ReadOnlyMemory<byte> brotli, string hash, Instant lastModified, bool codingsPending = false,
+        IReadOnlyList<FeedProxy.Formats.ICalendar.EventSpan>? events = null)
     {
+        Events = events;
         Identity = identity;
         Gzip = gzip;
         Brotli = brotli;
@@ -39,6 +41,13 @@ internal sealed class RenderedFeed
 
     public ReadOnlyMemory<byte> Identity { get; }
 
+    /// <summary>
+    /// Where each VEVENT of an iCalendar feed lies in <see cref="Identity"/>, noted while it was
+    /// written: only on the render itself (never packed), so the CalDAV index built from this
+    /// very feed needs no scan of it. Null for other formats and for feeds read from the cache.
+    /// </summary>
+    public IReadOnlyList<FeedProxy.Formats.ICalendar.EventSpan>? Events { get; }
+
     /// <summary>Empty when compression would not pay (tiny bodies).</summary>
     public ReadOnlyMemory<byte> Gzip { get; }
 
@@ -52,7 +61,7 @@ internal sealed class RenderedFeed
 
     /// <summary>The same bytes with another Last-Modified (whole seconds).</summary>
     public RenderedFeed WithLastModified(Instant lastModified) =>
-        new(Identity, Gzip, Brotli, Hash, Instant.FromUnixTimeSeconds(lastModified.ToUnixTimeSeconds()), CodingsPending);
+        new(Identity, Gzip, Brotli, Hash, Instant.FromUnixTimeSeconds(lastModified.ToUnixTimeSeconds()), CodingsPending, Events);
 
     public ReadOnlyMemory<byte> Body(ContentCoding coding) => coding switch
     {

@@ -54,6 +54,15 @@ public sealed class CalendarObjectSplitterTests
     }
 
     [Fact]
+    public void TzidInATextValue_IsNoZoneReference()
+    {
+        // An escaped semicolon (RFC 5545 §3.3.11) followed by "TZID=" is text, not a parameter.
+        var feed = Feed.Replace("SUMMARY:UTC only\r\n", "SUMMARY:UTC only\r\nDESCRIPTION:see \\;TZID=Asia/Tokyo:x\r\n", StringComparison.Ordinal);
+        var utc = CalendarObjectSplitter.Split(Encoding.UTF8.GetBytes(feed)).Objects[1];
+        Assert.DoesNotContain("VTIMEZONE", Text(utc), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EmptyOrGarbageInput_GivesNoObjects()
     {
         Assert.Empty(CalendarObjectSplitter.Split([]).Objects);

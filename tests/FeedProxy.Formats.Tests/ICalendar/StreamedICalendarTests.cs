@@ -119,7 +119,7 @@ public class StreamedICalendarTests
         _ => new GeoPoint((random.NextDouble() * 180) - 90, (random.NextDouble() * 360) - 180),
     };
 
-    private static FeedDocument RandomDocument(Random random, int index, int sessions)
+    internal static FeedDocument RandomDocument(Random random, int index, int sessions)
     {
         var zoneId = Zones[index % Zones.Length];
         var zone = DateTimeZoneProviders.Tzdb[zoneId];

@@ -48,6 +48,28 @@ public sealed class CalendarIndexPackingTests
     }
 
     [Fact]
+    public void FromFeed_WithTheWritersSpans_PacksTheSameIndexAsReadingTheFeed()
+    {
+        var json = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllBytes(FeedProxy.Testing.RepositoryPaths.DemoEvent), FeedProxy.Formats.Json.EventJsonContext.Default.EventJson)!;
+        var demo = FeedProxy.Formats.Json.EventJsonMapper.ToModel(json, Instant.FromUtc(2000, 1, 1, 0, 0), "demo");
+        var document = new FeedProxy.Formats.Feeds.FeedDocument
+        {
+            Event = demo,
+            Sessions = demo.Sessions,
+            SelfUrl = new Uri("https://feeds.example.org/events/demo.ics"),
+            UidDomain = "feeds.example.org",
+        };
+        var feed = FeedProxy.Feeds.FeedRenderer.RenderIdentity(document, FeedProxy.Formats.Feeds.FeedFormat.ICalendar);
+        Assert.NotNull(feed.Events);
+        Assert.Equal(feed.Events, FeedProxy.Feeds.FeedRenderer.With(feed, FeedProxy.Feeds.ContentCoding.Gzip).WithLastModified(feed.LastModified).Events);
+        Assert.Null(FeedProxy.Feeds.FeedRenderer.Complete(feed).Events);
+        var recorded = CalendarIndex.FromFeed(feed.Identity.Span, feed.LastModified, feed.Events);
+        var read = CalendarIndex.FromFeed(feed.Identity.Span, feed.LastModified);
+        Assert.True(recorded.Entries.Count > 1);
+        Assert.Equal(read.Pack(), recorded.Pack());
+    }
+
+    [Fact]
     public void Diff_ListsChangedAndNewObjectsByPosition_AndGoneOnesByName()
     {
         var before = Index(("a.ics", "A"), ("b.ics", "B"), ("c.ics", "C"), ("e.ics", "E"));
