@@ -156,24 +156,61 @@ internal sealed class UpstreamServer : IDisposable
 
     private void Change(ref int counter, int by, Action? alsoUnderLock = null)
     {
-        TaskCompletionSource? quiet = null;
+        TaskCompletionSource? quiet;
         lock (_activity)
         {
             var was = IsQuiet();
             counter += by;
             alsoUnderLock?.Invoke();
-            var now = IsQuiet();
-            if (was && !now)
-            {
-                _quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-            else if (!was && now)
-            {
-                quiet = _quiet;
-            }
+            quiet = Transition(was);
         }
 
         quiet?.TrySetResult();
+    }
+
+    private void Update(Action underLock)
+    {
+        TaskCompletionSource? quiet;
+        lock (_activity)
+        {
+            var was = IsQuiet();
+            underLock();
+            quiet = Transition(was);
+        }
+
+        quiet?.TrySetResult();
+    }
+
+    // Under the lock: a new signal when quiet ends; the one to complete when it begins.
+    private TaskCompletionSource? Transition(bool was)
+    {
+        var now = IsQuiet();
+        if (was && !now)
+        {
+            _quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return null;
+        }
+
+        return !was && now ? _quiet : null;
+    }
+
+    /// <summary>An answer held on purpose; under the lock, counted as held until it ends or its fault does.</summary>
+    private sealed class Hold
+    {
+        public bool Held { get; set; } = true;
+    }
+
+    private readonly HashSet<Hold> _holds = [];
+
+    // Under the lock: the held answer is being answered again (its hold ended, or its fault did).
+    private void Release(Hold hold)
+    {
+        if (hold.Held)
+        {
+            hold.Held = false;
+            _held--;
+            _serving++;
+        }
     }
 
     /// <summary>
@@ -191,29 +228,38 @@ internal sealed class UpstreamServer : IDisposable
     /// </summary>
     private async Task HoldAsync(bool paced, UpstreamFault fault)
     {
-        CancellationTokenSource changed;
-        lock (_activity)
+        CancellationTokenSource? changed = null;
+        var hold = new Hold();
+        var held = false;
+        Update(() =>
         {
             changed = _faultChanged;
-        }
-
-        if (_fault != fault)
+            if (_fault == fault)
+            {
+                held = true;
+                _holds.Add(hold);
+                _held++;
+                _serving--;
+            }
+        });
+        if (!held)
         {
             // The fault this request was answered with is over: hold it no longer.
             throw new OperationCanceledException();
         }
 
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, changed.Token);
-        Change(ref _held, +1);
-        Change(ref _serving, -1);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, changed!.Token);
         try
         {
             await (paced && Pace is { } pace ? pace(either.Token) : Task.Delay(Timeout.Infinite, either.Token)).ConfigureAwait(false);
         }
         finally
         {
-            Change(ref _serving, +1);
-            Change(ref _held, -1);
+            Update(() =>
+            {
+                Release(hold);
+                _holds.Remove(hold);
+            });
         }
     }
 
@@ -225,16 +271,23 @@ internal sealed class UpstreamServer : IDisposable
         get => _fault;
         set
         {
-            _fault = value;
-            CancellationTokenSource changed;
-            lock (_activity)
+            CancellationTokenSource? changed = null;
+            Update(() =>
             {
+                _fault = value;
                 changed = _faultChanged;
                 _faultChanged = new CancellationTokenSource();
-            }
 
-            // Requests held by the old fault end now (a held request would otherwise hold on for a minute).
-            changed.Cancel();
+                // Requests held by the old fault are being answered from now on, not from when
+                // their waits wake up: until they have ended the clock waits for them.
+                foreach (var hold in _holds)
+                {
+                    Release(hold);
+                }
+            });
+
+            // Requests held by the old fault end now.
+            changed!.Cancel();
         }
     }
 
