@@ -5,8 +5,9 @@
 # Release build. Prints peak RSS of the server and, in production mode, Redis's used memory
 # against its configured maxmemory, and the answers by status class. Fails (exit 1) on any
 # 5xx or when peak RSS exceeds MAX_RSS_MB (default: the bound of docs/security.md, "Memory",
-# at the default settings: 372-385 MB measured embedded before the native trim, 177-255 MB
-# with it on a loaded machine; 457-499 MB with PostgreSQL + Redis; with some margin).
+# at the default settings: 261-265 MB measured embedded on a quiet machine with the 64 MB
+# default cache and one completion thread (353-358 MB before them); 457-499 MB with
+# PostgreSQL + Redis before them; with some margin).
 #
 #   scripts/flood.sh                         embedded mode (file store, in-process cache)
 #   MODE=production scripts/flood.sh         PostgreSQL + Redis (maxmemory REDIS_MAXMEMORY)
