@@ -251,7 +251,7 @@ internal sealed class UpstreamServer : IDisposable
         using var either = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, changed!.Token);
         try
         {
-            await (paced && Pace is { } pace ? pace(either.Token) : Task.Delay(Timeout.Infinite, either.Token)).ConfigureAwait(false);
+            await (paced && Pace is { } pace ? pace(either.Token) : Released(either.Token)).ConfigureAwait(false);
         }
         finally
         {
@@ -261,6 +261,14 @@ internal sealed class UpstreamServer : IDisposable
                 _holds.Remove(hold);
             });
         }
+    }
+
+    // Completes (cancelled) when the fault changes or the server stops: a signal, not a delay.
+    private static Task Released(CancellationToken token)
+    {
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => released.TrySetCanceled(token));
+        return released.Task;
     }
 
     private volatile UpstreamFault _fault;
